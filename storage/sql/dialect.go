@@ -1,0 +1,48 @@
+package sql
+
+import (
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// dialect is everything that differs between PostgreSQL and SQLite. The SQL
+// elsewhere in this package is portable (written with ? and rebound).
+type dialect struct {
+	name   string // what Store.Dialect reports; also the migrations folder
+	driver string // database/sql driver name
+	goose  goose.Dialect
+
+	// lockSuffix turns a SELECT of a case into one that locks it until the
+	// transaction ends. SQLite needs none: _txlock=immediate makes every
+	// transaction take the write lock at BEGIN.
+	lockSuffix string
+
+	// insertCaseWithEvent, when set, inserts a case and its first event in
+	// one statement (one round trip); its parameters are those of
+	// insertCase followed by those of insertEvent without case_id. When
+	// empty, CreateCase runs insertCase then insertEvent.
+	insertCaseWithEvent string
+
+	// migrationLocker serialises concurrent migrations from several
+	// replicas; nil where the database serialises writers anyway.
+	migrationLocker func() (lock.SessionLocker, error)
+}
+
+func postgresDialect() *dialect {
+	return &dialect{
+		name:                "postgres",
+		driver:              "postgres",
+		goose:               goose.DialectPostgres,
+		lockSuffix:          " FOR UPDATE",
+		insertCaseWithEvent: insertCaseWithEventPostgres,
+		migrationLocker:     func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
+	}
+}
+
+func sqliteDialect() *dialect {
+	return &dialect{
+		name:   "sqlite",
+		driver: "sqlite",
+		goose:  goose.DialectSQLite3,
+	}
+}
