@@ -1,0 +1,147 @@
+// Package bot is the contract between chat platforms and disputedesk's core.
+// Adapters (console, Slack, Discord) turn what a user did into a Request,
+// hand it to a Handler and render the Reply in their own format. Nothing here
+// imports a platform SDK.
+package bot
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// Platform names where a request came from.
+const (
+	PlatformConsole = "console"
+	PlatformSlack   = "slack"
+	PlatformDiscord = "discord"
+)
+
+// Request is one user action, normalised across platforms.
+type Request struct {
+	// ID is unique per platform and is the idempotency key: a platform that
+	// delivers the same action twice sends the same ID.
+	ID        string
+	Platform  string
+	Workspace string // Slack team, Discord guild
+	Channel   string
+	Thread    string
+	User      string // the platform's user id
+	UserName  string // a display name, for replies
+	Locale    string // BCP 47, when the platform tells it
+	// Text is the command line as typed, e.g. `/case open chargeback order=1042`.
+	Text string
+	// Action is set instead of Text for a button press, select or form submission.
+	Action *Action
+	At     time.Time
+}
+
+// Action is a press of a button, a choice in a select or a submitted form.
+type Action struct {
+	ID     string            // what the button does, e.g. "case.close"
+	Value  string            // the button's value, e.g. a case reference
+	Values map[string]string // submitted form fields
+}
+
+// Visibility says who sees a reply.
+type Visibility int
+
+// Visibilities.
+const (
+	InChannel Visibility = iota // everyone in the channel
+	Ephemeral                   // only the user who asked
+)
+
+// Target says where a reply goes.
+type Target int
+
+// Targets.
+const (
+	TargetReply  Target = iota // answer the request where it was made
+	TargetThread               // post in the case's thread
+	TargetCard                 // update the case card in place
+)
+
+// Reply is what the bot answers. Text is always set: it is the whole answer on
+// plain-text platforms and the notification fallback on rich ones.
+type Reply struct {
+	Text       string
+	Title      string
+	Fields     []Field
+	Sections   []Section
+	Buttons    []Button
+	Visibility Visibility
+	Target     Target
+	// CaseRef names the case the reply is about, when there is one.
+	CaseRef string
+}
+
+// Field is a short labelled value, shown side by side on rich platforms.
+type Field struct {
+	Label string
+	Value string
+}
+
+// Section is a titled block of lines (a timeline, a checklist).
+type Section struct {
+	Title string
+	Lines []string
+}
+
+// Button is an action a user can take on a reply.
+type Button struct {
+	Label  string
+	Action string // Action.ID sent back when pressed
+	Value  string
+	Style  string // "", "primary" or "danger"
+}
+
+// Handler answers requests.
+type Handler interface {
+	Handle(ctx context.Context, req *Request) (Reply, error)
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, req *Request) (Reply, error)
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, req *Request) (Reply, error) { return f(ctx, req) }
+
+// Middleware wraps a Handler with behaviour common to every request.
+type Middleware func(Handler) Handler
+
+// Chain wraps h so that the first middleware runs first.
+func Chain(h Handler, mw ...Middleware) Handler {
+	for i := len(mw) - 1; i >= 0; i-- {
+		h = mw[i](h)
+	}
+	return h
+}
+
+// Adapter connects a chat platform to a Handler.
+type Adapter interface {
+	// Run serves the platform until ctx is done.
+	Run(ctx context.Context, h Handler) error
+}
+
+// HTTPAdapter is an Adapter that also receives requests on the bot's HTTP server.
+type HTTPAdapter interface {
+	Adapter
+	HTTPRoutes(mux *http.ServeMux, h Handler)
+}
+
+// Message is something the bot posts outside a direct reply: a case card, a
+// message in a case thread, a reminder, a daily summary.
+type Message struct {
+	Channel string
+	Thread  string
+	// UpdateID, when set, is the id of a message to edit in place.
+	UpdateID string
+	Reply    Reply
+}
+
+// Notifier posts messages outside a reply and returns the platform's id of
+// the posted message.
+type Notifier interface {
+	Post(ctx context.Context, m Message) (id string, err error)
+}

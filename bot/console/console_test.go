@@ -1,0 +1,118 @@
+package console
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/disputedesk/disputedesk/bot"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func TestRender(t *testing.T) {
+	reply := bot.Reply{
+		Text:  "CB-1001 · Chargeback · closed",
+		Title: "CB-1001 · Chargeback",
+		Fields: []bot.Field{
+			{Label: "Status", Value: "closed"},
+			{Label: "Kunde", Value: "Kari Nordmann, Trondheim, æøå"},
+			{Label: "Amount", Value: "EUR 49.90"},
+		},
+		Sections: []bot.Section{
+			{Title: "Timeline", Lines: []string{"2026-11-22 09:30 UTC  @kari  opened", "2026-11-22 11:30 UTC  @ola  closed: won"}},
+			{Lines: []string{"untitled section line"}},
+		},
+	}
+	golden(t, "card.txt", Render(reply))
+}
+
+func TestRunAnswersEachLineInOrder(t *testing.T) {
+	var seen []*bot.Request
+	h := bot.HandlerFunc(func(_ context.Context, req *bot.Request) (bot.Reply, error) {
+		seen = append(seen, req)
+		return bot.Reply{Text: "got " + req.Text}, nil
+	})
+	var out strings.Builder
+	a := &Adapter{In: strings.NewReader("/case list\n\n   \n/case show CB-1001\n/case note CB-1001 æøå"), Out: &out, User: "kari"}
+	if err := a.Run(context.Background(), h); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	want := "got /case list\ngot /case show CB-1001\ngot /case note CB-1001 æøå\n"
+	if out.String() != want {
+		t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
+	}
+	if len(seen) != 3 {
+		t.Fatalf("%d requests, want 3 (blank lines skipped)", len(seen))
+	}
+	ids := map[string]bool{}
+	for _, r := range seen {
+		if r.User != "kari" || r.Platform != bot.PlatformConsole || r.At.IsZero() {
+			t.Errorf("request %+v lacks user, platform or time", r)
+		}
+		if ids[r.ID] {
+			t.Errorf("request id %q used twice: a retry would be mistaken for it", r.ID)
+		}
+		ids[r.ID] = true
+	}
+}
+
+func TestRunPromptsWhenInteractive(t *testing.T) {
+	var out strings.Builder
+	a := &Adapter{In: strings.NewReader("/case list\n"), Out: &out, User: "kari", Prompt: "> "}
+	h := bot.HandlerFunc(func(context.Context, *bot.Request) (bot.Reply, error) { return bot.Reply{Text: "ok"}, nil })
+	if err := a.Run(context.Background(), h); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), "> ok\n> "; got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+}
+
+func TestRunRejectsInvalidUTF8(t *testing.T) {
+	var out strings.Builder
+	called := false
+	h := bot.HandlerFunc(func(context.Context, *bot.Request) (bot.Reply, error) { called = true; return bot.Reply{}, nil })
+	a := &Adapter{In: strings.NewReader("/case note CB-1 \xff\xfe\n"), Out: &out}
+	if err := a.Run(context.Background(), h); err != nil {
+		t.Fatal(err)
+	}
+	if called || !strings.Contains(out.String(), "not valid UTF-8") {
+		t.Errorf("handler called %v, output %q", called, out.String())
+	}
+}
+
+func TestRunStopsWithContext(t *testing.T) {
+	r, w, err := os.Pipe() // input that never ends
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	defer r.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	a := &Adapter{In: r, Out: &strings.Builder{}}
+	if err := a.Run(ctx, bot.HandlerFunc(func(context.Context, *bot.Request) (bot.Reply, error) { return bot.Reply{}, nil })); err != context.Canceled {
+		t.Errorf("Run = %v, want context.Canceled", err)
+	}
+}

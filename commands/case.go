@@ -1,0 +1,351 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/money"
+	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+// listLimit bounds /case list; more than this is a job for a filter.
+const listLimit = 25
+
+func (r *Router) caseCommands() []*Command {
+	return []*Command{
+		{Name: "case open", Args: "<playbook> key=value...", Changes: true, run: r.caseOpen,
+			Summary: "Open a case from a playbook, with its details as key=value.",
+			Examples: []string{
+				`/case open chargeback order=1042 amount=49,90 currency=EUR customer="Kari Nordmann"`,
+				`/case open return order=2231 reason=damaged`,
+			}},
+		{Name: "case show", Args: "REF", run: r.caseShow,
+			Summary:  "Show a case: its details, outcome and timeline.",
+			Examples: []string{"/case show CB-1042"}},
+		{Name: "case list", Args: "[open|mine|all]", run: r.caseList,
+			Summary:  "List open cases (the default), yours, or all of them, newest first.",
+			Examples: []string{"/case list", "/case list mine"}},
+		{Name: "case note", Args: "REF text", Changes: true, run: r.caseNote,
+			Summary:  "Add a note to a case's timeline.",
+			Examples: []string{"/case note CB-1042 Customer sent the tracking screenshot."}},
+		{Name: "case assign", Args: "REF @user", Changes: true, run: r.caseAssign,
+			Summary:  "Give a case to a teammate (@me for yourself).",
+			Examples: []string{"/case assign CB-1042 @kari", "/case assign CB-1042 @me"}},
+		{Name: "case close", Args: "REF outcome=<outcome> [amount=...] [note=...]", Changes: true, run: r.caseClose,
+			Summary: "Close a case with its outcome and, where money moved, the amount.",
+			Examples: []string{
+				"/case close CB-1042 outcome=won",
+				`/case close RMA-1007 outcome=refunded amount=49,90 note="Refunded after the parcel came back"`,
+			}},
+		{Name: "case reopen", Args: "REF [reason]", Changes: true, run: r.caseReopen,
+			Summary:  "Reopen a closed case.",
+			Examples: []string{"/case reopen CB-1042 The bank reversed its decision"}},
+	}
+}
+
+// Fields that /case open reads itself rather than storing as free fields.
+const (
+	fieldAmount   = "amount"
+	fieldCurrency = "currency"
+)
+
+func (r *Router) caseOpen(ctx context.Context, c *call) (bot.Reply, error) {
+	name := c.in.Arg(0)
+	if name == "" {
+		return bot.Reply{}, c.usageErrorf("say which playbook to open: %s", listOf(r.deps.Playbooks.Names()))
+	}
+	pb, ok := r.deps.Playbooks.Get(name)
+	if !ok {
+		return bot.Reply{}, userErrorf("there is no playbook %q.%s The playbooks are %s.", name,
+			didYouMean(name, r.deps.Playbooks.Names(), ""), listOf(r.deps.Playbooks.Names()))
+	}
+	if extra := c.in.Args[1:]; len(extra) > 0 {
+		return bot.Reply{}, c.usageErrorf("%q is not a key=value detail: write details as key=value, e.g. customer=%q", extra[0], extra[0])
+	}
+	fields := maps.Clone(c.in.Fields)
+	for _, k := range sorted(slices.Collect(maps.Keys(fields))) {
+		if strings.TrimSpace(fields[k]) == "" {
+			return bot.Reply{}, c.usageErrorf("%s= is empty: give it a value or leave it out", k)
+		}
+	}
+	cs := storage.Case{
+		Ref:       storage.Ref{Prefix: pb.Prefix},
+		Playbook:  pb.Name,
+		Status:    storage.StatusOpen,
+		Platform:  c.req.Platform,
+		Workspace: c.req.Workspace,
+		Channel:   c.req.Channel,
+		Thread:    c.req.Thread,
+		OpenedBy:  c.req.User,
+		OpenedAt:  c.now,
+		UpdatedAt: c.now,
+	}
+	var err error
+	if cs.Amount, err = r.amount(fields, ""); err != nil {
+		return bot.Reply{}, c.usageErrorf("%s", err)
+	}
+	delete(fields, fieldAmount)
+	if cur, ok := fields[fieldCurrency]; ok {
+		if cs.Amount != nil {
+			delete(fields, fieldCurrency)
+		} else if fields[fieldCurrency], _, err = money.Currency(cur); err != nil {
+			return bot.Reply{}, c.usageErrorf("currency=%s: %s", cur, err)
+		}
+	}
+	cs.Fields = fields
+	ev := storage.Event{At: c.now, Actor: c.req.User, Kind: storage.EventOpened, Body: summary(pb, cs)}
+	if err := c.tx.CreateCase(ctx, &cs, &ev); err != nil {
+		return bot.Reply{}, fmt.Errorf("open case: %w", err)
+	}
+	reply := r.card(pb, cs)
+	reply.Text = fmt.Sprintf("Opened %s: %s.", cs.Ref, summary(pb, cs))
+	return reply, nil
+}
+
+// amount reads amount= and currency= from fields; fallback is the currency
+// to use when none is given (the case's, when closing), before the team default.
+func (r *Router) amount(fields map[string]string, fallback string) (*storage.Money, error) {
+	a, ok := fields[fieldAmount]
+	if !ok {
+		return nil, nil
+	}
+	cur := fields[fieldCurrency]
+	if cur == "" {
+		cur = fallback
+	}
+	if cur == "" {
+		cur = r.deps.DefaultCurrency
+	}
+	m, err := money.Parse(a, cur)
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func (r *Router) caseShow(ctx context.Context, c *call) (bot.Reply, error) {
+	ref, err := c.ref()
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	cs, err := r.deps.Store.Case(ctx, ref)
+	if err != nil {
+		return bot.Reply{}, r.caseError(ref, err)
+	}
+	events, err := r.deps.Store.Timeline(ctx, cs.ID)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("show %s: %w", ref, err)
+	}
+	reply := r.card(r.playbook(cs), cs)
+	reply.Sections = append(reply.Sections, timeline(events))
+	reply.Visibility = bot.Ephemeral
+	return reply, nil
+}
+
+func (r *Router) caseList(ctx context.Context, c *call) (bot.Reply, error) {
+	filter := storage.CaseFilter{Limit: listLimit + 1}
+	which := strings.ToLower(c.in.Arg(0))
+	switch which {
+	case "", "open":
+		which, filter.Status = "open", storage.StatusOpen
+	case "mine":
+		filter.Status, filter.Mine = storage.StatusOpen, c.req.User
+	case "all":
+	default:
+		return bot.Reply{}, c.usageErrorf("cannot list %q: choose open, mine or all", which)
+	}
+	cases, err := r.deps.Store.Cases(ctx, filter)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("list cases: %w", err)
+	}
+	if len(cases) == 0 {
+		return bot.Reply{Text: listEmpty[which], Visibility: bot.Ephemeral}, nil
+	}
+	lines := make([]string, 0, len(cases)+1)
+	for _, cs := range cases[:min(len(cases), listLimit)] {
+		lines = append(lines, listLine(cs))
+	}
+	if len(cases) > listLimit {
+		lines = append(lines, fmt.Sprintf("… only the newest %d are shown.", listLimit))
+	}
+	return bot.Reply{Text: listTitle[which] + ":", Sections: []bot.Section{{Lines: lines}}, Visibility: bot.Ephemeral}, nil
+}
+
+var (
+	listTitle = map[string]string{"open": "Open cases", "mine": "Your open cases", "all": "All cases"}
+	listEmpty = map[string]string{
+		"open": "No open cases. Open one with /case open <playbook>.",
+		"mine": "No open cases are yours. /case list shows the team's; /case assign REF @me takes one.",
+		"all":  "No cases yet. Open one with /case open <playbook>.",
+	}
+)
+
+func (r *Router) caseNote(ctx context.Context, c *call) (bot.Reply, error) {
+	cs, err := r.lockCase(ctx, c)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	text := c.in.Rest(0)
+	if text == "" {
+		return bot.Reply{}, c.usageErrorf("the note is empty: write it after the reference")
+	}
+	ev := storage.Event{CaseID: cs.ID, At: c.now, Actor: c.req.User, Kind: storage.EventNote, Body: text}
+	if err := c.tx.AppendEvent(ctx, &ev); err != nil {
+		return bot.Reply{}, fmt.Errorf("note on %s: %w", cs.Ref, err)
+	}
+	return bot.Reply{Text: fmt.Sprintf("Noted on %s.", cs.Ref), Target: bot.TargetThread, CaseRef: cs.Ref.String()}, nil
+}
+
+func (r *Router) caseAssign(ctx context.Context, c *call) (bot.Reply, error) {
+	cs, err := r.lockCase(ctx, c)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	who, ok := strings.CutPrefix(c.in.Arg(1), "@")
+	if !ok || who == "" {
+		return bot.Reply{}, c.usageErrorf("say who takes %s with an @mention, e.g. /case assign %s @me", cs.Ref, cs.Ref)
+	}
+	if who == "me" {
+		who = c.req.User
+	}
+	if cs.Assignee == who {
+		return bot.Reply{}, userErrorf("%s is already assigned to @%s.", cs.Ref, who)
+	}
+	cs.Assignee, cs.UpdatedAt = who, c.now
+	ev := storage.Event{CaseID: cs.ID, At: c.now, Actor: c.req.User, Kind: storage.EventAssigned, Body: "@" + who}
+	if err := c.tx.UpdateCase(ctx, &cs, &ev); err != nil {
+		return bot.Reply{}, fmt.Errorf("assign %s: %w", cs.Ref, err)
+	}
+	return bot.Reply{Text: fmt.Sprintf("%s is now assigned to @%s.", cs.Ref, who), CaseRef: cs.Ref.String()}, nil
+}
+
+// closeFields are the fields /case close understands.
+var closeFields = []string{"outcome", fieldAmount, fieldCurrency, "note"}
+
+func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
+	cs, err := r.lockCase(ctx, c)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	pb := r.playbook(cs)
+	if cs.Status == storage.StatusClosed {
+		return bot.Reply{}, userErrorf("%s is already closed (%s, %s). To change the outcome, reopen it first: /case reopen %s",
+			cs.Ref, cs.Outcome, when(*cs.ClosedAt), cs.Ref)
+	}
+	for k := range c.in.Fields {
+		if !slices.Contains(closeFields, k) {
+			return bot.Reply{}, c.usageErrorf("/case close does not take %s=; it takes %s", k, listOf(closeFields))
+		}
+	}
+	if extra := c.in.Args[1:]; len(extra) > 0 {
+		return bot.Reply{}, c.usageErrorf("%q is not a key=value detail: put a closing note in note=\"...\"", extra[0])
+	}
+	outcome := strings.ToLower(c.in.Fields["outcome"])
+	if outcome == "" {
+		return bot.Reply{}, c.usageErrorf("say how %s ended with outcome=: %s", cs.Ref, listOf(pb.Outcomes))
+	}
+	if !pb.HasOutcome(outcome) {
+		return bot.Reply{}, c.usageErrorf("%q is not an outcome of a %s.%s Choose %s", outcome, pb.Name,
+			didYouMean(outcome, pb.Outcomes, "outcome="), listOf(pb.Outcomes))
+	}
+	fallback := ""
+	if cs.Amount != nil {
+		fallback = cs.Amount.Currency
+	}
+	amount, err := r.amount(c.in.Fields, fallback)
+	if err != nil {
+		return bot.Reply{}, c.usageErrorf("%s", err)
+	}
+	cs.Status, cs.Outcome, cs.OutcomeAmount = storage.StatusClosed, outcome, amount
+	cs.ClosedAt, cs.UpdatedAt = &c.now, c.now
+	ev := storage.Event{CaseID: cs.ID, At: c.now, Actor: c.req.User, Kind: storage.EventClosed,
+		Body: c.in.Fields["note"], Data: map[string]string{"outcome": outcome}}
+	text := fmt.Sprintf("Closed %s: %s", cs.Ref, outcome)
+	if amount != nil {
+		ev.Data["amount"] = money.Format(*amount)
+		text += ", " + money.Format(*amount)
+	}
+	if err := c.tx.UpdateCase(ctx, &cs, &ev); err != nil {
+		return bot.Reply{}, fmt.Errorf("close %s: %w", cs.Ref, err)
+	}
+	reply := r.card(pb, cs)
+	reply.Text = text + "."
+	return reply, nil
+}
+
+func (r *Router) caseReopen(ctx context.Context, c *call) (bot.Reply, error) {
+	cs, err := r.lockCase(ctx, c)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if cs.Status != storage.StatusClosed {
+		return bot.Reply{}, userErrorf("%s is open already: nothing to reopen.", cs.Ref)
+	}
+	ev := storage.Event{CaseID: cs.ID, At: c.now, Actor: c.req.User, Kind: storage.EventReopened, Body: c.in.Rest(0),
+		Data: map[string]string{"previous_outcome": cs.Outcome}}
+	cs.Status, cs.Outcome, cs.OutcomeAmount = storage.StatusOpen, "", nil
+	cs.ReopenedAt, cs.UpdatedAt = &c.now, c.now
+	if err := c.tx.UpdateCase(ctx, &cs, &ev); err != nil {
+		return bot.Reply{}, fmt.Errorf("reopen %s: %w", cs.Ref, err)
+	}
+	reply := r.card(r.playbook(cs), cs)
+	reply.Text = fmt.Sprintf("Reopened %s.", cs.Ref)
+	return reply, nil
+}
+
+// ref reads the case reference in the first argument.
+func (c *call) ref() (storage.Ref, error) {
+	s := c.in.Arg(0)
+	if s == "" {
+		return storage.Ref{}, c.usageErrorf("say which case: give its reference, like CB-1042")
+	}
+	ref, err := storage.ParseRef(s)
+	if err != nil {
+		return storage.Ref{}, c.usageErrorf("%s", err)
+	}
+	return ref, nil
+}
+
+// lockCase loads the case named in the first argument for a change.
+func (r *Router) lockCase(ctx context.Context, c *call) (storage.Case, error) {
+	ref, err := c.ref()
+	if err != nil {
+		return storage.Case{}, err
+	}
+	cs, err := c.tx.CaseForUpdate(ctx, ref)
+	if err != nil {
+		return storage.Case{}, r.caseError(ref, err)
+	}
+	return cs, nil
+}
+
+// caseError explains a failed lookup of ref.
+func (r *Router) caseError(ref storage.Ref, err error) error {
+	if !errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("load %s: %w", ref, err)
+	}
+	if _, ok := r.deps.Playbooks.ByPrefix(ref.Prefix); !ok {
+		var prefixes []string
+		for _, n := range r.deps.Playbooks.Names() {
+			p, _ := r.deps.Playbooks.Get(n)
+			prefixes = append(prefixes, p.Prefix)
+		}
+		return userErrorf("there is no case %s: references start with %s. /case list shows open cases.", ref, listOf(prefixes))
+	}
+	return userErrorf("there is no case %s. /case list shows open cases.", ref)
+}
+
+// playbook returns a case's playbook; one since removed from the catalog
+// still shows, with its name for a title.
+func (r *Router) playbook(cs storage.Case) *playbooks.Playbook {
+	if pb, ok := r.deps.Playbooks.Get(cs.Playbook); ok {
+		return pb
+	}
+	return &playbooks.Playbook{Name: cs.Playbook, Title: cs.Playbook, Prefix: cs.Ref.Prefix}
+}

@@ -1,0 +1,303 @@
+// Package commands turns chat commands into work: it parses a command line
+// once, routes it to the command that owns it, runs changes in one database
+// transaction with the request's idempotency record, and answers with a
+// platform-neutral bot.Reply. Help is generated from the commands themselves.
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/agnivade/levenshtein"
+
+	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+// Deps is what the commands work with.
+type Deps struct {
+	Store     storage.Store
+	Playbooks *playbooks.Catalog
+	// DefaultCurrency applies to amounts given without a currency; empty
+	// means a currency must always be given.
+	DefaultCurrency string
+	Now             func() time.Time
+	Logger          *slog.Logger
+	// Timeout bounds one request; zero means 10 seconds.
+	Timeout time.Duration
+}
+
+// Command is one chat command, described as data.
+type Command struct {
+	Name     string // "case open": the root word and the subcommand
+	Args     string // "<playbook> key=value..."
+	Summary  string
+	Examples []string
+	// Changes marks a command that changes state: it runs in one transaction
+	// with the record of its request, so a retried request changes nothing twice.
+	Changes bool
+	run     func(ctx context.Context, c *call) (bot.Reply, error)
+}
+
+// Usage is the command's synopsis, e.g. "/case note REF text".
+func (c *Command) Usage() string { return strings.TrimSpace("/" + c.Name + " " + c.Args) }
+
+// call is one run of a command.
+type call struct {
+	cmd *Command
+	req *bot.Request
+	in  Input // Args start after the subcommand
+	now time.Time
+	tx  storage.Tx // set when cmd.Changes
+}
+
+// usageErrorf is a UserError that also shows the command's usage.
+func (c *call) usageErrorf(format string, args ...any) *UserError {
+	return &UserError{Msg: fmt.Sprintf(format, args...), Usage: c.cmd.Usage()}
+}
+
+// Router dispatches requests to commands.
+type Router struct {
+	deps     Deps
+	commands map[string]*Command // by Name
+	families map[string][]*Command
+	roots    []string
+	handler  bot.Handler
+}
+
+var _ bot.Handler = (*Router)(nil)
+
+// NewRouter registers every command and wraps dispatch in mw and the
+// router's own middleware (error replies, logging, timeout). It fails if two
+// commands share a name.
+func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
+	if deps.Store == nil || deps.Playbooks == nil {
+		return nil, errors.New("commands: Store and Playbooks are required")
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	if deps.Timeout == 0 {
+		deps.Timeout = 10 * time.Second
+	}
+	r := &Router{deps: deps, commands: map[string]*Command{}, families: map[string][]*Command{}}
+	for _, c := range r.caseCommands() {
+		if err := r.add(c); err != nil {
+			return nil, err
+		}
+	}
+	base := []bot.Middleware{errorReplies(deps.Logger), logRequests(deps.Logger), timeout(deps.Timeout)}
+	r.handler = bot.Chain(bot.HandlerFunc(r.dispatch), append(base, mw...)...)
+	return r, nil
+}
+
+func (r *Router) add(c *Command) error {
+	if _, dup := r.commands[c.Name]; dup {
+		return fmt.Errorf("commands: %q is registered twice", c.Name)
+	}
+	root, _, _ := strings.Cut(c.Name, " ")
+	if _, seen := r.families[root]; !seen {
+		r.roots = append(r.roots, root)
+	}
+	r.commands[c.Name] = c
+	r.families[root] = append(r.families[root], c)
+	return nil
+}
+
+// Commands lists the registered commands in registration order.
+func (r *Router) Commands() []*Command {
+	var all []*Command
+	for _, root := range r.roots {
+		all = append(all, r.families[root]...)
+	}
+	return all
+}
+
+// Handle answers one request. Errors come back as replies; the error result
+// is non-nil only if a middleware given to NewRouter returns one.
+func (r *Router) Handle(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	return r.handler.Handle(ctx, req)
+}
+
+func (r *Router) dispatch(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	if req.Action != nil {
+		return bot.Reply{}, userErrorf("this button is not supported yet: use the slash commands (/case help)")
+	}
+	in, err := Parse(req.Text)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	family, ok := r.families[in.Root]
+	if !ok {
+		return bot.Reply{}, userErrorf("unknown command /%s.%s Commands: %s", in.Root,
+			didYouMean(in.Root, r.roots, "/"), "/"+strings.Join(r.roots, ", /")+". Try /case help")
+	}
+	sub := strings.ToLower(in.Arg(0))
+	if sub == "" || sub == "help" {
+		return r.help(in.Root, in.Arg(1)), nil
+	}
+	cmd, ok := r.commands[in.Root+" "+sub]
+	if !ok {
+		var subs []string
+		for _, c := range family {
+			subs = append(subs, strings.TrimPrefix(c.Name, in.Root+" "))
+		}
+		return bot.Reply{}, userErrorf("unknown command /%s %s.%s Try /%s help for the list",
+			in.Root, sub, didYouMean(sub, subs, "/"+in.Root+" "), in.Root)
+	}
+	in.Args, in.argEnds = in.Args[1:], in.argEnds[1:]
+	c := &call{cmd: cmd, req: req, in: in, now: r.deps.Now().UTC()}
+	if !cmd.Changes {
+		return cmd.run(ctx, c)
+	}
+	var reply bot.Reply
+	resp, replayed, err := r.deps.Store.Update(ctx, storage.RequestKey{Platform: req.Platform, ID: req.ID},
+		func(tx storage.Tx) ([]byte, error) {
+			c.tx = tx
+			var err error
+			if reply, err = cmd.run(ctx, c); err != nil {
+				return nil, err
+			}
+			return json.Marshal(reply)
+		})
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if replayed {
+		reply = bot.Reply{}
+		if err := json.Unmarshal(resp, &reply); err != nil {
+			return bot.Reply{}, fmt.Errorf("replay %s: %w", req.ID, err)
+		}
+	}
+	return reply, nil
+}
+
+// didYouMean suggests the closest of options to s, if one is close enough.
+func didYouMean(s string, options []string, prefix string) string {
+	s = strings.ToLower(s)
+	best, bestDist := "", 3 // further than two edits away is no suggestion
+	for _, o := range options {
+		d := levenshtein.ComputeDistance(s, o)
+		if len(s) >= 2 && strings.HasPrefix(o, s) {
+			d = 1 // a beginning, as in "clo" for close
+		}
+		if d < bestDist {
+			best, bestDist = o, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return " Did you mean " + prefix + best + "?"
+}
+
+// help lists a family's commands, or explains one of them.
+func (r *Router) help(root, sub string) bot.Reply {
+	if c, ok := r.commands[root+" "+strings.ToLower(sub)]; ok {
+		lines := []string{c.Summary}
+		for _, ex := range c.Examples {
+			lines = append(lines, "  "+ex)
+		}
+		return bot.Reply{Text: "Usage: " + c.Usage(), Sections: []bot.Section{{Lines: lines}}, Visibility: bot.Ephemeral}
+	}
+	var lines []string
+	width := 0
+	for _, c := range r.families[root] {
+		width = max(width, len(c.Usage()))
+	}
+	for _, c := range r.families[root] {
+		lines = append(lines, fmt.Sprintf("%-*s  %s", width, c.Usage(), c.Summary))
+	}
+	return bot.Reply{
+		Text:       fmt.Sprintf("disputedesk walks your team through disputes, returns and recalls. Commands for /%s:", root),
+		Sections:   []bot.Section{{Lines: lines}, {Title: "Playbooks", Lines: r.playbookLines()}, {Lines: []string{fmt.Sprintf("/%s help <command> shows examples.", root)}}},
+		Visibility: bot.Ephemeral,
+	}
+}
+
+func (r *Router) playbookLines() []string {
+	names := r.deps.Playbooks.Names()
+	width := 0
+	for _, n := range names {
+		width = max(width, len(n))
+	}
+	lines := make([]string, 0, len(names))
+	for _, n := range names {
+		p, _ := r.deps.Playbooks.Get(n)
+		lines = append(lines, fmt.Sprintf("%-*s  %-4s %s", width, n, p.Prefix, p.Description))
+	}
+	return lines
+}
+
+// logRequests logs each request once, without its text (which can hold
+// customer details).
+func logRequests(log *slog.Logger) bot.Middleware {
+	return func(next bot.Handler) bot.Handler {
+		return bot.HandlerFunc(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+			start := time.Now()
+			reply, err := next.Handle(ctx, req)
+			log.DebugContext(ctx, "request", "request_id", req.ID, "platform", req.Platform,
+				"command", commandWord(req), "duration", time.Since(start), "error", err)
+			return reply, err
+		})
+	}
+}
+
+func timeout(d time.Duration) bot.Middleware {
+	return func(next bot.Handler) bot.Handler {
+		return bot.HandlerFunc(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+			ctx, cancel := context.WithTimeout(ctx, d)
+			defer cancel()
+			return next.Handle(ctx, req)
+		})
+	}
+}
+
+// listOf writes options as "a, b or c".
+func listOf(options []string) string {
+	switch len(options) {
+	case 0:
+		return ""
+	case 1:
+		return options[0]
+	}
+	return strings.Join(options[:len(options)-1], ", ") + " or " + options[len(options)-1]
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
+
+// CommandOf names the registered command a request runs ("case open"), for
+// metrics: it returns "action", "help" or "unknown" for everything else, so
+// that what users type never becomes a label.
+func (r *Router) CommandOf(req *bot.Request) string {
+	if req.Action != nil {
+		return "action"
+	}
+	in, err := Parse(req.Text)
+	if err != nil {
+		return "unknown"
+	}
+	if _, ok := r.families[in.Root]; ok {
+		if sub := strings.ToLower(in.Arg(0)); sub == "" || sub == "help" {
+			return "help"
+		}
+	}
+	if c, ok := r.commands[in.Root+" "+strings.ToLower(in.Arg(0))]; ok {
+		return c.Name
+	}
+	return "unknown"
+}
