@@ -1,0 +1,129 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/disputedesk/disputedesk/internal/money"
+	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
+)
+
+// Config is disputedesk's configuration, read from the environment.
+type Config struct {
+	DatabaseURL     string // postgres://... or a SQLite file path
+	DataDir         string
+	Addr            string
+	DefaultCurrency string
+	LogLevel        slog.Level
+	AutoMigrate     bool
+}
+
+// setting documents one environment variable; help and the README table are
+// written from this list.
+type setting struct {
+	name, def, doc string
+	secret         bool // also read from NAME_FILE
+}
+
+var settings = []setting{
+	{name: "DATABASE_URL", def: "SQLite file in the data directory", secret: true,
+		doc: "postgres://user:pass@host/db?sslmode=... for PostgreSQL; anything else is a SQLite file path (sqlite: and file: prefixes accepted)"},
+	{name: "DISPUTEDESK_DATA", def: "$XDG_DATA_HOME/disputedesk or ~/.local/share/disputedesk",
+		doc: "where the default SQLite database lives"},
+	{name: "DISPUTEDESK_ADDR", def: ":8080", doc: "HTTP listen address of serve (/healthz, /readyz, /metrics)"},
+	{name: "DISPUTEDESK_CURRENCY", def: "none", doc: "ISO 4217 currency for amounts typed without one, e.g. EUR"},
+	{name: "DISPUTEDESK_MIGRATE", def: "true", doc: "apply database migrations at start; false to run `disputedesk migrate` yourself"},
+	{name: "DISPUTEDESK_LOG_LEVEL", def: "info", doc: "debug, info, warn or error"},
+}
+
+// LoadConfig reads and checks the configuration. Every problem is reported
+// at once, each saying how to fix it.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	cfg := Config{Addr: ":8080", AutoMigrate: true}
+	var errs []error
+	var err error
+	if cfg.DatabaseURL, err = secret(getenv, "DATABASE_URL"); err != nil {
+		errs = append(errs, err)
+	}
+	cfg.DataDir = getenv("DISPUTEDESK_DATA")
+	if cfg.DatabaseURL == "" {
+		if cfg.DataDir == "" {
+			cfg.DataDir, err = defaultDataDir(getenv)
+			errs = append(errs, err)
+		}
+		if cfg.DataDir != "" {
+			cfg.DatabaseURL = filepath.Join(cfg.DataDir, "disputedesk.db")
+		}
+	}
+	if v := getenv("DISPUTEDESK_ADDR"); v != "" {
+		cfg.Addr = v
+	}
+	if v := getenv("DISPUTEDESK_CURRENCY"); v != "" {
+		if cfg.DefaultCurrency, _, err = money.Currency(v); err != nil {
+			errs = append(errs, fmt.Errorf("DISPUTEDESK_CURRENCY: %w", err))
+		}
+	}
+	switch v := strings.ToLower(getenv("DISPUTEDESK_MIGRATE")); v {
+	case "", "true", "1", "yes":
+	case "false", "0", "no":
+		cfg.AutoMigrate = false
+	default:
+		errs = append(errs, fmt.Errorf("DISPUTEDESK_MIGRATE=%q: use true or false", v))
+	}
+	if v := getenv("DISPUTEDESK_LOG_LEVEL"); v != "" {
+		if err := cfg.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			errs = append(errs, fmt.Errorf("DISPUTEDESK_LOG_LEVEL=%q: use debug, info, warn or error", v))
+		}
+	}
+	return cfg, errors.Join(errs...)
+}
+
+// secret reads NAME, or the file named by NAME_FILE (for Docker and
+// Kubernetes secrets), but not both.
+func secret(getenv func(string) string, name string) (string, error) {
+	v, file := getenv(name), getenv(name+"_FILE")
+	switch {
+	case file == "":
+		return v, nil
+	case v != "":
+		return "", fmt.Errorf("%s and %s_FILE are both set: keep one", name, name)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", name, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func defaultDataDir(getenv func(string) string) (string, error) {
+	if x := getenv("XDG_DATA_HOME"); x != "" {
+		return filepath.Join(x, "disputedesk"), nil
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".local", "share", "disputedesk"), nil
+	}
+	return "", errors.New("no data directory: set DISPUTEDESK_DATA, or DATABASE_URL")
+}
+
+// Print writes the configuration with secrets redacted.
+func (c Config) Print(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  database\t%s\n", sqlstore.Describe(c.DatabaseURL))
+	fmt.Fprintf(tw, "  listen\t%s\n", c.Addr)
+	fmt.Fprintf(tw, "  currency\t%s\n", or(c.DefaultCurrency, "none (amounts need currency=)"))
+	fmt.Fprintf(tw, "  migrate at start\t%t\n", c.AutoMigrate)
+	tw.Flush()
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

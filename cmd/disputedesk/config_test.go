@@ -1,0 +1,95 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadConfig(t *testing.T) {
+	secretFile := filepath.Join(t.TempDir(), "db-url")
+	if err := os.WriteFile(secretFile, []byte("postgres://u:p@db/x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		env   map[string]string
+		check func(t *testing.T, c Config)
+	}{
+		{"defaults", map[string]string{"HOME": "/home/kari"}, func(t *testing.T, c Config) {
+			if c.DatabaseURL != "/home/kari/.local/share/disputedesk/disputedesk.db" || c.Addr != ":8080" || !c.AutoMigrate || c.LogLevel != slog.LevelInfo {
+				t.Errorf("defaults: %+v", c)
+			}
+		}},
+		{"XDG data home", map[string]string{"HOME": "/home/kari", "XDG_DATA_HOME": "/data"}, func(t *testing.T, c Config) {
+			if c.DatabaseURL != "/data/disputedesk/disputedesk.db" {
+				t.Errorf("DatabaseURL = %q", c.DatabaseURL)
+			}
+		}},
+		{"data dir", map[string]string{"DISPUTEDESK_DATA": "/srv/dd"}, func(t *testing.T, c Config) {
+			if c.DatabaseURL != "/srv/dd/disputedesk.db" {
+				t.Errorf("DatabaseURL = %q", c.DatabaseURL)
+			}
+		}},
+		{"secret from file", map[string]string{"DATABASE_URL_FILE": secretFile}, func(t *testing.T, c Config) {
+			if c.DatabaseURL != "postgres://u:p@db/x" {
+				t.Errorf("DatabaseURL = %q", c.DatabaseURL)
+			}
+		}},
+		{"everything set", map[string]string{"DATABASE_URL": "x.db", "DISPUTEDESK_ADDR": "127.0.0.1:9", "DISPUTEDESK_CURRENCY": "nok",
+			"DISPUTEDESK_MIGRATE": "false", "DISPUTEDESK_LOG_LEVEL": "debug"}, func(t *testing.T, c Config) {
+			if c.DatabaseURL != "x.db" || c.Addr != "127.0.0.1:9" || c.DefaultCurrency != "NOK" || c.AutoMigrate || c.LogLevel != slog.LevelDebug {
+				t.Errorf("config: %+v", c)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := LoadConfig(env(tt.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+func TestLoadConfigReportsEveryProblem(t *testing.T) {
+	_, err := LoadConfig(env(map[string]string{
+		"DATABASE_URL": "a", "DATABASE_URL_FILE": "b", "DISPUTEDESK_CURRENCY": "EURO",
+		"DISPUTEDESK_MIGRATE": "maybe", "DISPUTEDESK_LOG_LEVEL": "loud", "HOME": "/h",
+	}))
+	if err == nil {
+		t.Fatal("LoadConfig accepted a broken environment")
+	}
+	for _, want := range []string{"both set", "DISPUTEDESK_CURRENCY", `DISPUTEDESK_MIGRATE="maybe"`, `DISPUTEDESK_LOG_LEVEL="loud"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestPrintRedactsPassword(t *testing.T) {
+	var b strings.Builder
+	Config{DatabaseURL: "postgres://dd:hunter2@db.internal/dd?sslmode=require", Addr: ":8080"}.Print(&b)
+	if strings.Contains(b.String(), "hunter2") || !strings.Contains(b.String(), "db.internal") {
+		t.Errorf("Print:\n%s", b.String())
+	}
+}
+
+// The README's configuration table names every setting the binary reads.
+func TestREADMEDocumentsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range settings {
+		if !strings.Contains(string(readme), "| `"+s.name+"`") {
+			t.Errorf("README.md's configuration table lacks %s", s.name)
+		}
+	}
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/user"
+
+	"golang.org/x/term"
+
+	"github.com/disputedesk/disputedesk/bot/console"
+	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
+)
+
+// Console runs the bot on standard input and output.
+func (m *Main) Console(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("console", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	who := fs.String("user", osUser(m.Getenv), "who is typing")
+	if err := fs.Parse(args); err != nil {
+		return &usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Errorf("unexpected %q: commands are read from standard input", fs.Arg(0))}
+	}
+	quiet := slog.LevelWarn // the console is a conversation: keep the logs to problems
+	if err := m.Open(ctx, &quiet); err != nil {
+		return err
+	}
+	defer m.Close()
+	router, err := m.Router()
+	if err != nil {
+		return err
+	}
+	a := &console.Adapter{In: m.Stdin, Out: m.Stdout, User: *who}
+	fmt.Fprintf(m.Stderr, "disputedesk: cases are kept in %s\n", sqlstore.Describe(m.Config.DatabaseURL))
+	if isTerminal(m.Stdin) {
+		a.Prompt = "disputedesk> "
+		fmt.Fprintf(m.Stderr, "You are @%s. Type /case help to start; Ctrl-D quits.\n", *who)
+	}
+	return a.Run(ctx, router)
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func osUser(getenv func(string) string) string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := getenv("USER"); u != "" {
+		return u
+	}
+	return "agent"
+}

@@ -1,0 +1,129 @@
+// Command disputedesk is a chat-ops bot for e-commerce support teams: it runs
+// playbooks for disputes, returns and recalls in Slack, Discord or a console.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/disputedesk/disputedesk/commands"
+	"github.com/disputedesk/disputedesk/playbooks"
+	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// run executes one subcommand and returns the process's exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 {
+		printHelp(stdout)
+		return exitOK
+	}
+	m := &Main{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
+	var err error
+	switch args[0] {
+	case "console":
+		err = m.Console(ctx, args[1:])
+	case "serve":
+		err = m.Serve(ctx, args[1:])
+	case "migrate":
+		err = m.Migrate(ctx, args[1:])
+	case "version", "--version":
+		printVersion(stdout)
+	case "help", "-h", "-help", "--help":
+		printHelp(stdout)
+	default:
+		fmt.Fprintf(stderr, "disputedesk: unknown command %q. Commands: console, serve, migrate, version, help.\n", args[0])
+		return exitUsage
+	}
+	var usage *usageError
+	switch {
+	case err == nil, errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		return exitOK
+	case errors.As(err, &usage):
+		fmt.Fprintf(stderr, "disputedesk %s: %v\n", args[0], err)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "disputedesk %s: %v\n", args[0], err)
+		return exitError
+	}
+}
+
+// usageError is a mistake in the command line itself.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// Main holds what the subcommands share: configuration, the store, the logger.
+// The end-to-end tests run the real binary; Main keeps the wiring in one place.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+
+	Config Config
+	Logger *slog.Logger
+	Store  *sqlstore.Store
+}
+
+// Open loads the configuration and opens and migrates the database.
+func (m *Main) Open(ctx context.Context, logLevel *slog.Level) error {
+	cfg, err := LoadConfig(m.Getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	m.Config = cfg
+	level := cfg.LogLevel
+	if logLevel != nil && m.Getenv("DISPUTEDESK_LOG_LEVEL") == "" {
+		level = *logLevel
+	}
+	m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+	st, err := sqlstore.Open(ctx, cfg.DatabaseURL, sqlstore.Options{Logger: m.Logger.With("component", "storage")})
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", sqlstore.Describe(cfg.DatabaseURL), err)
+	}
+	m.Store = st
+	if cfg.AutoMigrate {
+		if _, _, err := st.Migrate(ctx); err != nil {
+			return fmt.Errorf("migrate database: %w", err)
+		}
+	}
+	return st.CheckSchema(ctx)
+}
+
+// Router builds the command router on the opened store.
+func (m *Main) Router() (*commands.Router, error) {
+	return commands.NewRouter(commands.Deps{
+		Store:           m.Store,
+		Playbooks:       playbooks.Builtin(),
+		DefaultCurrency: m.Config.DefaultCurrency,
+		Logger:          m.Logger.With("component", "commands"),
+	})
+}
+
+// Close releases the database.
+func (m *Main) Close() error {
+	if m.Store == nil {
+		return nil
+	}
+	return m.Store.Close()
+}
