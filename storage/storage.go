@@ -107,6 +107,16 @@ const (
 	EventReopened EventKind = "reopened"
 )
 
+// Event kinds written with the playbook engine's state (see Tx.SetStep,
+// Tx.SetCheck, Tx.AddEvidence and Tx.SetDeadlines).
+const (
+	EventStep     EventKind = "step"
+	EventCheck    EventKind = "check"
+	EventEvidence EventKind = "evidence"
+	EventDeadline EventKind = "deadline"
+	EventFields   EventKind = "fields" // details added or corrected
+)
+
 // Event is one entry of a case's append-only timeline.
 type Event struct {
 	ID     int64
@@ -125,6 +135,85 @@ type CaseFilter struct {
 	// Mine selects cases assigned to this user, or opened by them and unassigned.
 	Mine  string
 	Limit int
+}
+
+// StepStatus is what became of a playbook step.
+type StepStatus string
+
+// Step statuses. A step with no StepState is pending.
+const (
+	StepDone    StepStatus = "done"
+	StepSkipped StepStatus = "skipped"
+)
+
+// StepState is a step that was done or skipped; a step with no StepState is
+// pending.
+type StepState struct {
+	CaseID int64
+	StepID string
+	Status StepStatus
+	By     string
+	At     time.Time
+	Note   string
+}
+
+// Check is the state of one checklist item (Item counts from 1).
+type Check struct {
+	CaseID  int64
+	StepID  string
+	Item    int
+	Checked bool
+	By      string
+	At      time.Time
+}
+
+// Evidence is one piece of evidence gathered for a case: a kind (as the
+// playbook names it), a reference to where it is (a link, a tracking
+// number, a file name) and a note.
+type Evidence struct {
+	ID, CaseID          int64
+	Kind, Ref, Note, By string
+	At                  time.Time
+}
+
+// Deadline is a computed due date of a case ("evidence_due", or
+// "step:acknowledge" for a step's own due rule).
+type Deadline struct {
+	CaseID int64
+	ID     string
+	Title  string
+	Due    time.Time
+	// Rule is the playbook's rule, Basis what it counted from, Source who
+	// sets the deadline (a network, a regulation, the team).
+	Rule, Basis, Source string
+	// MetAt is when the deadline was met; nil while it is not.
+	MetAt *time.Time
+}
+
+// CaseState is everything the playbook engine needs besides the case row.
+type CaseState struct {
+	Steps     []StepState
+	Checks    []Check
+	Evidence  []Evidence
+	Deadlines []Deadline
+}
+
+// DueDeadline is a deadline of an open case, for /case due and reminders.
+type DueDeadline struct {
+	Deadline
+	Ref                                             Ref
+	Playbook, Assignee, OpenedBy, Channel, Platform string
+}
+
+// DeadlineFilter selects the deadlines Store.Deadlines lists. Zero values
+// match everything.
+type DeadlineFilter struct {
+	// Mine selects deadlines of cases assigned to this user, or opened by
+	// them and unassigned, as CaseFilter.Mine.
+	Mine string
+	// Before selects deadlines due before this time; zero: no bound.
+	Before time.Time
+	Limit  int
 }
 
 // RequestKey identifies one platform request (a slash command, a button
@@ -150,6 +239,14 @@ type Store interface {
 	Cases(ctx context.Context, f CaseFilter) ([]Case, error)
 	// Timeline returns a case's events, oldest first.
 	Timeline(ctx context.Context, caseID int64) ([]Event, error)
+	// State returns a case's steps (by time, then step id), checklist ticks
+	// (by step id, then item), evidence (by time, then id) and deadlines
+	// (by due time, then id), as one consistent read, or ErrNotFound when
+	// the case does not exist.
+	State(ctx context.Context, caseID int64) (CaseState, error)
+	// Deadlines lists the unmet deadlines (MetAt nil) of open cases
+	// matching f, soonest first (then by case, then by deadline id).
+	Deadlines(ctx context.Context, f DeadlineFilter) ([]DueDeadline, error)
 
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
@@ -172,4 +269,27 @@ type Tx interface {
 	// AppendEvent adds ev to the timeline of case ev.CaseID and touches the
 	// case's updated_at.
 	AppendEvent(ctx context.Context, ev *Event) error
+
+	// State is Store.State inside the transaction: it sees what the
+	// transaction wrote.
+	State(ctx context.Context, caseID int64) (CaseState, error)
+
+	// The methods below change the playbook state of a case. Each appends
+	// ev (which must not be nil) to the case's timeline and touches its
+	// updated_at, as AppendEvent does, filling in ev's IDs; an empty
+	// ev.Kind becomes the method's own (EventStep, EventCheck, EventEvidence,
+	// EventDeadline). They return ErrNotFound when the case does not exist.
+	// Nothing they write is ever deleted.
+
+	// SetStep records that step s.StepID of case s.CaseID was done or
+	// skipped, replacing what was recorded for it before.
+	SetStep(ctx context.Context, s StepState, ev *Event) error
+	// SetCheck records checklist item c.Item of step c.StepID as checked
+	// or unchecked, replacing what was recorded for it before.
+	SetCheck(ctx context.Context, c Check, ev *Event) error
+	// AddEvidence adds e to case e.CaseID and fills in e.ID.
+	AddEvidence(ctx context.Context, e *Evidence, ev *Event) error
+	// SetDeadlines saves each of ds for case caseID, replacing the deadline
+	// with the same ID; the case's deadlines not in ds are left alone.
+	SetDeadlines(ctx context.Context, caseID int64, ds []Deadline, ev *Event) error
 }

@@ -344,20 +344,27 @@ WHERE id = ?`
 // zero) and returns an error wrapping storage.ErrNotFound when the case
 // does not exist.
 func (t *Tx) AppendEvent(ctx context.Context, ev *storage.Event) error {
-	const touch = `UPDATE cases SET updated_at = ? WHERE id = ?`
-	res, err := t.tx.ExecContext(ctx, t.tx.Rebind(touch), t.now, ev.CaseID)
-	if err != nil {
-		return fmt.Errorf("append event to case %d: %w", ev.CaseID, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("append event to case %d: %w", ev.CaseID, err)
-	} else if n == 0 {
-		return fmt.Errorf("append event to case %d: %w", ev.CaseID, storage.ErrNotFound)
-	}
-	if err := t.insertEvent(ctx, ev); err != nil {
+	if err := t.appendEvent(ctx, ev); err != nil {
 		return fmt.Errorf("append event to case %d: %w", ev.CaseID, err)
 	}
 	return nil
+}
+
+// appendEvent sets the updated_at of case ev.CaseID to the transaction's
+// time and writes ev. It returns storage.ErrNotFound, unwrapped, when the
+// case does not exist.
+func (t *Tx) appendEvent(ctx context.Context, ev *storage.Event) error {
+	const touch = `UPDATE cases SET updated_at = ? WHERE id = ?`
+	res, err := t.tx.ExecContext(ctx, t.tx.Rebind(touch), t.now, ev.CaseID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return storage.ErrNotFound
+	}
+	return t.insertEvent(ctx, ev)
 }
 
 // insertEvent writes ev for ev.CaseID and fills in its ID.

@@ -1,6 +1,8 @@
 package sql
 
 import (
+	dbsql "database/sql"
+
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 )
@@ -23,6 +25,13 @@ type dialect struct {
 	// empty, CreateCase runs insertCase then insertEvent.
 	insertCaseWithEvent string
 
+	// snapshot begins a read-only transaction that sees one state of the
+	// database, for a read of several statements (Store.State). On SQLite
+	// ReadOnly is what matters: it makes the driver begin a deferred
+	// transaction, a WAL snapshot that takes no lock, instead of the
+	// immediate one _txlock asks for, which would queue behind writers.
+	snapshot dbsql.TxOptions
+
 	// migrationLocker serialises concurrent migrations from several
 	// replicas; nil where the database serialises writers anyway.
 	migrationLocker func() (lock.SessionLocker, error)
@@ -35,14 +44,16 @@ func postgresDialect() *dialect {
 		goose:               goose.DialectPostgres,
 		lockSuffix:          " FOR UPDATE",
 		insertCaseWithEvent: insertCaseWithEventPostgres,
+		snapshot:            dbsql.TxOptions{Isolation: dbsql.LevelRepeatableRead, ReadOnly: true},
 		migrationLocker:     func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
 	}
 }
 
 func sqliteDialect() *dialect {
 	return &dialect{
-		name:   "sqlite",
-		driver: "sqlite",
-		goose:  goose.DialectSQLite3,
+		name:     "sqlite",
+		driver:   "sqlite",
+		goose:    goose.DialectSQLite3,
+		snapshot: dbsql.TxOptions{ReadOnly: true},
 	}
 }

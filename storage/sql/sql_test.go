@@ -3,8 +3,11 @@ package sql
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -187,6 +190,9 @@ func TestMigrate(t *testing.T) {
 		if !errors.Is(err, ErrSchemaBehind) || errors.Is(err, storage.ErrUnknownSchema) || !strings.Contains(err.Error(), "disputedesk migrate") {
 			t.Errorf("CheckSchema before Migrate = %v, want ErrSchemaBehind saying to run disputedesk migrate", err)
 		}
+		if files, _ := fs.Glob(migrations, "migrations/"+s.Dialect()+"/*.sql"); latest != int64(len(files)) {
+			t.Errorf("latest version %d, want %d: one per migration file", latest, len(files))
+		}
 		from, to, err := s.Migrate(ctx)
 		if err != nil || from != 0 || to != latest {
 			t.Fatalf("Migrate = %d, %d, %v; want 0, %d", from, to, err, latest)
@@ -197,6 +203,62 @@ func TestMigrate(t *testing.T) {
 		}
 		if err := s.CheckSchema(ctx); err != nil {
 			t.Errorf("CheckSchema after Migrate: %v", err)
+		}
+	})
+}
+
+// TestMigrationsInStep checks that the dialects have the same numbered
+// migrations, so that a schema version means the same on both.
+func TestMigrationsInStep(t *testing.T) {
+	names := func(dialect string) []string {
+		files, err := fs.Glob(migrations, "migrations/"+dialect+"/*.sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, f := range files {
+			files[i] = path.Base(f)
+		}
+		return files
+	}
+	pg, lite := names("postgres"), names("sqlite")
+	if !slices.Equal(pg, lite) || len(pg) < 2 {
+		t.Errorf("migrations: postgres %v, sqlite %v; want the same files, 00001_init.sql and 00002_state.sql at least", pg, lite)
+	}
+}
+
+// TestMigrateDown checks the Down half of every migration: down to nothing,
+// and up again to a schema that works.
+func TestMigrateDown(t *testing.T) {
+	dialects(t, func(t *testing.T, open func(testing.TB) *Store) {
+		ctx := context.Background()
+		s := migrated(t, open(t))
+		openOne(t, s, "before")
+		p, err := s.provider()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.DownTo(ctx, 1); err != nil {
+			t.Fatalf("down to 1: %v", err)
+		}
+		for _, table := range []string{"case_steps", "case_checks", "case_evidence", "deadlines"} {
+			if _, err := s.db.ExecContext(ctx, "SELECT 1 FROM "+table); err == nil {
+				t.Errorf("table %s is still there at version 1", table)
+			}
+		}
+		if _, err := p.DownTo(ctx, 0); err != nil {
+			t.Fatalf("down to 0: %v", err)
+		}
+		if _, err := s.db.ExecContext(ctx, "SELECT 1 FROM cases"); err == nil {
+			t.Error("table cases is still there at version 0")
+		}
+		if _, to, err := s.Migrate(ctx); err != nil || to < 2 {
+			t.Fatalf("Migrate after down = %d, %v", to, err)
+		}
+		c := openOne(t, s, "after")
+		if _, _, err := s.Update(ctx, storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
+			return nil, tx.SetStep(ctx, storage.StepState{CaseID: c.ID, StepID: "ack", Status: storage.StepDone}, &storage.Event{})
+		}); err != nil {
+			t.Errorf("SetStep after down and up: %v", err)
 		}
 	})
 }

@@ -35,6 +35,13 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"ConcurrentOpens", testConcurrentOpens},
 		{"ListCases", testList},
 		{"Timeline", testTimeline},
+		{"StateRoundTrip", testStateRoundTrip},
+		{"StateUpserts", testStateUpserts},
+		{"StateOrder", testStateOrder},
+		{"StateErrorRollsBack", testStateAtomic},
+		{"StateEvents", testStateEvents},
+		{"StateInvalid", testStateInvalid},
+		{"Deadlines", testDeadlines},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,144 @@
+package sql
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+// TestQueryPlans checks that the playbook state reads are index reads:
+// Deadlines scans the partial index of unmet deadlines in due order (no
+// sort, no scan of met deadlines), and each read of State finds a case's
+// rows by case_id. On PostgreSQL sequential scans are disabled for the
+// EXPLAIN, so the test asks whether an index can serve the query rather
+// than what the planner prefers for a few hundred rows.
+func TestQueryPlans(t *testing.T) {
+	dialects(t, func(t *testing.T, open func(testing.TB) *Store) {
+		ctx := context.Background()
+		s := migrated(t, open(t))
+		t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		// 150 cases, a third closed, each with 8 deadlines of which 6 are met.
+		if _, _, err := s.Update(ctx, storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
+			for i := range 150 {
+				c := storage.Case{Ref: storage.Ref{Prefix: "CB"}, Playbook: "chargeback", OpenedBy: fmt.Sprint("U", i%7), Assignee: fmt.Sprint("U", i%5)}
+				if i%3 == 0 {
+					c.Status = storage.StatusClosed
+				}
+				if err := tx.CreateCase(ctx, &c, &storage.Event{}); err != nil {
+					return nil, err
+				}
+				var ds []storage.Deadline
+				for j := range 8 {
+					d := storage.Deadline{ID: fmt.Sprint("d", j), Due: t0.Add(time.Duration(i*8+j) * time.Hour)}
+					if j < 6 {
+						d.MetAt = &t0
+					}
+					ds = append(ds, d)
+				}
+				if err := tx.SetDeadlines(ctx, c.ID, ds, &storage.Event{}); err != nil {
+					return nil, err
+				}
+				for j := range 2 {
+					step := fmt.Sprint("s", j)
+					if err := tx.SetStep(ctx, storage.StepState{CaseID: c.ID, StepID: step, Status: storage.StepDone}, &storage.Event{}); err != nil {
+						return nil, err
+					}
+					if err := tx.SetCheck(ctx, storage.Check{CaseID: c.ID, StepID: step, Item: 1, Checked: true}, &storage.Event{}); err != nil {
+						return nil, err
+					}
+				}
+				if err := tx.AddEvidence(ctx, &storage.Evidence{CaseID: c.ID, Kind: "receipt"}, &storage.Event{}); err != nil {
+					return nil, err
+				}
+			}
+			return nil, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.db.ExecContext(ctx, "ANALYZE"); err != nil {
+			t.Fatal(err)
+		}
+
+		for _, tc := range []struct {
+			f storage.DeadlineFilter
+			// inOrder: PostgreSQL reads the index in due order and stops
+			// at the limit. Without a limit it may as well read the unmet
+			// deadlines (by the same index) and sort them; SQLite always
+			// reads in order.
+			inOrder bool
+		}{
+			{storage.DeadlineFilter{}, false},
+			{storage.DeadlineFilter{Limit: 10}, true},
+			{storage.DeadlineFilter{Before: t0.Add(100 * time.Hour)}, false},
+			{storage.DeadlineFilter{Mine: "U1", Before: t0.Add(100 * time.Hour), Limit: 5}, false},
+		} {
+			q, args := deadlinesQuery(tc.f)
+			p := explain(t, s, q, args...)
+			var ok bool
+			switch s.Dialect() {
+			case "postgres":
+				ok = strings.Contains(p, "Index Scan on deadlines_unmet_due_idx") || strings.Contains(p, "Index Scan using deadlines_unmet_due_idx")
+				if tc.inOrder {
+					ok = strings.Contains(p, "Index Scan using deadlines_unmet_due_idx") && !strings.Contains(p, "Sort")
+				}
+			case "sqlite":
+				ok = strings.Contains(p, "USING INDEX deadlines_unmet_due_idx") && !strings.Contains(p, "TEMP B-TREE")
+			}
+			if !ok {
+				t.Errorf("Deadlines(%+v) plan does not read deadlines_unmet_due_idx (in order: %v):\n%s", tc.f, tc.inOrder, p)
+			}
+		}
+
+		for _, q := range []string{selectSteps, selectChecks, selectEvidence, selectDeadlines} {
+			p := explain(t, s, q, 42)
+			ok := map[string]bool{
+				"postgres": strings.Contains(p, "Index Cond: (case_id = ") && !strings.Contains(p, "Seq Scan"),
+				"sqlite":   strings.Contains(p, "(case_id=?)") && strings.Contains(p, "SEARCH"),
+			}[s.Dialect()]
+			if !ok {
+				t.Errorf("%s\nplan does not find the case's rows by index:\n%s", q, p)
+			}
+		}
+	})
+}
+
+// explain returns the plan of q, one line per row.
+func explain(tb testing.TB, s *Store, q string, args ...any) string {
+	tb.Helper()
+	ctx := context.Background()
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tx.Rollback()
+	prefix := "EXPLAIN QUERY PLAN "
+	if s.Dialect() == "postgres" {
+		prefix = "EXPLAIN "
+		if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	rows, err := tx.QueryxContext(ctx, tx.Rebind(prefix+q), args...)
+	if err != nil {
+		tb.Fatalf("explain %s: %v", q, err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		cols, err := rows.SliceScan()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		// PostgreSQL gives one text column; SQLite gives id, parent,
+		// notused and detail.
+		lines = append(lines, fmt.Sprint(cols[len(cols)-1]))
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return strings.Join(lines, "\n")
+}
