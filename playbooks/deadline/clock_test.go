@@ -1,0 +1,119 @@
+package deadline
+
+import (
+	"math"
+	"testing"
+	"time"
+)
+
+func TestZone(t *testing.T) {
+	tests := []struct {
+		name, caseTZ, channelTZ string
+		want, from              string
+	}{
+		{"case wins", "Europe/Oslo", "America/New_York", "Europe/Oslo", "case"},
+		{"channel when the case has none", "", "America/New_York", "America/New_York", "channel"},
+		{"blank case is none", "  ", "America/New_York", "America/New_York", "channel"},
+		{"default UTC", "", "", "UTC", "default"},
+		{"explicit UTC", "UTC", "Europe/Oslo", "UTC", "case"},
+		{"lower-case utc", "utc", "", "UTC", "case"},
+		{"spaces trimmed", " Europe/Oslo ", "", "Europe/Oslo", "case"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			loc, from, err := Zone(tt.caseTZ, tt.channelTZ)
+			if err != nil {
+				t.Fatalf("Zone(%q, %q): %v", tt.caseTZ, tt.channelTZ, err)
+			}
+			if loc.String() != tt.want || from != tt.from {
+				t.Errorf("Zone(%q, %q) = %s, %s; want %s, %s", tt.caseTZ, tt.channelTZ, loc, from, tt.want, tt.from)
+			}
+		})
+	}
+}
+
+func TestZoneErrors(t *testing.T) {
+	const use = "use an IANA name such as Europe/Oslo, America/New_York or UTC"
+	tests := []struct{ name, caseTZ, channelTZ, want string }{
+		{"misspelt case zone", "Europe/Olso", "America/New_York", `case time zone "Europe/Olso" is unknown: ` + use},
+		{"bad channel zone", "", "Mars/Olympus_Mons", `channel time zone "Mars/Olympus_Mons" is unknown: ` + use},
+		{"abbreviation", "CEST", "", `case time zone "CEST" is unknown: ` + use},
+		{"wrong case", "europe/oslo", "", `case time zone "europe/oslo" is unknown: did you mean Europe/Oslo?`},
+		{"wrong case, underscore", "america/new_york", "", `case time zone "america/new_york" is unknown: did you mean America/New_York?`},
+		{"server zone", "Local", "", `case time zone "Local" is the server's zone: ` + use},
+		// A bad case zone is reported even when the channel's is good:
+		// falling back would compute deadlines in the wrong zone.
+		{"no fall back", "Europe/Olso", "Europe/Oslo", `case time zone "Europe/Olso" is unknown: ` + use},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			loc, from, err := Zone(tt.caseTZ, tt.channelTZ)
+			if err == nil {
+				t.Fatalf("Zone(%q, %q) = %s, %s; want error", tt.caseTZ, tt.channelTZ, loc, from)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("Zone error:\n got %s\nwant %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestReminders(t *testing.T) {
+	// Across the end of summer time in Oslo the reminders stay exact
+	// durations before the deadline, not wall-clock hours.
+	oslo := zone(t, "Europe/Oslo")
+	due := time.Date(2026, 10, 26, 12, 0, 0, 0, oslo)
+	want := []Reminder{
+		{At: time.Date(2026, 10, 23, 13, 0, 0, 0, oslo), Before: 72 * time.Hour, Label: "72 hours before"},
+		{At: time.Date(2026, 10, 25, 12, 0, 0, 0, oslo), Before: 24 * time.Hour, Label: "24 hours before"},
+		{At: time.Date(2026, 10, 26, 8, 0, 0, 0, oslo), Before: 4 * time.Hour, Label: "4 hours before"},
+		{At: due, Before: 0, Label: "at the deadline"},
+	}
+	got := Reminders(due)
+	if len(got) != len(want) {
+		t.Fatalf("Reminders = %v, want %v", got, want)
+	}
+	for i := range want {
+		if !got[i].At.Equal(want[i].At) || got[i].Before != want[i].Before || got[i].Label != want[i].Label {
+			t.Errorf("reminder %d = %s %v %q, want %s %v %q", i,
+				got[i].At.Format(time.RFC3339), got[i].Before, got[i].Label,
+				want[i].At.Format(time.RFC3339), want[i].Before, want[i].Label)
+		}
+		if i > 0 && !got[i-1].At.Before(got[i].At) {
+			t.Errorf("reminders out of order at %d", i)
+		}
+	}
+}
+
+func TestLeft(t *testing.T) {
+	now := time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		d    time.Duration // due - now
+		want string
+	}{
+		{"days and hours", 2*24*time.Hour + 4*time.Hour + 59*time.Minute, "2d 4h left"},
+		{"whole days", 3 * 24 * time.Hour, "3d left"},
+		{"hours and minutes", 3*time.Hour + 20*time.Minute + 59*time.Second, "3h 20m left"},
+		{"whole hours", 4 * time.Hour, "4h left"},
+		{"minutes", 45*time.Minute + 30*time.Second, "45m left"},
+		{"under a minute", 59 * time.Second, "less than 1m left"},
+		{"due now", 0, "less than 1m left"},
+		{"just overdue", -time.Second, "overdue by less than 1m"},
+		{"overdue minutes", -12 * time.Minute, "overdue by 12m"},
+		{"overdue days", -(26*time.Hour + 30*time.Minute), "overdue by 1d 2h"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Left(now.Add(tt.d), now); got != tt.want {
+				t.Errorf("Left(now%+v, now) = %q, want %q", tt.d, got, tt.want)
+			}
+		})
+	}
+	t.Run("saturated duration", func(t *testing.T) {
+		far := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+		if got, want := Left(far, now), "overdue by "+span(math.MaxInt64); got != want {
+			t.Errorf("Left(year 1, now) = %q, want %q", got, want)
+		}
+	})
+}
