@@ -1,0 +1,119 @@
+package playbooks
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+// StepView is a step as it stands on one case.
+type StepView struct {
+	*Step
+	// State is nil while the step is pending.
+	State *storage.StepState
+	// Checked says, per checklist item, whether it is ticked.
+	Checked []bool
+}
+
+// Pending reports whether the step is neither done nor skipped.
+func (s StepView) Pending() bool { return s.State == nil }
+
+// Progress returns the steps that apply to a case with the given fields,
+// in playbook order, each with its state, and the index of the first
+// pending one (-1 when none is left). It is pure: state in, view out.
+func (p *Playbook) Progress(fields map[string]string, st storage.CaseState) (steps []StepView, next int) {
+	next = -1
+	for i := range p.Steps {
+		s := &p.Steps[i]
+		if !applies(s.When, fields) {
+			continue
+		}
+		v := StepView{Step: s, Checked: make([]bool, len(s.Checklist))}
+		for j := range st.Steps {
+			if st.Steps[j].StepID == s.ID {
+				v.State = &st.Steps[j]
+			}
+		}
+		for _, c := range st.Checks {
+			if c.StepID == s.ID && c.Item >= 1 && c.Item <= len(v.Checked) {
+				v.Checked[c.Item-1] = c.Checked
+			}
+		}
+		if v.Pending() && next < 0 {
+			next = len(steps)
+		}
+		steps = append(steps, v)
+	}
+	return steps, next
+}
+
+// Applies reports whether a step, deadline or evidence item with the
+// condition when applies to a case with these fields.
+func Applies(when string, fields map[string]string) bool { return applies(when, fields) }
+
+// StepDeadlineID is the deadline id of a step's own due rule.
+func StepDeadlineID(stepID string) string { return "step:" + stepID }
+
+// ComputeDeadlines computes a case's deadlines: the playbook's deadlines and each
+// step's due rule, for those that apply to the case and can be computed
+// from what is known. A deadline is met when its met_by step (for a step's
+// due rule, the step itself) is done or skipped. The zone is the case's
+// timezone field, else channelZone, else UTC.
+func (p *Playbook) ComputeDeadlines(c storage.Case, st storage.CaseState, channelZone string) ([]storage.Deadline, error) {
+	loc, _, err := deadline.Zone(c.Fields[FieldTimezone], channelZone)
+	if err != nil {
+		return nil, err
+	}
+	finished := map[string]time.Time{}
+	for _, s := range st.Steps {
+		finished[s.StepID] = s.At
+	}
+	in := deadline.Inputs{Opened: c.OpenedAt, Fields: c.Fields, StepsDone: finished, Location: loc}
+	var out []storage.Deadline
+	add := func(id, title, rule, source, when, metBy string) error {
+		if rule == "" || !applies(when, c.Fields) {
+			return nil
+		}
+		r, err := deadline.Parse(rule)
+		if err != nil {
+			return fmt.Errorf("deadline %s: %w", id, err)
+		}
+		res, ok, err := r.Eval(in)
+		if err != nil {
+			return fmt.Errorf("%s: %w", title, err)
+		}
+		if !ok {
+			return nil
+		}
+		d := storage.Deadline{CaseID: c.ID, ID: id, Title: title, Due: res.Due.UTC(), Rule: rule, Basis: res.Basis, Source: source}
+		if at, ok := finished[metBy]; ok && metBy != "" {
+			d.MetAt = &at
+		}
+		out = append(out, d)
+		return nil
+	}
+	for _, d := range p.Deadlines {
+		if err := add(d.ID, d.Title, d.Rule, d.Source, d.When, d.MetBy); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range p.Steps {
+		if err := add(StepDeadlineID(s.ID), s.Title, s.Due, "playbook step "+s.ID, s.When, s.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// EvidenceFor lists the evidence to collect for a case with these fields.
+func (p *Playbook) EvidenceFor(fields map[string]string) []Evidence {
+	var out []Evidence
+	for _, e := range p.Evidence {
+		if applies(e.When, fields) {
+			out = append(out, e)
+		}
+	}
+	return out
+}

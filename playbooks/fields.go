@@ -1,0 +1,193 @@
+package playbooks
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/disputedesk/disputedesk/internal/money"
+	"github.com/disputedesk/disputedesk/internal/suggest"
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+// Names of fields with a meaning beyond their type.
+const (
+	FieldAmount   = "amount"   // the case's money, stored exactly
+	FieldCurrency = "currency" // the currency of amount and other money fields
+	FieldTimezone = "timezone" // the zone the case's deadlines are computed in
+)
+
+// FieldProblem is one detail that cannot be accepted, and why.
+type FieldProblem struct {
+	Field string
+	Msg   string
+}
+
+// FieldProblems are all the problems with the details of a case.
+type FieldProblems []FieldProblem
+
+func (ps FieldProblems) Error() string {
+	msgs := make([]string, len(ps))
+	for i, p := range ps {
+		msgs[i] = p.Msg
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// Date and datetime layouts: what is stored, and what is accepted.
+const (
+	DateLayout     = "2006-01-02"
+	DateTimeLayout = "2006-01-02T15:04"
+)
+
+var dateTimeInputs = []string{DateTimeLayout, "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02 15:04:05"}
+
+// CheckFields checks the details given for a new case: every required field
+// is there, each value has its field's type, and no field is unknown. It
+// returns the details normalised (enum values lower-case, dates as
+// 2026-11-22, money as "EUR 49.90") with amount and currency taken out as
+// Money. defaultCurrency applies when no currency= is given. Errors are
+// FieldProblems, all of them at once.
+func (p *Playbook) CheckFields(given map[string]string, defaultCurrency string) (map[string]string, *storage.Money, error) {
+	var problems FieldProblems
+	out := map[string]string{}
+	names := make([]string, len(p.Fields))
+	for i, f := range p.Fields {
+		names[i] = f.Name
+	}
+	for _, k := range sortedKeys(given) {
+		if _, ok := p.Field(k); !ok {
+			problems = append(problems, FieldProblem{k, fmt.Sprintf("a %s has no field %s=.%s Its fields are %s.",
+				p.Name, k, suggest.DidYouMean(k, names, ""), strings.Join(names, ", "))})
+		}
+	}
+	currency := given[FieldCurrency]
+	if currency == "" {
+		currency = defaultCurrency
+	}
+	var amount *storage.Money
+	for _, f := range p.Fields {
+		raw, ok := given[f.Name]
+		raw = strings.TrimSpace(raw)
+		if !ok || raw == "" {
+			switch {
+			case ok:
+				problems = append(problems, FieldProblem{f.Name, fmt.Sprintf("%s= is empty: give it a value or leave it out.", f.Name)})
+			case f.Required:
+				problems = append(problems, FieldProblem{f.Name, fmt.Sprintf("%s= is required: %s.", f.Name, f.HelpOrLabel())})
+			}
+			continue
+		}
+		v, err := f.check(raw, currency)
+		if err != nil {
+			problems = append(problems, FieldProblem{f.Name, fmt.Sprintf("%s=%s: %v", f.Name, raw, err)})
+			continue
+		}
+		if f.Name == FieldAmount {
+			m, _ := money.Parse(raw, currency) // checked above
+			amount = &m
+			continue
+		}
+		out[f.Name] = v
+	}
+	if amount != nil {
+		delete(out, FieldCurrency) // kept in the amount
+	}
+	if len(problems) > 0 {
+		return nil, nil, problems
+	}
+	return out, amount, nil
+}
+
+// HelpOrLabel says what goes in the field: its help, else its label.
+func (f *Field) HelpOrLabel() string {
+	if f.Help != "" {
+		return strings.TrimSuffix(f.Help, ".")
+	}
+	return f.LabelOrName()
+}
+
+// check reads one value of the field's type and returns it normalised.
+func (f *Field) check(raw, currency string) (string, error) {
+	if f.Name == FieldTimezone {
+		if _, _, err := deadline.Zone(raw, ""); err != nil {
+			return "", err
+		}
+		return raw, nil
+	}
+	switch f.Type {
+	case TypeMoney:
+		m, err := money.Parse(raw, currency)
+		if err != nil {
+			return "", err
+		}
+		return money.Format(m), nil
+	case TypeCurrency:
+		c, _, err := money.Currency(raw)
+		return c, err
+	case TypeDate:
+		d, err := time.Parse(DateLayout, raw)
+		if err != nil {
+			return "", fmt.Errorf("not a date: write it as YYYY-MM-DD, e.g. 2026-11-22")
+		}
+		return d.Format(DateLayout), nil
+	case TypeDateTime:
+		return checkDateTime(raw)
+	case TypeEnum:
+		v := strings.ToLower(raw)
+		values := make([]string, len(f.Values))
+		for i, e := range f.Values {
+			if e.Value == v {
+				return v, nil
+			}
+			values[i] = e.Value
+		}
+		return "", fmt.Errorf("not a %s.%s Choose %s", f.LabelOrName(), suggest.DidYouMean(v, values, ""), strings.Join(values, ", "))
+	case TypeUser:
+		if id, ok := strings.CutPrefix(raw, "@"); ok && id != "" {
+			return id, nil
+		}
+		if strings.HasPrefix(raw, "<@") && strings.HasSuffix(raw, ">") {
+			id, _, _ := strings.Cut(strings.TrimPrefix(raw[2:len(raw)-1], "!"), "|")
+			return id, nil
+		}
+		return "", fmt.Errorf("name a person with an @mention, like @kari")
+	case TypeURL:
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return "", fmt.Errorf("not a web address: give the full link, starting with https://")
+		}
+		return raw, nil
+	}
+	return raw, nil
+}
+
+// checkDateTime accepts 2026-11-22T14:00 (in the case's zone), with seconds,
+// with a space for the T, with a zone (Z or +01:00), or a date alone, which
+// means the end of that day.
+func checkDateTime(raw string) (string, error) {
+	if t, err := time.Parse(time.RFC3339, raw); err == nil {
+		return t.Format(time.RFC3339), nil
+	}
+	for _, layout := range dateTimeInputs {
+		if t, err := time.Parse(layout, raw); err == nil {
+			return t.Format(DateTimeLayout), nil
+		}
+	}
+	if d, err := time.Parse(DateLayout, raw); err == nil {
+		return d.Format(DateLayout) + "T23:59", nil
+	}
+	return "", fmt.Errorf("not a date and time: write it as YYYY-MM-DDTHH:MM, e.g. 2026-11-22T14:00 (add Z or +01:00 for a zone)")
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,348 @@
+package playbooks
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestBuiltin(t *testing.T) {
+	c, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"supplier-dispute": "SUP", "chargeback": "CB", "marketplace-claim": "MC", "return": "RMA", "recall": "RCL"}
+	if got := c.Names(); len(got) != len(want) {
+		t.Errorf("built-in playbooks %v, want the five of DESIGN.md", got)
+	}
+	for name, prefix := range want {
+		pb, ok := c.Get(name)
+		if !ok {
+			t.Errorf("no built-in playbook %s", name)
+			continue
+		}
+		if pb.Prefix != prefix {
+			t.Errorf("%s has prefix %s, want %s", name, pb.Prefix, prefix)
+		}
+		if pb.Shorthand == "" {
+			t.Errorf("%s has no shorthand command", name)
+		}
+		if len(pb.Steps) < 5 {
+			t.Errorf("%s has %d steps; the seed documents describe more", name, len(pb.Steps))
+		}
+		if len(pb.Deadlines) == 0 {
+			t.Errorf("%s has no deadlines", name)
+		}
+		if _, ok := pb.Field(FieldTimezone); !ok {
+			t.Errorf("%s has no timezone field for its deadlines", name)
+		}
+	}
+}
+
+func TestLintReportsEveryProblemWithItsLine(t *testing.T) {
+	_, err := LoadDir("testdata/broken")
+	var problems Problems
+	if !errors.As(err, &problems) {
+		t.Fatalf("LoadDir(testdata/broken) = %v, want Problems", err)
+	}
+	got := problems.Error() + "\n"
+	golden := filepath.Join("testdata", "broken.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("lint output differs from %s:\n--- got\n%s--- want\n%s", golden, got, want)
+	}
+	for _, p := range problems {
+		if p.File == "" || p.Msg == "" {
+			t.Errorf("problem without file or message: %+v", p)
+		}
+	}
+}
+
+func TestLoadOverridesBuiltins(t *testing.T) {
+	dir := t.TempDir()
+	custom := `name: return
+title: Return (our own)
+prefix: RET
+description: returns, our way
+steps:
+  - id: label
+    title: Send a prepaid label
+outcomes:
+  - id: refunded
+    label: Refunded
+`
+	if err := os.WriteFile(filepath.Join(dir, "return.yaml"), []byte(custom), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, _ := c.Get("return")
+	if pb.Title != "Return (our own)" || pb.Prefix != "RET" {
+		t.Errorf("return was not replaced: %+v", pb)
+	}
+	if _, ok := c.Get("chargeback"); !ok {
+		t.Error("the other built-ins were dropped")
+	}
+	if _, err := Load(filepath.Join(dir, "missing")); err == nil {
+		t.Error("Load accepted a directory that does not exist")
+	}
+}
+
+func TestCatalogRefusesClashes(t *testing.T) {
+	a := &Playbook{Name: "a", Prefix: "AA"}
+	for name, pbs := range map[string][]*Playbook{
+		"same name":      {a, {Name: "a", Prefix: "BB"}},
+		"same prefix":    {a, {Name: "b", Prefix: "AA"}},
+		"same shorthand": {{Name: "a", Prefix: "AA", Shorthand: "/x"}, {Name: "b", Prefix: "BB", Shorthand: "/x"}},
+	} {
+		if _, err := NewCatalog(pbs...); err == nil {
+			t.Errorf("%s: NewCatalog accepted it", name)
+		}
+	}
+}
+
+func TestCondition(t *testing.T) {
+	fields := map[string]string{"reason": "damaged", "tracking": "JJD1"}
+	tests := []struct {
+		when string
+		want bool
+	}{
+		{"reason=damaged", true},
+		{"reason=lost|damaged", true},
+		{"reason=lost", false},
+		{"reason!=lost", true},
+		{"reason!=damaged|lost", false},
+		{"tracking", true},
+		{"photo", false},
+		{"", true},
+	}
+	for _, tt := range tests {
+		if got := Applies(tt.when, fields); got != tt.want {
+			t.Errorf("Applies(%q) = %v, want %v", tt.when, got, tt.want)
+		}
+	}
+	for _, bad := range []string{"reason=", "Reason=x", "a b", "=x"} {
+		if _, err := ParseCondition(bad); err == nil {
+			t.Errorf("ParseCondition(%q) accepted it", bad)
+		}
+	}
+}
+
+// testPlaybook is a small playbook for the engine's tests.
+func testPlaybook(t *testing.T) *Playbook {
+	t.Helper()
+	pb, err := Parse("test.yaml", []byte(`name: test
+title: Test
+prefix: TT
+description: a test
+fields:
+  - name: reason
+    type: enum
+    required: true
+    values:
+      - {value: damaged, label: Damaged}
+      - {value: lost, label: Lost}
+  - name: delivered_on
+    type: date
+  - name: due_by
+    type: datetime
+  - name: amount
+    type: money
+  - name: currency
+    type: currency
+  - name: fee
+    type: money
+  - name: agent
+    type: user
+  - name: link
+    type: url
+  - name: timezone
+    type: text
+steps:
+  - id: ack
+    title: Acknowledge
+    due: opened + 24h
+    checklist: [Reply to the customer, Log the order]
+  - id: photos
+    title: Ask for photos
+    when: reason=damaged
+  - id: trace
+    title: Trace the parcel
+    when: reason=lost
+  - id: refund
+    title: Refund
+deadlines:
+  - id: evidence
+    title: Evidence due
+    rule: field:due_by or opened + 7 calendar days
+    source: processor
+    met_by: refund
+  - id: withdrawal
+    title: Withdrawal window
+    rule: field:delivered_on + 14 calendar days, next working day
+    source: Directive 2011/83/EU Art. 9
+outcomes:
+  - {id: refunded, label: Refunded}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pb
+}
+
+func TestCheckFields(t *testing.T) {
+	pb := testPlaybook(t)
+	fields, amount, err := pb.CheckFields(map[string]string{
+		"reason": "Damaged", "delivered_on": "2026-11-02", "due_by": "2026-12-01 14:00", "amount": "1 299,00",
+		"currency": "nok", "fee": "49,90", "agent": "<@U123|kari>", "link": "https://track.example/1", "timezone": "Europe/Oslo",
+	}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"reason": "damaged", "delivered_on": "2026-11-02", "due_by": "2026-12-01T14:00",
+		"fee": "NOK 49.90", "agent": "U123", "link": "https://track.example/1", "timezone": "Europe/Oslo"}
+	for k, v := range want {
+		if fields[k] != v {
+			t.Errorf("%s = %q, want %q", k, fields[k], v)
+		}
+	}
+	if _, ok := fields["amount"]; ok || amount == nil || *amount != (storage.Money{Minor: 129900, Currency: "NOK"}) {
+		t.Errorf("amount = %+v, fields %q", amount, fields)
+	}
+
+	tests := []struct {
+		name  string
+		given map[string]string
+		want  []string
+	}{
+		{"required missing", map[string]string{}, []string{"reason= is required"}},
+		{"enum typo", map[string]string{"reason": "damagd"}, []string{"reason=damagd: not a Reason. Did you mean damaged? Choose damaged, lost"}},
+		{"date format", map[string]string{"reason": "lost", "delivered_on": "02.11.2026"}, []string{"delivered_on=02.11.2026: not a date: write it as YYYY-MM-DD"}},
+		{"datetime format", map[string]string{"reason": "lost", "due_by": "tomorrow"}, []string{"due_by=tomorrow: not a date and time"}},
+		{"unknown field", map[string]string{"reason": "lost", "ordr": "1"}, []string{"a test has no field ordr="}},
+		{"money without currency", map[string]string{"reason": "lost", "amount": "5"}, []string{"has no currency"}},
+		{"bad zone", map[string]string{"reason": "lost", "timezone": "Mars/Olympus"}, []string{"timezone=Mars/Olympus"}},
+		{"user without @", map[string]string{"reason": "lost", "agent": "kari"}, []string{"@mention"}},
+		{"not a link", map[string]string{"reason": "lost", "link": "track.example"}, []string{"starting with https://"}},
+		{"empty value", map[string]string{"reason": "lost", "fee": " "}, []string{"fee= is empty"}},
+		{"every problem at once", map[string]string{"delivered_on": "x", "ordr": "1"}, []string{"no field ordr=", "reason= is required", "delivered_on=x"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := pb.CheckFields(tt.given, "")
+			var ps FieldProblems
+			if !errors.As(err, &ps) {
+				t.Fatalf("CheckFields = %v, want FieldProblems", err)
+			}
+			if len(ps) != len(tt.want) {
+				t.Errorf("%d problems, want %d: %v", len(ps), len(tt.want), err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("problems %q lack %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestProgress(t *testing.T) {
+	pb := testPlaybook(t)
+	fields := map[string]string{"reason": "damaged"}
+	steps, next := pb.Progress(fields, storage.CaseState{})
+	ids := func(steps []StepView) []string {
+		var s []string
+		for _, v := range steps {
+			s = append(s, v.ID)
+		}
+		return s
+	}
+	if got := ids(steps); !slices.Equal(got, []string{"ack", "photos", "refund"}) || next != 0 {
+		t.Errorf("steps %v next %d, want ack, photos, refund (trace is only for lost) and next 0", got, next)
+	}
+	st := storage.CaseState{
+		Steps:  []storage.StepState{{StepID: "ack", Status: storage.StepDone}, {StepID: "photos", Status: storage.StepSkipped}},
+		Checks: []storage.Check{{StepID: "ack", Item: 2, Checked: true}, {StepID: "ack", Item: 9, Checked: true}},
+	}
+	steps, next = pb.Progress(fields, st)
+	if next != 2 || steps[next].ID != "refund" {
+		t.Errorf("next = %d, want refund", next)
+	}
+	if !slices.Equal(steps[0].Checked, []bool{false, true}) {
+		t.Errorf("ack checklist = %v, want item 2 ticked and item 9 ignored", steps[0].Checked)
+	}
+	st.Steps = append(st.Steps, storage.StepState{StepID: "refund", Status: storage.StepDone})
+	if _, next = pb.Progress(fields, st); next != -1 {
+		t.Errorf("next = %d with every step finished, want -1", next)
+	}
+}
+
+func TestComputeDeadlines(t *testing.T) {
+	pb := testPlaybook(t)
+	opened := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC) // a Friday
+	cs := storage.Case{ID: 7, OpenedAt: opened, Fields: map[string]string{"reason": "lost", "delivered_on": "2026-11-07", "timezone": "Europe/Oslo"}}
+	got, err := pb.ComputeDeadlines(cs, storage.CaseState{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]storage.Deadline{}
+	for _, d := range got {
+		byID[d.ID] = d
+	}
+	oslo, _ := time.LoadLocation("Europe/Oslo")
+	checks := []struct {
+		id   string
+		want time.Time
+	}{
+		{"evidence", opened.AddDate(0, 0, 7)},                        // no due_by: the computed fallback
+		{"withdrawal", time.Date(2026, 11, 23, 23, 59, 59, 0, oslo)}, // 14 days end on Saturday 21st: next working day
+		{"step:ack", opened.Add(24 * time.Hour)},
+	}
+	for _, c := range checks {
+		d, ok := byID[c.id]
+		if !ok {
+			t.Errorf("no deadline %s in %+v", c.id, got)
+			continue
+		}
+		if !d.Due.Equal(c.want) || d.CaseID != 7 || d.Source == "" {
+			t.Errorf("%s due %s (case %d, source %q), want %s", c.id, d.Due.In(oslo), d.CaseID, d.Source, c.want.In(oslo))
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("%d deadlines, want 3 (steps without due rules have none)", len(got))
+	}
+
+	// The processor's date wins, and finishing the met_by step meets it.
+	cs.Fields["due_by"] = "2026-11-25T12:00"
+	doneAt := opened.Add(2 * time.Hour)
+	got, err = pb.ComputeDeadlines(cs, storage.CaseState{Steps: []storage.StepState{{StepID: "refund", Status: storage.StepDone, At: doneAt}}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range got {
+		if d.ID == "evidence" {
+			if want := time.Date(2026, 11, 25, 12, 0, 0, 0, oslo); !d.Due.Equal(want) || d.MetAt == nil || !d.MetAt.Equal(doneAt) {
+				t.Errorf("evidence due %s met %v, want %s met at %s", d.Due, d.MetAt, want, doneAt)
+			}
+		}
+	}
+}

@@ -1,0 +1,116 @@
+package playbooks
+
+// This file is the playbook format. A playbook is one YAML file; unknown keys
+// are errors. See builtin/*.yaml for complete examples.
+
+// Playbook is one kind of case and how to work it.
+type Playbook struct {
+	// Name identifies the playbook in commands: /case open NAME.
+	Name string `yaml:"name"`
+	// Title is how people read the name: "Chargeback".
+	Title string `yaml:"title"`
+	// Prefix starts the case references: CB for CB-1042. Upper-case letters.
+	Prefix string `yaml:"prefix"`
+	// Description says in one line when to use the playbook.
+	Description string `yaml:"description"`
+	// Shorthand is an extra command that opens it, e.g. "/dispute chargeback"
+	// or "/return". Optional.
+	Shorthand string `yaml:"shorthand"`
+
+	Fields    []Field    `yaml:"fields"`
+	Steps     []Step     `yaml:"steps"`
+	Deadlines []Deadline `yaml:"deadlines"`
+	Outcomes  []Outcome  `yaml:"outcomes"`
+	// Evidence lists what to collect, some of it only for some reasons.
+	Evidence []Evidence `yaml:"evidence"`
+}
+
+// FieldType is the kind of value a field holds.
+type FieldType string
+
+// Field types. Values are typed as text in chat and checked against these.
+const (
+	TypeText     FieldType = "text"
+	TypeMoney    FieldType = "money"    // "49,90" with the case's currency field, or "49,90 EUR"
+	TypeCurrency FieldType = "currency" // ISO 4217
+	TypeDate     FieldType = "date"     // 2026-11-22
+	TypeDateTime FieldType = "datetime" // 2026-11-22T14:00, with an optional zone offset or Z
+	TypeEnum     FieldType = "enum"     // one of Values
+	TypeUser     FieldType = "user"     // an @mention
+	TypeURL      FieldType = "url"      // http(s)://...
+)
+
+// Field is a detail given when a case is opened: order=1042.
+type Field struct {
+	Name     string    `yaml:"name"` // lower-case letters, digits and _
+	Label    string    `yaml:"label"`
+	Type     FieldType `yaml:"type"`
+	Required bool      `yaml:"required"`
+	// Help says what to put in the field, shown with errors and in /case help.
+	Help string `yaml:"help"`
+	// Values are the choices of an enum field.
+	Values []EnumValue `yaml:"values"`
+}
+
+// EnumValue is one choice of an enum field.
+type EnumValue struct {
+	Value string `yaml:"value"` // what is typed: product_not_received
+	Label string `yaml:"label"` // what is shown: Product not received (Visa 13.1, Mastercard 4855)
+}
+
+// Step is one thing to do on a case.
+type Step struct {
+	ID       string `yaml:"id"` // lower-case letters, digits, _ and -
+	Title    string `yaml:"title"`
+	Guidance string `yaml:"guidance"`
+	// Checklist items are ticked one by one: /case check REF STEP N.
+	Checklist []string `yaml:"checklist"`
+	// Owner is the role that does the step: agent, lead, finance, ops,
+	// legal or compliance.
+	Owner string `yaml:"owner"`
+	// Due is a deadline rule for the step (see Deadline.Rule). Optional.
+	Due string `yaml:"due"`
+	// When limits the step to some cases: "reason=product_not_received",
+	// "reason=damaged|wrong_item", "processor!=stripe", or "tracking" (the
+	// field is set). Optional.
+	When string `yaml:"when"`
+}
+
+// Deadline is a date a case must meet, with the rule that computes it and
+// the source of that rule.
+type Deadline struct {
+	ID    string `yaml:"id"`
+	Title string `yaml:"title"`
+	// Rule computes the deadline, for example
+	//
+	//	opened + 48h
+	//	field:due_by or opened + 7 calendar days
+	//	field:delivered_on + 14 calendar days, next working day
+	//	+ 10 business days
+	//
+	// Alternatives are tried in order; the first that can be computed
+	// wins, so a date the platform gave comes before a computed one.
+	Rule string `yaml:"rule"`
+	// Source says where the rule comes from (a regulation, a platform's
+	// documentation), and whether the number is a third party's estimate.
+	Source string `yaml:"source"`
+	// MetBy is the step whose completion meets the deadline. Optional.
+	MetBy string `yaml:"met_by"`
+	// When limits the deadline to some cases, as Step.When. Optional.
+	When string `yaml:"when"`
+}
+
+// Outcome is a way a case can end.
+type Outcome struct {
+	ID          string `yaml:"id"`
+	Label       string `yaml:"label"`
+	Description string `yaml:"description"`
+}
+
+// Evidence is one kind of document or record to collect.
+type Evidence struct {
+	Kind  string `yaml:"kind"` // receipt, shipping_tracking_number...
+	Label string `yaml:"label"`
+	// When limits the item to some cases, as Step.When: evidence per reason.
+	When string `yaml:"when"`
+}
