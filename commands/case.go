@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/internal/money"
+	"github.com/disputedesk/disputedesk/internal/suggest"
 	"github.com/disputedesk/disputedesk/playbooks"
 	"github.com/disputedesk/disputedesk/storage"
 )
@@ -49,12 +49,6 @@ func (r *Router) caseCommands() []*Command {
 	}
 }
 
-// Fields that /case open reads itself rather than storing as free fields.
-const (
-	fieldAmount   = "amount"
-	fieldCurrency = "currency"
-)
-
 func (r *Router) caseOpen(ctx context.Context, c *call) (bot.Reply, error) {
 	name := c.in.Arg(0)
 	if name == "" {
@@ -63,21 +57,80 @@ func (r *Router) caseOpen(ctx context.Context, c *call) (bot.Reply, error) {
 	pb, ok := r.deps.Playbooks.Get(name)
 	if !ok {
 		return bot.Reply{}, userErrorf("there is no playbook %q.%s The playbooks are %s.", name,
-			didYouMean(name, r.deps.Playbooks.Names(), ""), listOf(r.deps.Playbooks.Names()))
+			suggest.DidYouMean(name, r.deps.Playbooks.Names(), ""), listOf(r.deps.Playbooks.Names()))
 	}
-	if extra := c.in.Args[1:]; len(extra) > 0 {
-		return bot.Reply{}, c.usageErrorf("%q is not a key=value detail: write details as key=value, e.g. customer=%q", extra[0], extra[0])
-	}
-	fields := maps.Clone(c.in.Fields)
-	for _, k := range sorted(slices.Collect(maps.Keys(fields))) {
-		if strings.TrimSpace(fields[k]) == "" {
-			return bot.Reply{}, c.usageErrorf("%s= is empty: give it a value or leave it out", k)
+	c.in.Args = c.in.Args[1:]
+	return r.open(ctx, c, pb)
+}
+
+// shorthandCommands are the playbooks' own commands, such as /return and
+// /dispute chargeback: /case open with the playbook given.
+func (r *Router) shorthandCommands() []*Command {
+	var cmds []*Command
+	for _, pb := range r.deps.Playbooks.All() {
+		if pb.Shorthand == "" {
+			continue
 		}
+		cmds = append(cmds, &Command{
+			Name:     strings.TrimPrefix(pb.Shorthand, "/"),
+			Args:     fieldsUsage(pb),
+			Summary:  fmt.Sprintf("Open a %s: %s.", strings.ToLower(pb.Title), pb.Description),
+			Examples: []string{"/case help open shows every playbook's fields."},
+			Changes:  true,
+			run:      func(ctx context.Context, c *call) (bot.Reply, error) { return r.open(ctx, c, pb) },
+		})
+	}
+	return cmds
+}
+
+// fieldsUsage is a playbook's required fields as key=<kind>, then "[...]"
+// when it takes more.
+func fieldsUsage(pb *playbooks.Playbook) string {
+	var parts []string
+	for _, f := range pb.Fields {
+		if f.Required {
+			parts = append(parts, f.Name+"=<"+fieldKind(f)+">")
+		}
+	}
+	if len(parts) < len(pb.Fields) {
+		parts = append(parts, "[key=value...]")
+	}
+	return strings.Join(parts, " ")
+}
+
+func fieldKind(f playbooks.Field) string {
+	if f.Type != playbooks.TypeEnum {
+		return string(f.Type)
+	}
+	var vs []string
+	for _, v := range f.Values {
+		vs = append(vs, v.Value)
+	}
+	if len(vs) > 4 {
+		return strings.Join(vs[:4], "|") + "|..."
+	}
+	return strings.Join(vs, "|")
+}
+
+// open opens a case of pb with the details in c's fields, and writes its
+// deadlines, all in c's transaction.
+func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot.Reply, error) {
+	usage := &UserError{Usage: fmt.Sprintf("/case open %s %s", pb.Name, fieldsUsage(pb))}
+	if extra := c.in.Args; len(extra) > 0 {
+		usage.Msg = fmt.Sprintf("%q is not a key=value detail: write details as key=value, e.g. customer=%q", extra[0], extra[0])
+		return bot.Reply{}, usage
+	}
+	fields, amount, err := pb.CheckFields(c.in.Fields, r.deps.DefaultCurrency)
+	if err != nil {
+		usage.Msg = fmt.Sprintf("cannot open the %s yet:\n%s", pb.Name, bullets(err))
+		return bot.Reply{}, usage
 	}
 	cs := storage.Case{
 		Ref:       storage.Ref{Prefix: pb.Prefix},
 		Playbook:  pb.Name,
 		Status:    storage.StatusOpen,
+		Fields:    fields,
+		Amount:    amount,
 		Platform:  c.req.Platform,
 		Workspace: c.req.Workspace,
 		Channel:   c.req.Channel,
@@ -86,36 +139,36 @@ func (r *Router) caseOpen(ctx context.Context, c *call) (bot.Reply, error) {
 		OpenedAt:  c.now,
 		UpdatedAt: c.now,
 	}
-	var err error
-	if cs.Amount, err = r.amount(fields, ""); err != nil {
-		return bot.Reply{}, c.usageErrorf("%s", err)
-	}
-	delete(fields, fieldAmount)
-	if cur, ok := fields[fieldCurrency]; ok {
-		if cs.Amount != nil {
-			delete(fields, fieldCurrency)
-		} else if fields[fieldCurrency], _, err = money.Currency(cur); err != nil {
-			return bot.Reply{}, c.usageErrorf("currency=%s: %s", cur, err)
-		}
-	}
-	cs.Fields = fields
 	ev := storage.Event{At: c.now, Actor: c.req.User, Kind: storage.EventOpened, Body: summary(pb, cs)}
 	if err := c.tx.CreateCase(ctx, &cs, &ev); err != nil {
 		return bot.Reply{}, fmt.Errorf("open case: %w", err)
 	}
-	reply := r.card(pb, cs)
+	deadlines, err := r.setDeadlines(ctx, c, pb, cs, storage.CaseState{})
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	reply := r.card(pb, cs, storage.CaseState{Deadlines: deadlines}, c.now)
 	reply.Text = fmt.Sprintf("Opened %s: %s.", cs.Ref, summary(pb, cs))
 	return reply, nil
+}
+
+// bullets writes each line of err as a bullet.
+func bullets(err error) string {
+	lines := strings.Split(err.Error(), "\n")
+	for i, l := range lines {
+		lines[i] = "• " + l
+	}
+	return strings.Join(lines, "\n")
 }
 
 // amount reads amount= and currency= from fields; fallback is the currency
 // to use when none is given (the case's, when closing), before the team default.
 func (r *Router) amount(fields map[string]string, fallback string) (*storage.Money, error) {
-	a, ok := fields[fieldAmount]
+	a, ok := fields[playbooks.FieldAmount]
 	if !ok {
 		return nil, nil
 	}
-	cur := fields[fieldCurrency]
+	cur := fields[playbooks.FieldCurrency]
 	if cur == "" {
 		cur = fallback
 	}
@@ -142,8 +195,12 @@ func (r *Router) caseShow(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("show %s: %w", ref, err)
 	}
-	reply := r.card(r.playbook(cs), cs)
-	reply.Sections = append(reply.Sections, timeline(events))
+	st, err := r.deps.Store.State(ctx, cs.ID)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("show %s: %w", ref, err)
+	}
+	reply := r.card(r.playbook(cs), cs, st, c.now)
+	reply.Sections = append(reply.Sections, timeline(events, caseZone(cs)))
 	reply.Visibility = bot.Ephemeral
 	return reply, nil
 }
@@ -226,7 +283,7 @@ func (r *Router) caseAssign(ctx context.Context, c *call) (bot.Reply, error) {
 }
 
 // closeFields are the fields /case close understands.
-var closeFields = []string{"outcome", fieldAmount, fieldCurrency, "note"}
+var closeFields = []string{"outcome", playbooks.FieldAmount, playbooks.FieldCurrency, "note"}
 
 func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 	cs, err := r.lockCase(ctx, c)
@@ -248,11 +305,11 @@ func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	outcome := strings.ToLower(c.in.Fields["outcome"])
 	if outcome == "" {
-		return bot.Reply{}, c.usageErrorf("say how %s ended with outcome=: %s", cs.Ref, listOf(pb.Outcomes))
+		return bot.Reply{}, c.usageErrorf("say how %s ended with outcome=: %s", cs.Ref, listOf(pb.OutcomeIDs()))
 	}
 	if !pb.HasOutcome(outcome) {
 		return bot.Reply{}, c.usageErrorf("%q is not an outcome of a %s.%s Choose %s", outcome, pb.Name,
-			didYouMean(outcome, pb.Outcomes, "outcome="), listOf(pb.Outcomes))
+			suggest.DidYouMean(outcome, pb.OutcomeIDs(), "outcome="), listOf(pb.OutcomeIDs()))
 	}
 	fallback := ""
 	if cs.Amount != nil {
@@ -274,7 +331,7 @@ func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := c.tx.UpdateCase(ctx, &cs, &ev); err != nil {
 		return bot.Reply{}, fmt.Errorf("close %s: %w", cs.Ref, err)
 	}
-	reply := r.card(pb, cs)
+	reply := r.card(pb, cs, storage.CaseState{}, c.now)
 	reply.Text = text + "."
 	return reply, nil
 }
@@ -294,7 +351,11 @@ func (r *Router) caseReopen(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := c.tx.UpdateCase(ctx, &cs, &ev); err != nil {
 		return bot.Reply{}, fmt.Errorf("reopen %s: %w", cs.Ref, err)
 	}
-	reply := r.card(r.playbook(cs), cs)
+	st, err := c.tx.State(ctx, cs.ID)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("reopen %s: %w", cs.Ref, err)
+	}
+	reply := r.card(r.playbook(cs), cs, st, c.now)
 	reply.Text = fmt.Sprintf("Reopened %s.", cs.Ref)
 	return reply, nil
 }
@@ -331,12 +392,7 @@ func (r *Router) caseError(ref storage.Ref, err error) error {
 		return fmt.Errorf("load %s: %w", ref, err)
 	}
 	if _, ok := r.deps.Playbooks.ByPrefix(ref.Prefix); !ok {
-		var prefixes []string
-		for _, n := range r.deps.Playbooks.Names() {
-			p, _ := r.deps.Playbooks.Get(n)
-			prefixes = append(prefixes, p.Prefix)
-		}
-		return userErrorf("there is no case %s: references start with %s. /case list shows open cases.", ref, listOf(prefixes))
+		return userErrorf("there is no case %s: references start with %s. /case list shows open cases.", ref, listOf(r.deps.Playbooks.Prefixes()))
 	}
 	return userErrorf("there is no case %s. /case list shows open cases.", ref)
 }

@@ -10,15 +10,19 @@ import (
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/internal/money"
 	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
-// Fields shown first, in this order, on a case card and in a timeline entry.
-var leadFields = []string{"outcome", "customer", "order", "reason", "amount"}
+// Fields shown first, in this order, on a case card.
+var leadFields = []string{"customer", "order", "reason"}
 
-// card renders a case: its reference and playbook, the facts, the outcome.
-func (r *Router) card(pb *playbooks.Playbook, cs storage.Case) bot.Reply {
+// card renders a case: its reference and playbook, the facts, the next
+// step with its checklist, the deadlines with the time left, the evidence,
+// the outcome.
+func (r *Router) card(pb *playbooks.Playbook, cs storage.Case, st storage.CaseState, now time.Time) bot.Reply {
 	ref := cs.Ref.String()
+	loc := caseZone(cs)
 	reply := bot.Reply{
 		Text:    fmt.Sprintf("%s · %s · %s", ref, pb.Title, cs.Status),
 		Title:   fmt.Sprintf("%s · %s", ref, pb.Title),
@@ -31,12 +35,12 @@ func (r *Router) card(pb *playbooks.Playbook, cs storage.Case) bot.Reply {
 	}
 	add("Status", string(cs.Status))
 	for _, k := range orderedKeys(cs.Fields) {
-		add(label(k), cs.Fields[k])
+		add(fieldLabel(pb, k), fieldValue(pb, k, cs.Fields[k]))
 	}
 	if cs.Amount != nil {
 		add("Amount", money.Format(*cs.Amount))
 	}
-	add("Opened", fmt.Sprintf("%s by @%s", when(cs.OpenedAt), cs.OpenedBy))
+	add("Opened", fmt.Sprintf("%s by @%s", whenIn(cs.OpenedAt, loc), cs.OpenedBy))
 	if cs.Assignee != "" {
 		add("Assignee", "@"+cs.Assignee)
 	}
@@ -46,9 +50,127 @@ func (r *Router) card(pb *playbooks.Playbook, cs storage.Case) bot.Reply {
 			outcome += ", " + money.Format(*cs.OutcomeAmount)
 		}
 		add("Outcome", outcome)
-		add("Closed", when(*cs.ClosedAt))
+		add("Closed", whenIn(*cs.ClosedAt, loc))
+		return reply
+	}
+	steps, next := pb.Progress(cs.Fields, st)
+	if next >= 0 {
+		reply.Sections = append(reply.Sections, nextStep(steps[next], cs))
+	}
+	if lines := deadlineLines(st.Deadlines, loc, now); len(lines) > 0 {
+		reply.Sections = append(reply.Sections, bot.Section{Title: "Deadlines", Lines: lines})
+	}
+	if lines := evidenceLines(pb, cs, st); len(lines) > 0 {
+		reply.Sections = append(reply.Sections, bot.Section{Title: "Evidence", Lines: lines})
 	}
 	return reply
+}
+
+// nextStep renders the step to do now: title, owner, due, guidance, checklist.
+func nextStep(s playbooks.StepView, cs storage.Case) bot.Section {
+	sec := checklist(s)
+	head := fmt.Sprintf("%s  %s", s.ID, s.Title)
+	if s.Owner != "" {
+		head += " (" + s.Owner + ")"
+	}
+	lines := []string{head}
+	if s.Guidance != "" {
+		lines = append(lines, strings.TrimSpace(s.Guidance))
+	}
+	sec.Title = "Next step"
+	sec.Lines = append(lines, sec.Lines...)
+	sec.Lines = append(sec.Lines, fmt.Sprintf("/case done %s %s when it is finished", cs.Ref, s.ID))
+	return sec
+}
+
+// checklist renders a step's checklist with its ticks, numbered as
+// /case check takes them.
+func checklist(s playbooks.StepView) bot.Section {
+	lines := make([]string, len(s.Checklist))
+	for i, item := range s.Checklist {
+		box := "[ ]"
+		if s.Checked[i] {
+			box = "[x]"
+		}
+		lines[i] = fmt.Sprintf("%s %d. %s", box, i+1, item)
+	}
+	return bot.Section{Title: "Checklist of " + s.ID, Lines: lines}
+}
+
+// deadlineLines renders deadlines soonest first, met ones last.
+func deadlineLines(ds []storage.Deadline, loc *time.Location, now time.Time) []string {
+	ds = slices.Clone(ds)
+	slices.SortStableFunc(ds, func(a, b storage.Deadline) int {
+		if (a.MetAt == nil) != (b.MetAt == nil) {
+			if a.MetAt == nil {
+				return -1
+			}
+			return 1
+		}
+		return a.Due.Compare(b.Due)
+	})
+	var lines []string
+	for _, d := range ds {
+		left := deadline.Left(d.Due, now)
+		if d.MetAt != nil {
+			left = "met " + whenIn(*d.MetAt, loc)
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s, %s (%s)", d.Title, whenIn(d.Due, loc), left, d.Basis))
+	}
+	return lines
+}
+
+// evidenceLines renders the evidence collected, then what is still to get.
+func evidenceLines(pb *playbooks.Playbook, cs storage.Case, st storage.CaseState) []string {
+	var lines []string
+	have := map[string]bool{}
+	for _, e := range st.Evidence {
+		have[e.Kind] = true
+		line := fmt.Sprintf("[x] %s: %s", e.Kind, e.Ref)
+		if e.Note != "" {
+			line += " (" + e.Note + ")"
+		}
+		lines = append(lines, line)
+	}
+	for _, e := range pb.EvidenceFor(cs.Fields) {
+		if !have[e.Kind] {
+			have[e.Kind] = true
+			lines = append(lines, fmt.Sprintf("[ ] %s: %s", e.Kind, e.Label))
+		}
+	}
+	return lines
+}
+
+// fieldLabel is a field's label from the playbook, or one made from its key.
+func fieldLabel(pb *playbooks.Playbook, key string) string {
+	if f, ok := pb.Field(key); ok {
+		return f.LabelOrName()
+	}
+	return label(key)
+}
+
+// fieldValue shows an enum value with its label.
+func fieldValue(pb *playbooks.Playbook, key, value string) string {
+	if f, ok := pb.Field(key); ok {
+		for _, v := range f.Values {
+			if v.Value == value && v.Label != "" {
+				return v.Label
+			}
+		}
+		if f.Type == playbooks.TypeUser {
+			return "@" + value
+		}
+	}
+	return value
+}
+
+// caseZone is the zone a case's times are shown in: its timezone field, or UTC.
+func caseZone(cs storage.Case) *time.Location {
+	loc, _, err := deadline.Zone(cs.Fields[playbooks.FieldTimezone], "")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // summary is a case in one line: "chargeback for Kari Nordmann, order 1042, EUR 49.90".
@@ -86,12 +208,12 @@ func listLine(cs storage.Case) string {
 }
 
 // timeline renders a case's events, oldest first.
-func timeline(events []storage.Event) bot.Section {
+func timeline(events []storage.Event, loc *time.Location) bot.Section {
 	lines := make([]string, 0, len(events))
 	for _, ev := range events {
-		line := fmt.Sprintf("%s  @%s  %s", when(ev.At), ev.Actor, ev.Kind)
+		line := fmt.Sprintf("%s  @%s  %s", whenIn(ev.At, loc), ev.Actor, ev.Kind)
 		var detail []string
-		for _, k := range orderedKeys(ev.Data) {
+		for _, k := range []string{"outcome", "amount"} { // the rest of Data is for machines
 			if v := ev.Data[k]; v != "" {
 				detail = append(detail, v)
 			}
@@ -107,8 +229,11 @@ func timeline(events []storage.Event) bot.Section {
 	return bot.Section{Title: "Timeline", Lines: lines}
 }
 
-// when writes a time for people, in UTC until cases carry a time zone.
-func when(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+// when writes a time for people, in UTC.
+func when(t time.Time) string { return whenIn(t, time.UTC) }
+
+// whenIn writes a time for people in a zone: "2026-11-22 10:30 CET".
+func whenIn(t time.Time, loc *time.Location) string { return t.In(loc).Format("2006-01-02 15:04 MST") }
 
 // orderedKeys puts the well-known fields first, then the rest alphabetically.
 func orderedKeys(fields map[string]string) []string {

@@ -14,9 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/agnivade/levenshtein"
-
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/suggest"
 	"github.com/disputedesk/disputedesk/playbooks"
 	"github.com/disputedesk/disputedesk/storage"
 )
@@ -91,7 +90,7 @@ func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
 		deps.Timeout = 10 * time.Second
 	}
 	r := &Router{deps: deps, commands: map[string]*Command{}, families: map[string][]*Command{}}
-	for _, c := range r.caseCommands() {
+	for _, c := range slices.Concat(r.caseCommands(), []*Command{r.setCommand()}, r.stepCommands(), r.shorthandCommands()) {
 		if err := r.add(c); err != nil {
 			return nil, err
 		}
@@ -140,22 +139,27 @@ func (r *Router) dispatch(ctx context.Context, req *bot.Request) (bot.Reply, err
 	family, ok := r.families[in.Root]
 	if !ok {
 		return bot.Reply{}, userErrorf("unknown command /%s.%s Commands: %s", in.Root,
-			didYouMean(in.Root, r.roots, "/"), "/"+strings.Join(r.roots, ", /")+". Try /case help")
+			suggest.DidYouMean(in.Root, r.roots, "/"), "/"+strings.Join(r.roots, ", /")+". Try /case help")
 	}
 	sub := strings.ToLower(in.Arg(0))
-	if sub == "" || sub == "help" {
+	cmd, whole := r.commands[in.Root] // a one-word command such as /return takes all the arguments
+	if sub == "help" || sub == "" && !whole {
 		return r.help(in.Root, in.Arg(1)), nil
 	}
-	cmd, ok := r.commands[in.Root+" "+sub]
+	if !whole {
+		cmd, ok = r.commands[in.Root+" "+sub]
+	}
 	if !ok {
 		var subs []string
 		for _, c := range family {
 			subs = append(subs, strings.TrimPrefix(c.Name, in.Root+" "))
 		}
 		return bot.Reply{}, userErrorf("unknown command /%s %s.%s Try /%s help for the list",
-			in.Root, sub, didYouMean(sub, subs, "/"+in.Root+" "), in.Root)
+			in.Root, sub, suggest.DidYouMean(sub, subs, "/"+in.Root+" "), in.Root)
 	}
-	in.Args, in.argEnds = in.Args[1:], in.argEnds[1:]
+	if !whole {
+		in.Args, in.argEnds = in.Args[1:], in.argEnds[1:]
+	}
 	c := &call{cmd: cmd, req: req, in: in, now: r.deps.Now().UTC()}
 	if !cmd.Changes {
 		return cmd.run(ctx, c)
@@ -180,25 +184,6 @@ func (r *Router) dispatch(ctx context.Context, req *bot.Request) (bot.Reply, err
 		}
 	}
 	return reply, nil
-}
-
-// didYouMean suggests the closest of options to s, if one is close enough.
-func didYouMean(s string, options []string, prefix string) string {
-	s = strings.ToLower(s)
-	best, bestDist := "", 3 // further than two edits away is no suggestion
-	for _, o := range options {
-		d := levenshtein.ComputeDistance(s, o)
-		if len(s) >= 2 && strings.HasPrefix(o, s) {
-			d = 1 // a beginning, as in "clo" for close
-		}
-		if d < bestDist {
-			best, bestDist = o, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return " Did you mean " + prefix + best + "?"
 }
 
 // help lists a family's commands, or explains one of them.
@@ -234,7 +219,11 @@ func (r *Router) playbookLines() []string {
 	lines := make([]string, 0, len(names))
 	for _, n := range names {
 		p, _ := r.deps.Playbooks.Get(n)
-		lines = append(lines, fmt.Sprintf("%-*s  %-4s %s", width, n, p.Prefix, p.Description))
+		open := p.Shorthand
+		if open == "" {
+			open = "/case open " + p.Name
+		}
+		lines = append(lines, fmt.Sprintf("%-*s  %-4s %-20s %s", width, n, p.Prefix, open, p.Description))
 	}
 	return lines
 }
@@ -292,9 +281,13 @@ func (r *Router) CommandOf(req *bot.Request) string {
 		return "unknown"
 	}
 	if _, ok := r.families[in.Root]; ok {
-		if sub := strings.ToLower(in.Arg(0)); sub == "" || sub == "help" {
+		_, whole := r.commands[in.Root]
+		if sub := strings.ToLower(in.Arg(0)); sub == "help" || sub == "" && !whole {
 			return "help"
 		}
+	}
+	if c, ok := r.commands[in.Root]; ok {
+		return c.Name
 	}
 	if c, ok := r.commands[in.Root+" "+strings.ToLower(in.Arg(0))]; ok {
 		return c.Name

@@ -39,9 +39,13 @@ func newHarness(t testing.TB) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, store: st, now: start}
+	catalog, err := playbooks.Load("testdata/playbooks") // the built-ins and a small drill playbook
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.router, err = commands.NewRouter(commands.Deps{
 		Store:     st,
-		Playbooks: playbooks.Builtin(),
+		Playbooks: catalog,
 		Now:       func() time.Time { return h.now },
 	})
 	if err != nil {
@@ -67,7 +71,7 @@ func (h *harness) sendID(id, user, line string) bot.Reply {
 	return reply
 }
 
-// snapshot is every case and its timeline, to prove a failed command changed nothing.
+// snapshot is every case with its timeline and state, to prove a failed command changed nothing.
 func (h *harness) snapshot() string {
 	h.t.Helper()
 	ctx := context.Background()
@@ -81,10 +85,15 @@ func (h *harness) snapshot() string {
 		if err != nil {
 			h.t.Fatal(err)
 		}
+		st, err := h.store.State(ctx, c.ID)
+		if err != nil {
+			h.t.Fatal(err)
+		}
 		js, _ := json.Marshal(struct {
 			C storage.Case
 			E []storage.Event
-		}{c, events})
+			S storage.CaseState
+		}{c, events, st})
 		b.Write(js)
 	}
 	return b.String()
@@ -173,27 +182,27 @@ func TestCaseLifecycle(t *testing.T) {
 	for _, e := range events {
 		kinds = append(kinds, string(e.Kind))
 	}
-	if got, want := strings.Join(kinds, ","), "opened,note,assigned,closed,reopened"; got != want {
+	if got, want := strings.Join(kinds, ","), "opened,deadline,note,assigned,closed,reopened"; got != want {
 		t.Errorf("timeline kinds = %s, want %s", got, want)
 	}
 
 	// Numbers run per prefix.
-	wantContains(t, h.send("kari", "/case open return order=7"), "Opened RMA-1001")
-	wantContains(t, h.send("kari", "/case open chargeback order=8"), "Opened CB-1002")
+	wantContains(t, h.send("kari", "/return order=7 reason=damaged"), "Opened RMA-1001")
+	wantContains(t, h.send("kari", "/dispute chargeback order=8 amount=10 currency=EUR"), "Opened CB-1002")
 }
 
 func TestBadInputChangesNothing(t *testing.T) {
 	h := newHarness(t)
 	h.send("kari", "/case open chargeback order=1042 amount=49,90 currency=EUR")
-	h.send("kari", "/case open return order=77")
+	h.send("kari", "/case open return order=77 reason=late")
 	h.send("kari", "/case close RMA-1001 outcome=refunded")
 	before := h.snapshot()
 
 	tests := []struct{ name, line, want string }{
 		{"unknown command", "/cas open chargeback", "unknown command /cas. Did you mean /case?"},
 		{"unknown subcommand", "/case opne chargeback", "unknown command /case opne. Did you mean /case open?"},
-		{"no playbook", "/case open", "say which playbook to open: supplier-dispute, chargeback, marketplace-claim, return or recall"},
-		{"unknown playbook", "/case open chargebak order=1", `there is no playbook "chargebak". Did you mean chargeback? The playbooks are supplier-dispute, chargeback`},
+		{"no playbook", "/case open", "say which playbook to open: chargeback, marketplace-claim, recall, return, supplier-dispute or drill"},
+		{"unknown playbook", "/case open chargebak order=1", `there is no playbook "chargebak". Did you mean chargeback? The playbooks are chargeback, marketplace-claim`},
 		{"stray word", "/case open return Kari", `"Kari" is not a key=value detail`},
 		{"empty field", "/case open return order=", "order= is empty"},
 		{"amount not money", "/case open chargeback amount=49.9O currency=EUR", `amount "49.9O": 'O' is not a number`},
@@ -203,12 +212,12 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"bad currency alone", "/case open chargeback currency=KRONER", "not an ISO 4217 currency code"},
 		{"unclosed quote", `/case open return customer="Kari`, "never closed"},
 		{"unknown case", "/case show CB-9999", "there is no case CB-9999"},
-		{"unknown prefix", "/case show XX-1001", "references start with SUP, CB, MC, RMA or RCL"},
+		{"unknown prefix", "/case show XX-1001", "references start with CB, MC, RCL, RMA, SUP or DR"},
 		{"not a reference", "/case note 1042 hello", `"1042" is not a case reference (like CB-1042)`},
 		{"no reference", "/case show", "say which case"},
 		{"empty note", "/case note CB-1001", "the note is empty"},
 		{"assign without mention", "/case assign CB-1001 kari", "with an @mention"},
-		{"close without outcome", "/case close CB-1001", "say how CB-1001 ended with outcome=: won, lost, accepted, refunded or withdrawn"},
+		{"close without outcome", "/case close CB-1001", "say how CB-1001 ended with outcome=: won, lost, accepted, refunded, withdrawn or inquiry_closed"},
 		{"close with foreign outcome", "/case close CB-1001 outcome=replaced", `"replaced" is not an outcome of a chargeback`},
 		{"close with typo outcome", "/case close CB-1001 outcome=wonn", "Did you mean outcome=won?"},
 		{"close with unknown field", "/case close CB-1001 outcome=won reason=x", "/case close does not take reason="},
@@ -244,9 +253,9 @@ func TestUsageShownWithSyntaxErrors(t *testing.T) {
 
 func TestRetriedRequestReturnsFirstResult(t *testing.T) {
 	h := newHarness(t)
-	first := h.sendID("slack-retry-1", "kari", "/case open chargeback order=1042")
+	first := h.sendID("slack-retry-1", "kari", "/case open chargeback order=1042 amount=5 currency=EUR")
 	h.now = start.Add(time.Minute)
-	again := h.sendID("slack-retry-1", "kari", "/case open chargeback order=1042")
+	again := h.sendID("slack-retry-1", "kari", "/case open chargeback order=1042 amount=5 currency=EUR")
 	if first.Text != again.Text || again.CaseRef != "CB-1001" {
 		t.Errorf("retry answered %q, first answer was %q", again.Text, first.Text)
 	}
@@ -270,11 +279,14 @@ func TestHelpIsGeneratedFromCommands(t *testing.T) {
 	h := newHarness(t)
 	help := render(h.send("kari", "/case help"))
 	for _, c := range h.router.Commands() {
-		if !strings.Contains(help, c.Usage()) || !strings.Contains(help, c.Summary) {
-			t.Errorf("/case help lacks %q — %q:\n%s", c.Usage(), c.Summary, help)
+		root, _, _ := strings.Cut(c.Name, " ")
+		family := render(h.send("kari", "/"+root+" help"))
+		if !strings.Contains(family, c.Usage()) || !strings.Contains(family, c.Summary) {
+			t.Errorf("/%s help lacks %q — %q:\n%s", root, c.Usage(), c.Summary, family)
 		}
 	}
-	for _, name := range playbooks.Builtin().Names() {
+	catalog, _ := playbooks.Builtin()
+	for _, name := range catalog.Names() {
 		if !strings.Contains(help, name) {
 			t.Errorf("/case help does not list playbook %s", name)
 		}

@@ -20,6 +20,7 @@ type Config struct {
 	DataDir         string
 	Addr            string
 	DefaultCurrency string
+	PlaybooksDir    string
 	LogLevel        slog.Level
 	AutoMigrate     bool
 }
@@ -38,6 +39,7 @@ var settings = []setting{
 		doc: "where the default SQLite database lives"},
 	{name: "DISPUTEDESK_ADDR", def: ":8080", doc: "HTTP listen address of serve (/healthz, /readyz, /metrics)"},
 	{name: "DISPUTEDESK_CURRENCY", def: "none", doc: "ISO 4217 currency for amounts typed without one, e.g. EUR"},
+	{name: "DISPUTEDESK_PLAYBOOKS", def: "none", doc: "a directory of playbook YAML files that add to or replace the built-in ones (checked at start)"},
 	{name: "DISPUTEDESK_MIGRATE", def: "true", doc: "apply database migrations at start; false to run `disputedesk migrate` yourself"},
 	{name: "DISPUTEDESK_LOG_LEVEL", def: "info", doc: "debug, info, warn or error"},
 }
@@ -69,6 +71,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("DISPUTEDESK_CURRENCY: %w", err))
 		}
 	}
+	cfg.PlaybooksDir = getenv("DISPUTEDESK_PLAYBOOKS")
 	switch v := strings.ToLower(getenv("DISPUTEDESK_MIGRATE")); v {
 	case "", "true", "1", "yes":
 	case "false", "0", "no":
@@ -117,6 +120,7 @@ func (c Config) Print(w io.Writer) {
 	fmt.Fprintf(tw, "  database\t%s\n", sqlstore.Describe(c.DatabaseURL))
 	fmt.Fprintf(tw, "  listen\t%s\n", c.Addr)
 	fmt.Fprintf(tw, "  currency\t%s\n", or(c.DefaultCurrency, "none (amounts need currency=)"))
+	fmt.Fprintf(tw, "  playbooks\t%s\n", or(c.PlaybooksDir, "built-in"))
 	fmt.Fprintf(tw, "  migrate at start\t%t\n", c.AutoMigrate)
 	tw.Flush()
 }

@@ -13,6 +13,9 @@ Usage:
   disputedesk console [--user NAME]   the bot on stdin/stdout, one chat command per line
   disputedesk serve                   the HTTP server and chat platform adapters
   disputedesk migrate                 apply database migrations and print the version
+  disputedesk playbooks list          the playbooks a team can open
+  disputedesk playbooks show NAME     a playbook's fields, steps, deadlines and outcomes
+  disputedesk playbooks lint DIR      check a directory of playbook files
   disputedesk version                 print the version
   disputedesk help                    this text
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // deadlines need IANA zones even where the host has no zoneinfo
 
 	"github.com/disputedesk/disputedesk/commands"
 	"github.com/disputedesk/disputedesk/playbooks"
@@ -46,12 +47,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = m.Serve(ctx, args[1:])
 	case "migrate":
 		err = m.Migrate(ctx, args[1:])
+	case "playbooks":
+		err = m.PlaybooksCmd(args[1:])
 	case "version", "--version":
 		printVersion(stdout)
 	case "help", "-h", "-help", "--help":
 		printHelp(stdout)
 	default:
-		fmt.Fprintf(stderr, "disputedesk: unknown command %q. Commands: console, serve, migrate, version, help.\n", args[0])
+		fmt.Fprintf(stderr, "disputedesk: unknown command %q. Commands: console, serve, migrate, playbooks, version, help.\n", args[0])
 		return exitUsage
 	}
 	var usage *usageError
@@ -80,9 +83,10 @@ type Main struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 
-	Config Config
-	Logger *slog.Logger
-	Store  *sqlstore.Store
+	Config    Config
+	Logger    *slog.Logger
+	Store     *sqlstore.Store
+	Playbooks *playbooks.Catalog
 }
 
 // Open loads the configuration and opens and migrates the database.
@@ -97,6 +101,9 @@ func (m *Main) Open(ctx context.Context, logLevel *slog.Level) error {
 		level = *logLevel
 	}
 	m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+	if m.Playbooks, err = playbooks.Load(cfg.PlaybooksDir); err != nil {
+		return fmt.Errorf("playbooks (DISPUTEDESK_PLAYBOOKS=%s):\n%w", cfg.PlaybooksDir, err)
+	}
 	st, err := sqlstore.Open(ctx, cfg.DatabaseURL, sqlstore.Options{Logger: m.Logger.With("component", "storage")})
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", sqlstore.Describe(cfg.DatabaseURL), err)
@@ -114,7 +121,7 @@ func (m *Main) Open(ctx context.Context, logLevel *slog.Level) error {
 func (m *Main) Router() (*commands.Router, error) {
 	return commands.NewRouter(commands.Deps{
 		Store:           m.Store,
-		Playbooks:       playbooks.Builtin(),
+		Playbooks:       m.Playbooks,
 		DefaultCurrency: m.Config.DefaultCurrency,
 		Logger:          m.Logger.With("component", "commands"),
 	})

@@ -131,7 +131,7 @@ func TestConsoleZeroConfig(t *testing.T) {
 
 func TestConsoleReportsBadInputAndCarriesOn(t *testing.T) {
 	env := []string{"DATABASE_URL=" + filepath.Join(t.TempDir(), "cases.db")}
-	out, _, code := cli(t, env, "/case open chargebak\n/case open chargeback order=1\n", "console")
+	out, _, code := cli(t, env, "/case open chargebak\n/case open chargeback order=1 amount=5 currency=EUR\n", "console")
 	if code != 0 {
 		t.Fatalf("exit code %d, want 0", code)
 	}

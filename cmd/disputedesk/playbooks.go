@@ -1,0 +1,120 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/disputedesk/disputedesk/playbooks"
+)
+
+const playbooksUsage = "disputedesk playbooks list | show NAME | lint DIR"
+
+// PlaybooksCmd lists, shows and checks playbooks.
+func (m *Main) PlaybooksCmd(args []string) error {
+	if len(args) == 0 {
+		return &usageError{errors.New("usage: " + playbooksUsage)}
+	}
+	switch verb, rest := args[0], args[1:]; verb {
+	case "lint":
+		if len(rest) != 1 {
+			return &usageError{errors.New("usage: disputedesk playbooks lint DIR")}
+		}
+		return m.lintPlaybooks(rest[0])
+	case "list", "show":
+		cfg, err := LoadConfig(m.Getenv)
+		if err != nil {
+			return fmt.Errorf("configuration:\n%w", err)
+		}
+		catalog, err := playbooks.Load(cfg.PlaybooksDir)
+		if err != nil {
+			return err
+		}
+		if verb == "list" {
+			listPlaybooks(m.Stdout, catalog)
+			return nil
+		}
+		if len(rest) != 1 {
+			return &usageError{errors.New("usage: disputedesk playbooks show NAME")}
+		}
+		pb, ok := catalog.Get(rest[0])
+		if !ok {
+			return fmt.Errorf("there is no playbook %q: the playbooks are %s", rest[0], strings.Join(catalog.Names(), ", "))
+		}
+		showPlaybook(m.Stdout, pb)
+		return nil
+	default:
+		return &usageError{fmt.Errorf("unknown playbooks command %q; usage: %s", verb, playbooksUsage)}
+	}
+}
+
+// lintPlaybooks checks every playbook in dir and prints one line per problem.
+func (m *Main) lintPlaybooks(dir string) error {
+	pbs, err := playbooks.LoadDir(dir)
+	var problems playbooks.Problems
+	if errors.As(err, &problems) {
+		fmt.Fprintln(m.Stdout, problems.Error())
+		return fmt.Errorf("%d problem(s) in %s", len(problems), dir)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := playbooks.NewCatalog(pbs...); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%s: %d playbook(s), no problems.\n", dir, len(pbs))
+	return nil
+}
+
+func listPlaybooks(w io.Writer, c *playbooks.Catalog) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tPREFIX\tCOMMAND\tSTEPS\tDESCRIPTION")
+	for _, pb := range c.All() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", pb.Name, pb.Prefix, or(pb.Shorthand, "/case open "+pb.Name), len(pb.Steps), pb.Description)
+	}
+	tw.Flush()
+}
+
+func showPlaybook(w io.Writer, pb *playbooks.Playbook) {
+	fmt.Fprintf(w, "%s (%s, cases %s-…): %s\n", pb.Title, pb.Name, pb.Prefix, pb.Description)
+	if pb.Shorthand != "" {
+		fmt.Fprintf(w, "Open with %s or /case open %s\n", pb.Shorthand, pb.Name)
+	}
+	fmt.Fprintln(w, "\nFields:")
+	for _, f := range pb.Fields {
+		req := ""
+		if f.Required {
+			req = ", required"
+		}
+		fmt.Fprintf(w, "  %s (%s%s): %s\n", f.Name, f.Type, req, f.HelpOrLabel())
+		for _, v := range f.Values {
+			fmt.Fprintf(w, "      %s  %s\n", v.Value, v.Label)
+		}
+	}
+	fmt.Fprintln(w, "\nSteps:")
+	for i, s := range pb.Steps {
+		fmt.Fprintf(w, "  %d. %s  %s", i+1, s.ID, s.Title)
+		if s.Owner != "" {
+			fmt.Fprintf(w, " [%s]", s.Owner)
+		}
+		if s.Due != "" {
+			fmt.Fprintf(w, " due %s", s.Due)
+		}
+		if s.When != "" {
+			fmt.Fprintf(w, " (when %s)", s.When)
+		}
+		fmt.Fprintln(w)
+		for _, item := range s.Checklist {
+			fmt.Fprintf(w, "       [ ] %s\n", item)
+		}
+	}
+	if len(pb.Deadlines) > 0 {
+		fmt.Fprintln(w, "\nDeadlines:")
+		for _, d := range pb.Deadlines {
+			fmt.Fprintf(w, "  %s: %s\n      source: %s\n", d.Title, d.Rule, d.Source)
+		}
+	}
+	fmt.Fprintf(w, "\nOutcomes: %s\n", strings.Join(pb.OutcomeIDs(), ", "))
+}

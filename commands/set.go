@@ -1,0 +1,99 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/money"
+	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+func (r *Router) setCommand() *Command {
+	return &Command{Name: "case set", Args: "REF key=value...", Changes: true, run: r.caseSet,
+		Summary: "Add or correct a case's details, such as the processor's due date; deadlines follow.",
+		Examples: []string{
+			"/case set CB-1042 due_by=2026-12-01T23:59 reason=product_not_received",
+			"/case set RMA-1007 delivered_on=2026-11-09",
+		}}
+}
+
+// caseSet changes details of an open case, checked as when it was opened,
+// and recomputes its deadlines, in one transaction.
+func (r *Router) caseSet(ctx context.Context, c *call) (bot.Reply, error) {
+	cs, err := r.lockCase(ctx, c)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if cs.Status == storage.StatusClosed {
+		return bot.Reply{}, userErrorf("%s is closed: reopen it first with /case reopen %s", cs.Ref, cs.Ref)
+	}
+	if len(c.in.Fields) == 0 {
+		return bot.Reply{}, c.usageErrorf("say what to set as key=value, e.g. /case set %s due_by=2026-12-01T23:59", cs.Ref)
+	}
+	if extra := c.in.Args[1:]; len(extra) > 0 {
+		return bot.Reply{}, c.usageErrorf("%q is not a key=value detail", extra[0])
+	}
+	pb := r.playbook(cs)
+	merged := maps.Clone(cs.Fields)
+	if cs.Amount != nil {
+		merged[playbooks.FieldAmount] = money.Format(*cs.Amount)
+	}
+	maps.Copy(merged, c.in.Fields)
+	if a, ok := c.in.Fields[playbooks.FieldAmount]; ok && cs.Amount != nil && c.in.Fields[playbooks.FieldCurrency] == "" {
+		merged[playbooks.FieldAmount] = a + " " + cs.Amount.Currency // a new amount keeps the case's currency
+	}
+	fields, amount, err := pb.CheckFields(merged, r.deps.DefaultCurrency)
+	if err != nil {
+		return bot.Reply{}, &UserError{Msg: fmt.Sprintf("cannot set that on %s:\n%s", cs.Ref, bullets(err)), Usage: c.cmd.Usage()}
+	}
+	var changes []string
+	for _, k := range slices.Sorted(maps.Keys(c.in.Fields)) {
+		was := cs.Fields[k]
+		now := fields[k]
+		if k == playbooks.FieldAmount || k == playbooks.FieldCurrency {
+			was, now = formatMoney(cs.Amount), formatMoney(amount)
+			k = playbooks.FieldAmount
+		}
+		if was != now && !slices.ContainsFunc(changes, func(s string) bool { return strings.HasPrefix(s, k+"=") }) {
+			changes = append(changes, fmt.Sprintf("%s=%s (was %s)", k, or(now, "empty"), or(was, "empty")))
+		}
+	}
+	if len(changes) == 0 {
+		return bot.Reply{}, userErrorf("%s already has those details: nothing changed.", cs.Ref)
+	}
+	cs.Fields, cs.Amount, cs.UpdatedAt = fields, amount, c.now
+	ev := storage.Event{CaseID: cs.ID, At: c.now, Actor: c.req.User, Kind: storage.EventFields, Body: strings.Join(changes, ", ")}
+	if err := c.tx.UpdateCase(ctx, &cs, &ev); err != nil {
+		return bot.Reply{}, fmt.Errorf("set on %s: %w", cs.Ref, err)
+	}
+	st, err := c.tx.State(ctx, cs.ID)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("set on %s: %w", cs.Ref, err)
+	}
+	if st.Deadlines, err = r.setDeadlines(ctx, c, pb, cs, st); err != nil {
+		return bot.Reply{}, err
+	}
+	reply := r.card(pb, cs, st, c.now)
+	reply.Text = fmt.Sprintf("Updated %s: %s.", cs.Ref, strings.Join(changes, ", "))
+	reply.Target = bot.TargetThread
+	return reply, nil
+}
+
+func formatMoney(m *storage.Money) string {
+	if m == nil {
+		return ""
+	}
+	return money.Format(*m)
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
