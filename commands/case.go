@@ -183,21 +183,13 @@ func (r *Router) amount(fields map[string]string, fallback string) (*storage.Mon
 }
 
 func (r *Router) caseShow(ctx context.Context, c *call) (bot.Reply, error) {
-	ref, err := c.ref()
+	cs, st, err := r.viewCase(ctx, c)
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	cs, err := r.deps.Store.Case(ctx, ref)
-	if err != nil {
-		return bot.Reply{}, r.caseError(ref, err)
-	}
 	events, err := r.deps.Store.Timeline(ctx, cs.ID)
 	if err != nil {
-		return bot.Reply{}, fmt.Errorf("show %s: %w", ref, err)
-	}
-	st, err := r.deps.Store.State(ctx, cs.ID)
-	if err != nil {
-		return bot.Reply{}, fmt.Errorf("show %s: %w", ref, err)
+		return bot.Reply{}, fmt.Errorf("show %s: %w", cs.Ref, err)
 	}
 	reply := r.card(r.playbook(cs), cs, st, c.now)
 	reply.Sections = append(reply.Sections, timeline(events, caseZone(cs)))
@@ -371,6 +363,23 @@ func (c *call) ref() (storage.Ref, error) {
 		return storage.Ref{}, c.usageErrorf("%s", err)
 	}
 	return ref, nil
+}
+
+// viewCase loads the case named in the first argument, and its state, to read.
+func (r *Router) viewCase(ctx context.Context, c *call) (storage.Case, storage.CaseState, error) {
+	ref, err := c.ref()
+	if err != nil {
+		return storage.Case{}, storage.CaseState{}, err
+	}
+	cs, err := r.deps.Store.Case(ctx, ref)
+	if err != nil {
+		return storage.Case{}, storage.CaseState{}, r.caseError(ref, err)
+	}
+	st, err := r.deps.Store.State(ctx, cs.ID)
+	if err != nil {
+		return storage.Case{}, storage.CaseState{}, fmt.Errorf("state of %s: %w", ref, err)
+	}
+	return cs, st, nil
 }
 
 // lockCase loads the case named in the first argument for a change.

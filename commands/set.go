@@ -40,13 +40,10 @@ func (r *Router) caseSet(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	pb := r.playbook(cs)
 	merged := maps.Clone(cs.Fields)
-	if cs.Amount != nil {
-		merged[playbooks.FieldAmount] = money.Format(*cs.Amount)
+	if cs.Amount != nil { // as typed, so that a new amount keeps the currency and a new currency the amount
+		merged[playbooks.FieldAmount], merged[playbooks.FieldCurrency] = money.Number(*cs.Amount), cs.Amount.Currency
 	}
 	maps.Copy(merged, c.in.Fields)
-	if a, ok := c.in.Fields[playbooks.FieldAmount]; ok && cs.Amount != nil && c.in.Fields[playbooks.FieldCurrency] == "" {
-		merged[playbooks.FieldAmount] = a + " " + cs.Amount.Currency // a new amount keeps the case's currency
-	}
 	fields, amount, err := pb.CheckFields(merged, r.deps.DefaultCurrency)
 	if err != nil {
 		return bot.Reply{}, &UserError{Msg: fmt.Sprintf("cannot set that on %s:\n%s", cs.Ref, bullets(err)), Usage: c.cmd.Usage()}

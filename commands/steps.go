@@ -88,17 +88,9 @@ func (r *Router) setDeadlines(ctx context.Context, c *call, pb *playbooks.Playbo
 }
 
 func (r *Router) caseSteps(ctx context.Context, c *call) (bot.Reply, error) {
-	ref, err := c.ref()
+	cs, st, err := r.viewCase(ctx, c)
 	if err != nil {
 		return bot.Reply{}, err
-	}
-	cs, err := r.deps.Store.Case(ctx, ref)
-	if err != nil {
-		return bot.Reply{}, r.caseError(ref, err)
-	}
-	st, err := r.deps.Store.State(ctx, cs.ID)
-	if err != nil {
-		return bot.Reply{}, fmt.Errorf("steps of %s: %w", ref, err)
 	}
 	pb := r.playbook(cs)
 	steps, next := pb.Progress(cs.Fields, st)

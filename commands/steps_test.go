@@ -113,3 +113,58 @@ func TestStepCommandsRefuseBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestSetRecomputesDeadlines(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	// Opened without the processor's date: the computed fallback applies.
+	h.send("kari", "/dispute chargeback order=1042 amount=49,90 currency=EUR timezone=Europe/Oslo")
+	wantContains(t, h.send("kari", "/case show CB-1001"), "2026-11-29 10:30 CET, 7d left (opened + 7 calendar days)")
+
+	// The processor's date arrives later and wins over the computed one.
+	r := h.send("kari", "/case set CB-1001 due_by=2026-11-27T12:00 processor=stripe reason=fraudulent")
+	wantContains(t, r, "Updated CB-1001: due_by=2026-11-27T12:00 (was empty), processor=stripe (was empty), reason=fraudulent (was empty).",
+		"2026-11-27 12:00 CET, 5d 1h left (field due_by)")
+
+	// The card shows the new details with their labels.
+	wantContains(t, h.send("kari", "/case show CB-1001"), "Payment processor: Stripe", "Dispute reason: Fraudulent")
+	cs, err := h.store.Case(ctx, storage.Ref{Prefix: "CB", Number: 1001})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs.Fields["due_by"] != "2026-11-27T12:00" || cs.Amount == nil || cs.Amount.Minor != 4990 {
+		t.Errorf("stored after set: fields %q amount %+v", cs.Fields, cs.Amount)
+	}
+
+	// A new amount keeps the case's currency.
+	wantContains(t, h.send("kari", "/case set CB-1001 amount=39,90"), "amount=EUR 39.90 (was EUR 49.90)")
+
+	before := h.snapshot()
+	for line, want := range map[string]string{
+		"/case set CB-1001":                       "say what to set as key=value",
+		"/case set CB-1001 due_by=27.11.2026":     "due_by=27.11.2026: not a date and time",
+		"/case set CB-1001 reason=stolen":         "reason=stolen: not a Dispute reason",
+		"/case set CB-1001 processor=stripe":      "CB-1001 already has those details: nothing changed.",
+		"/case set CB-1001 colour=red":            "a chargeback has no field colour=",
+		"/case set CB-1001 amount=1,299":          "could be a whole amount or decimals",
+		"/case set CB-1001 processor=stripe oops": `"oops" is not a key=value detail`,
+	} {
+		if r := h.send("kari", line); !strings.Contains(r.Text, want) {
+			t.Errorf("%s\n got: %s\nwant: %s", line, r.Text, want)
+		}
+	}
+	if h.snapshot() != before {
+		t.Error("a refused /case set changed the database")
+	}
+}
+
+func TestCorrectedReasonRetiresDeadlinesThatNoLongerApply(t *testing.T) {
+	h := newHarness(t)
+	h.send("kari", "/dispute chargeback order=1 amount=5 currency=EUR processor=paypal")
+	wantContains(t, h.send("kari", "/case due"), "PayPal")
+	wantContains(t, h.send("kari", "/case set CB-1001 processor=stripe"), "Updated CB-1001: processor=stripe (was paypal).")
+	wantContains(t, h.send("kari", "/case show CB-1001"), "deadline: Answer the PayPal claim no longer applies")
+	if r := render(h.send("kari", "/case due")); strings.Contains(r, "PayPal") {
+		t.Errorf("a PayPal deadline is still due on a Stripe dispute:\n%s", r)
+	}
+}

@@ -282,3 +282,52 @@ func dropDatabase(t *testing.T, dbURL string) {
 		t.Fatal(err)
 	}
 }
+
+func TestPlaybooksCommand(t *testing.T) {
+	out, _, code := cli(t, nil, "", "playbooks", "list")
+	if code != 0 || !strings.Contains(out, "chargeback         CB      /dispute chargeback") {
+		t.Errorf("playbooks list: exit %d\n%s", code, out)
+	}
+	out, _, code = cli(t, nil, "", "playbooks", "show", "recall")
+	for _, want := range []string{"Product recall (recall, cases RCL-…)", "Report to CPSC", "source: "} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("playbooks show recall lacks %q (exit %d)\n%s", want, code, out)
+		}
+	}
+	if out, _, code = cli(t, nil, "", "playbooks", "lint", "../../playbooks/builtin"); code != 0 || !strings.Contains(out, "5 playbook(s), no problems") {
+		t.Errorf("lint of the built-ins: exit %d\n%s", code, out)
+	}
+	// One precise line per problem, and a failing exit code.
+	out, stderr, code := cli(t, nil, "", "playbooks", "lint", "../../playbooks/testdata/broken")
+	want, err := os.ReadFile("../../playbooks/testdata/broken.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 1 || !strings.Contains(out, strings.ReplaceAll(string(want), "testdata/broken/", "../../playbooks/testdata/broken/")) {
+		t.Errorf("lint of broken playbooks: exit %d\n%s%s", code, out, stderr)
+	}
+	if !strings.Contains(stderr, "18 problem(s)") {
+		t.Errorf("lint does not count the problems: %s", stderr)
+	}
+	if _, stderr, code = cli(t, nil, "", "playbooks", "show", "refund"); code != 1 || !strings.Contains(stderr, `there is no playbook "refund"`) {
+		t.Errorf("show of an unknown playbook: exit %d, %s", code, stderr)
+	}
+}
+
+func TestTeamPlaybooksAreCheckedAtStart(t *testing.T) {
+	env := []string{"DATABASE_URL=" + filepath.Join(t.TempDir(), "cases.db"), "DISPUTEDESK_PLAYBOOKS=../../playbooks/testdata/broken"}
+	_, stderr, code := cli(t, env, "/case list\n", "console")
+	if code != 1 || !strings.Contains(stderr, "rules.yaml:3: prefix \"wc\"") {
+		t.Errorf("console started on broken team playbooks: exit %d\n%s", code, stderr)
+	}
+	team := t.TempDir()
+	if err := os.WriteFile(filepath.Join(team, "warranty.yaml"), []byte("name: warranty\ntitle: Warranty claim\nprefix: WAR\nshorthand: /warranty\n"+
+		"description: a product broke within its warranty\nsteps:\n  - id: verify\n    title: Verify the purchase\noutcomes:\n  - id: repaired\n    label: Repaired\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env[1] = "DISPUTEDESK_PLAYBOOKS=" + team
+	out, stderr, code := cli(t, env, "/warranty\n", "console")
+	if code != 0 || !strings.Contains(out, "Opened WAR-1001: warranty.") {
+		t.Errorf("a team playbook did not open: exit %d\n%s%s", code, out, stderr)
+	}
+}

@@ -168,14 +168,17 @@ func ungroup(s string, sep byte) (string, error) {
 }
 
 // Format writes m as "EUR 1299.00".
-func Format(m storage.Money) string {
+func Format(m storage.Money) string { return m.Currency + " " + Number(m) }
+
+// Number writes m's amount without its currency: "1299.00", which Parse reads back.
+func Number(m storage.Money) string {
 	_, scale, err := Currency(m.Currency)
 	if err != nil || scale == 0 {
-		return fmt.Sprintf("%s %d", m.Currency, m.Minor)
+		return strconv.FormatInt(m.Minor, 10)
 	}
 	pow := int64(1)
 	for range scale {
 		pow *= 10
 	}
-	return fmt.Sprintf("%s %d.%0*d", m.Currency, m.Minor/pow, scale, m.Minor%pow)
+	return fmt.Sprintf("%d.%0*d", m.Minor/pow, scale, m.Minor%pow)
 }
