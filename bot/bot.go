@@ -7,6 +7,7 @@ package bot
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -33,15 +34,34 @@ type Request struct {
 	Text string
 	// Action is set instead of Text for a button press, select or form submission.
 	Action *Action
-	At     time.Time
+	// Mentioned is set on a channel message that mentions the bot.
+	Mentioned bool
+	// Permalink links to the message, for a message posted in a thread.
+	Permalink string
+	At        time.Time
+}
+
+// IsMessage reports whether the request is a plain chat message rather than
+// a command or an action: a message in a case's thread, or one mentioning the bot.
+func (r *Request) IsMessage() bool {
+	return r.Action == nil && !strings.HasPrefix(strings.TrimSpace(r.Text), "/")
 }
 
 // Action is a press of a button, a choice in a select or a submitted form.
 type Action struct {
-	ID     string            // what the button does, e.g. "case.close"
-	Value  string            // the button's value, e.g. a case reference
-	Values map[string]string // submitted form fields
+	ID     string            // ActionRun or ActionForm
+	Value  string            // the command line to run, or the form's command
+	Values map[string]string // submitted form fields, by FormField.Name
 }
+
+// Action IDs.
+const (
+	// ActionRun runs Value, a command line, as if the user had typed it.
+	ActionRun = "run"
+	// ActionForm completes the command in Value with the submitted Values
+	// as its key=value fields.
+	ActionForm = "form"
+)
 
 // Visibility says who sees a reply.
 type Visibility int
@@ -74,6 +94,33 @@ type Reply struct {
 	Target     Target
 	// CaseRef names the case the reply is about, when there is one.
 	CaseRef string
+	// Form, when set, asks the user to fill in a form (a Slack modal, a
+	// Discord modal) instead of showing the reply.
+	Form *Form
+}
+
+// Form is a set of fields to fill in, which completes a command.
+type Form struct {
+	Title   string
+	Submit  string // the submit button's label
+	Command string // the command the values complete, e.g. "/case open chargeback"
+	Fields  []FormField
+}
+
+// FormField is one input of a form.
+type FormField struct {
+	Name     string // the key=value key the value becomes
+	Label    string
+	Hint     string
+	Required bool
+	Options  []Option // a choice among these, when set
+	Value    string   // the initial value
+}
+
+// Option is one choice of a FormField.
+type Option struct {
+	Value string
+	Label string
 }
 
 // Field is a short labelled value, shown side by side on rich platforms.
@@ -88,12 +135,12 @@ type Section struct {
 	Lines []string
 }
 
-// Button is an action a user can take on a reply.
+// Button is an action a user can take on a reply. Pressing it sends an
+// Action with ID ActionRun and Value Command.
 type Button struct {
-	Label  string
-	Action string // Action.ID sent back when pressed
-	Value  string
-	Style  string // "", "primary" or "danger"
+	Label   string
+	Command string // the command line the button runs, e.g. "/case done CB-1042 acknowledge"
+	Style   string // "", "primary" or "danger"
 }
 
 // Handler answers requests.
@@ -141,7 +188,20 @@ type Message struct {
 }
 
 // Notifier posts messages outside a reply and returns the platform's id of
-// the posted message.
+// the posted message. A failure it knows more about is a *DeliveryError.
 type Notifier interface {
 	Post(ctx context.Context, m Message) (id string, err error)
 }
+
+// DeliveryError says whether a failed post may be tried again, and when.
+type DeliveryError struct {
+	Err error
+	// Permanent means trying again cannot help (the channel is gone, the
+	// bot was removed, the message is malformed).
+	Permanent bool
+	// RetryAfter is how long the platform asked us to wait (HTTP 429).
+	RetryAfter time.Duration
+}
+
+func (e *DeliveryError) Error() string { return e.Err.Error() }
+func (e *DeliveryError) Unwrap() error { return e.Err }

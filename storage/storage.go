@@ -114,7 +114,8 @@ const (
 	EventCheck    EventKind = "check"
 	EventEvidence EventKind = "evidence"
 	EventDeadline EventKind = "deadline"
-	EventFields   EventKind = "fields" // details added or corrected
+	EventFields   EventKind = "fields"  // details added or corrected
+	EventMessage  EventKind = "message" // a message posted in the case's thread
 )
 
 // Event is one entry of a case's append-only timeline.
@@ -237,6 +238,9 @@ type Store interface {
 	Case(ctx context.Context, ref Ref) (Case, error)
 	// Cases lists cases matching f, newest first.
 	Cases(ctx context.Context, f CaseFilter) ([]Case, error)
+	// CaseByThread returns the case whose thread (or card message) is
+	// thread in channel on platform, or ErrNotFound.
+	CaseByThread(ctx context.Context, platform, channel, thread string) (Case, error)
 	// Timeline returns a case's events, oldest first.
 	Timeline(ctx context.Context, caseID int64) ([]Event, error)
 	// State returns a case's steps (by time, then step id), checklist ticks
@@ -269,6 +273,9 @@ type Tx interface {
 	// AppendEvent adds ev to the timeline of case ev.CaseID and touches the
 	// case's updated_at.
 	AppendEvent(ctx context.Context, ev *Event) error
+	// Enqueue adds m to the outbox as pending and due now, filling m.ID;
+	// it is delivered only if the transaction commits.
+	Enqueue(ctx context.Context, m *OutboxMessage) error
 
 	// State is Store.State inside the transaction: it sees what the
 	// transaction wrote.

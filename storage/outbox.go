@@ -1,0 +1,79 @@
+package storage
+
+import (
+	"context"
+	"time"
+)
+
+// OutboxKind says what an outbox message does.
+type OutboxKind string
+
+// Outbox kinds. A case's thread and card update messages wait until its
+// card has been posted, and a case's messages are delivered in order.
+const (
+	// OutboxCard posts the case card; its message becomes the case's
+	// CardMessageID and, unless the case already has one, its Thread.
+	OutboxCard OutboxKind = "card"
+	// OutboxCardUpdate edits the case card in place.
+	OutboxCardUpdate OutboxKind = "card_update"
+	// OutboxThread posts in the case's thread.
+	OutboxThread OutboxKind = "thread"
+	// OutboxChannel posts to Channel, outside any case.
+	OutboxChannel OutboxKind = "channel"
+)
+
+// OutboxStatus is where an outbox message is in its delivery.
+type OutboxStatus string
+
+// Outbox statuses.
+const (
+	OutboxPending OutboxStatus = "pending"
+	OutboxSent    OutboxStatus = "sent"
+	OutboxFailed  OutboxStatus = "failed" // permanently: LastError says why
+)
+
+// OutboxMessage is a message the bot must send outside a direct reply,
+// written in the same transaction as the change that causes it.
+type OutboxMessage struct {
+	ID        int64
+	CaseID    int64 // 0 for OutboxChannel
+	Platform  string
+	Workspace string
+	Channel   string
+	Kind      OutboxKind
+	// Payload is what to post, encoded by the caller (a bot.Reply as JSON).
+	Payload string
+
+	Status        OutboxStatus
+	Attempts      int
+	NextAttemptAt time.Time
+	LastError     string
+	MessageID     string // the platform's id of the posted message
+	CreatedAt     time.Time
+	SentAt        *time.Time
+
+	// Thread and CardMessageID are read from the case when the message is
+	// claimed: where to post, and which message to edit.
+	Thread        string
+	CardMessageID string
+}
+
+// Outbox is the delivery side of the outbox: a worker claims due messages,
+// posts them and records the result. Several workers (replicas) may run.
+type Outbox interface {
+	// ClaimOutbox leases up to limit due pending messages for lease, oldest
+	// first, skipping those another worker holds. Of each case's pending
+	// messages only the oldest is claimable, so a case's messages go out in
+	// order; thread and card update messages wait until the case's card
+	// has been posted.
+	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error)
+	// OutboxSent records the delivery; for an OutboxCard it also sets the
+	// case's CardMessageID (and its Thread when empty) to messageID.
+	OutboxSent(ctx context.Context, id int64, messageID string, at time.Time) error
+	// OutboxRetry records a failed attempt and when to try again.
+	OutboxRetry(ctx context.Context, id int64, reason string, next time.Time) error
+	// OutboxFailed records a permanent failure and its reason.
+	OutboxFailed(ctx context.Context, id int64, reason string) error
+	// OutboxFailures lists a case's permanently failed messages, newest first.
+	OutboxFailures(ctx context.Context, caseID int64) ([]OutboxMessage, error)
+}
