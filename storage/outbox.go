@@ -68,12 +68,21 @@ type Outbox interface {
 	// has been posted.
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error)
 	// OutboxSent records the delivery; for an OutboxCard it also sets the
-	// case's CardMessageID (and its Thread when empty) to messageID.
+	// case's CardMessageID (and its Thread when empty) to messageID. For a
+	// message already sent it does nothing (the first messageID stands).
+	// It returns ErrNotFound when no message has id.
 	OutboxSent(ctx context.Context, id int64, messageID string, at time.Time) error
-	// OutboxRetry records a failed attempt and when to try again.
+	// OutboxRetry records a failed attempt and when to try again. For a
+	// message no longer pending it does nothing. It returns ErrNotFound
+	// when no message has id.
 	OutboxRetry(ctx context.Context, id int64, reason string, next time.Time) error
-	// OutboxFailed records a permanent failure and its reason.
+	// OutboxFailed records a permanent failure and its reason. For a
+	// message no longer pending it does nothing. It returns ErrNotFound
+	// when no message has id.
 	OutboxFailed(ctx context.Context, id int64, reason string) error
+	// OutboxRelease gives back claimed messages that were not posted (a
+	// worker is stopping), so that any worker may claim them at once.
+	OutboxRelease(ctx context.Context, ids ...int64) error
 	// OutboxFailures lists a case's permanently failed messages, newest first.
 	OutboxFailures(ctx context.Context, caseID int64) ([]OutboxMessage, error)
 }

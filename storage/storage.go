@@ -274,7 +274,11 @@ type Tx interface {
 	// case's updated_at.
 	AppendEvent(ctx context.Context, ev *Event) error
 	// Enqueue adds m to the outbox as pending and due now, filling m.ID;
-	// it is delivered only if the transaction commits.
+	// it is delivered only if the transaction commits. A case's messages
+	// are delivered in Enqueue order, so enqueue a case's OutboxCard before
+	// the thread posts and card updates that wait for it, in a transaction
+	// that holds the case (CaseForUpdate, or CreateCase). Returns
+	// ErrNotFound when m.CaseID names no case.
 	Enqueue(ctx context.Context, m *OutboxMessage) error
 
 	// State is Store.State inside the transaction: it sees what the

@@ -93,6 +93,34 @@ func (s *Store) Case(ctx context.Context, ref storage.Ref) (storage.Case, error)
 	return r.toCase()
 }
 
+// selectCaseByThread finds a case by thread or card message: two index
+// reads (cases_thread_idx, cases_card_message_idx), OR-ed.
+const selectCaseByThread = `SELECT ` + caseColumns + ` FROM cases
+WHERE platform = ? AND channel = ? AND (thread = ? OR card_message_id = ?)
+ORDER BY CASE WHEN card_message_id = ? THEN 0 ELSE 1 END, id DESC
+LIMIT 1`
+
+// CaseByThread returns the case in channel on platform whose thread or
+// card message is thread, or an error wrapping storage.ErrNotFound. When
+// several match (a case opened from inside another's thread), the case
+// whose card the thread hangs on wins, then the newest. An empty thread
+// matches nothing. Both lookups are index reads (cases_thread_idx,
+// cases_card_message_idx).
+func (s *Store) CaseByThread(ctx context.Context, platform, channel, thread string) (storage.Case, error) {
+	if thread == "" {
+		return storage.Case{}, fmt.Errorf("case of thread %q in %s/%s: %w", thread, platform, channel, storage.ErrNotFound)
+	}
+	var r caseRow
+	err := s.db.GetContext(ctx, &r, s.db.Rebind(selectCaseByThread), platform, channel, thread, thread, thread)
+	switch {
+	case errors.Is(err, dbsql.ErrNoRows):
+		return storage.Case{}, fmt.Errorf("case of thread %q in %s/%s: %w", thread, platform, channel, storage.ErrNotFound)
+	case err != nil:
+		return storage.Case{}, fmt.Errorf("case of thread %q in %s/%s: %w", thread, platform, channel, err)
+	}
+	return r.toCase()
+}
+
 // Cases lists the cases matching f, newest first (by opened_at, then id).
 // Zero fields of f match everything; a Limit of 0 means no limit.
 func (s *Store) Cases(ctx context.Context, f storage.CaseFilter) ([]storage.Case, error) {

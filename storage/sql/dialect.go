@@ -19,6 +19,13 @@ type dialect struct {
 	// transaction take the write lock at BEGIN.
 	lockSuffix string
 
+	// claimLock ends the SELECT of ClaimOutbox: on PostgreSQL it locks the
+	// chosen outbox rows and skips those another worker's claim holds, so
+	// two workers never claim the same message. SQLite needs none: its
+	// transactions are serialised (BEGIN IMMEDIATE), so the lease written
+	// before commit is what the next claimer sees.
+	claimLock string
+
 	// insertCaseWithEvent, when set, inserts a case and its first event in
 	// one statement (one round trip); its parameters are those of
 	// insertCase followed by those of insertEvent without case_id. When
@@ -43,6 +50,7 @@ func postgresDialect() *dialect {
 		driver:              "postgres",
 		goose:               goose.DialectPostgres,
 		lockSuffix:          " FOR UPDATE",
+		claimLock:           " FOR UPDATE OF o SKIP LOCKED",
 		insertCaseWithEvent: insertCaseWithEventPostgres,
 		snapshot:            dbsql.TxOptions{Isolation: dbsql.LevelRepeatableRead, ReadOnly: true},
 		migrationLocker:     func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },

@@ -3,6 +3,7 @@ package sql
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -141,4 +142,82 @@ func explain(tb testing.TB, s *Store, q string, args ...any) string {
 		tb.Fatal(err)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestOutboxPlans checks that the outbox reads are index reads, however
+// many messages were sent before: claiming reads the partial index of
+// pending messages by due time and each candidate's older pending messages
+// by case, a case's failures come from the partial index of failed
+// messages, and CaseByThread reads the two case indexes.
+func TestOutboxPlans(t *testing.T) {
+	dialects(t, func(t *testing.T, open func(testing.TB) *Store) {
+		ctx := context.Background()
+		s := migrated(t, open(t))
+		// 100 cases of 10 messages each, nearly all of them sent.
+		if _, _, err := s.Update(ctx, storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
+			for i := range 100 {
+				c := storage.Case{Ref: storage.Ref{Prefix: "CB"}, Playbook: "chargeback", Platform: "slack", Channel: "C1",
+					Thread: fmt.Sprint("th-", i), CardMessageID: fmt.Sprint("card-", i)}
+				if err := tx.CreateCase(ctx, &c, &storage.Event{}); err != nil {
+					return nil, err
+				}
+				for j := range 10 {
+					m := &storage.OutboxMessage{CaseID: c.ID, Kind: storage.OutboxThread, Payload: fmt.Sprint(i, "/", j)}
+					if err := tx.Enqueue(ctx, m); err != nil {
+						return nil, err
+					}
+				}
+			}
+			return nil, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			`UPDATE outbox SET status = 'sent' WHERE id % 20 NOT IN (0, 1)`,
+			`UPDATE outbox SET status = 'failed' WHERE id % 20 = 1`,
+			`ANALYZE`,
+		} {
+			if _, err := s.db.ExecContext(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		now := time.Now()
+		for _, tc := range []struct {
+			name string
+			q    string
+			args []any
+			// want are what the plan must contain, dialect by dialect:
+			// one of each group.
+			want map[string][][]string
+		}{
+			// PostgreSQL may read the pending messages by due time or,
+			// a bitmap of them, by case: either index holds only pending
+			// messages.
+			{"claim", claimDue + s.d.claimLock, []any{now, now, 16}, map[string][][]string{
+				"postgres": {
+					{"Index Scan using outbox_pending_due_idx on outbox o", "Bitmap Index Scan on outbox_pending_due_idx", "Bitmap Index Scan on outbox_case_pending_idx"},
+					{"Index Only Scan using outbox_case_pending_idx on outbox p"},
+				},
+				"sqlite": {{"SEARCH o USING INDEX outbox_pending_due_idx"}, {"SEARCH p USING COVERING INDEX outbox_case_pending_idx"}},
+			}},
+			{"failures", selectFailures, []any{42}, map[string][][]string{
+				"postgres": {{"using outbox_case_failed_idx on outbox o", "Bitmap Index Scan on outbox_case_failed_idx"}},
+				"sqlite":   {{"SEARCH o USING INDEX outbox_case_failed_idx (case_id=?)"}},
+			}},
+			{"case by thread", selectCaseByThread, []any{"slack", "C1", "th-7", "th-7", "th-7"}, map[string][][]string{
+				"postgres": {{"cases_thread_idx"}, {"cases_card_message_idx"}},
+				"sqlite":   {{"USING INDEX cases_thread_idx"}, {"USING INDEX cases_card_message_idx"}},
+			}},
+		} {
+			p := explain(t, s, tc.q, tc.args...)
+			for _, group := range tc.want[s.Dialect()] {
+				if !slices.ContainsFunc(group, func(w string) bool { return strings.Contains(p, w) }) {
+					t.Errorf("%s: plan contains none of %q:\n%s", tc.name, group, p)
+				}
+			}
+			if strings.Contains(p, "Seq Scan") || strings.Contains(p, "SCAN o\n") || strings.HasSuffix(p, "SCAN o") {
+				t.Errorf("%s: plan scans a table:\n%s", tc.name, p)
+			}
+		}
+	})
 }

@@ -240,7 +240,7 @@ func TestMigrateDown(t *testing.T) {
 		if _, err := p.DownTo(ctx, 1); err != nil {
 			t.Fatalf("down to 1: %v", err)
 		}
-		for _, table := range []string{"case_steps", "case_checks", "case_evidence", "deadlines"} {
+		for _, table := range []string{"case_steps", "case_checks", "case_evidence", "deadlines", "outbox"} {
 			if _, err := s.db.ExecContext(ctx, "SELECT 1 FROM "+table); err == nil {
 				t.Errorf("table %s is still there at version 1", table)
 			}

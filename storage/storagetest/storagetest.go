@@ -42,6 +42,15 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"StateEvents", testStateEvents},
 		{"StateInvalid", testStateInvalid},
 		{"Deadlines", testDeadlines},
+		{"OutboxEnqueue", testOutboxEnqueue},
+		{"OutboxEnqueueInvalid", testOutboxEnqueueInvalid},
+		{"OutboxCaseOrder", testOutboxCaseOrder},
+		{"OutboxLease", testOutboxLease},
+		{"OutboxRetry", testOutboxRetry},
+		{"OutboxFailed", testOutboxFailed},
+		{"OutboxChannelMessages", testOutboxChannelMessages},
+		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
+		{"CaseByThread", testCaseByThread},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

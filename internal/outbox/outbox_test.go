@@ -1,0 +1,660 @@
+package outbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/pgtest"
+	"github.com/disputedesk/disputedesk/storage"
+	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// clock is a settable time for the store and the worker alike.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// post is one call of fakeNotifier.Post.
+type post struct {
+	Msg bot.Message
+	ID  string // "" when it failed
+}
+
+// fakeNotifier is a platform: it records every post and fails those that
+// errs says, in order (a nil error: success). Posted messages get ids
+// ts-1, ts-2...
+type fakeNotifier struct {
+	mu     sync.Mutex
+	errs   []error
+	calls  []post
+	n      int
+	before func() // run at each post, when set
+	posted chan post
+}
+
+func (f *fakeNotifier) Post(ctx context.Context, m bot.Message) (string, error) {
+	if f.before != nil {
+		f.before()
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var err error
+	if len(f.errs) > 0 {
+		err, f.errs = f.errs[0], f.errs[1:]
+	}
+	p := post{Msg: m}
+	if err == nil {
+		f.n++
+		p.ID = fmt.Sprint("ts-", f.n)
+	}
+	f.calls = append(f.calls, p)
+	if f.posted != nil && err == nil {
+		f.posted <- p
+	}
+	return p.ID, err
+}
+
+// delivered returns the successful posts.
+func (f *fakeNotifier) delivered() []post {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var ok []post
+	for _, p := range f.calls {
+		if p.ID != "" {
+			ok = append(ok, p)
+		}
+	}
+	return ok
+}
+
+func (f *fakeNotifier) attempts() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.calls)
+}
+
+// store is the real store, on clk's time.
+type store interface {
+	storage.Store
+	storage.Outbox
+}
+
+// dialects runs fn on SQLite and on PostgreSQL.
+func dialects(t *testing.T, fn func(t *testing.T, open func(t *testing.T, clk *clock) store)) {
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		fn(t, func(t *testing.T, clk *clock) store { return openStore(t, filepath.Join(t.TempDir(), "dd.db"), clk) })
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		fn(t, func(t *testing.T, clk *clock) store { return openStore(t, pgtest.URL(t), clk) })
+	})
+}
+
+func openSQLite(t *testing.T, clk *clock) store {
+	return openStore(t, filepath.Join(t.TempDir(), "dd.db"), clk)
+}
+
+func openStore(t *testing.T, url string, clk *clock) store {
+	t.Helper()
+	s, err := sqlstore.Open(t.Context(), url, sqlstore.Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, _, err := s.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// reply is a payload as the commands write it: a bot.Reply as JSON.
+func reply(text string) bot.Reply {
+	return bot.Reply{Text: text, Title: "CB-1001", Fields: []bot.Field{{Label: "Order", Value: "#1042"}},
+		Buttons: []bot.Button{{Label: "Done", Command: "/case done CB-1001 acknowledge", Style: "primary"}}}
+}
+
+func encode(t *testing.T, r bot.Reply) string {
+	t.Helper()
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// openCase opens a case on slack in C1 with thread (may be empty) and
+// enqueues msgs for it in the same transaction, filling them in.
+func openCase(t *testing.T, s store, thread string, msgs ...*storage.OutboxMessage) storage.Case {
+	t.Helper()
+	c := storage.Case{Ref: storage.Ref{Prefix: "CB"}, Playbook: "chargeback", Platform: "slack", Workspace: "T1", Channel: "C1", Thread: thread}
+	if _, _, err := s.Update(t.Context(), storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
+		if err := tx.CreateCase(t.Context(), &c, &storage.Event{Kind: storage.EventOpened}); err != nil {
+			return nil, err
+		}
+		for _, m := range msgs {
+			m.CaseID = c.ID
+			if err := tx.Enqueue(t.Context(), m); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// enqueue writes msgs in one transaction.
+func enqueue(t *testing.T, s store, msgs ...*storage.OutboxMessage) {
+	t.Helper()
+	if _, _, err := s.Update(t.Context(), storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
+		for _, m := range msgs {
+			if err := tx.Enqueue(t.Context(), m); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func msg(t *testing.T, kind storage.OutboxKind, r bot.Reply) *storage.OutboxMessage {
+	return &storage.OutboxMessage{Kind: kind, Platform: "slack", Channel: "C1", Payload: encode(t, r)}
+}
+
+func channelMsg(t *testing.T, channel, text string) *storage.OutboxMessage {
+	return &storage.OutboxMessage{Kind: storage.OutboxChannel, Platform: "slack", Channel: channel, Payload: encode(t, reply(text))}
+}
+
+// deliver runs one pass and checks how many messages it posted.
+func deliver(t *testing.T, w *Worker, want int) {
+	t.Helper()
+	n, err := w.DeliverDue(t.Context())
+	if err != nil {
+		t.Fatalf("DeliverDue: %v", err)
+	}
+	if n != want {
+		t.Fatalf("DeliverDue posted %d, want %d", n, want)
+	}
+}
+
+func failures(t *testing.T, s store, caseID int64) []storage.OutboxMessage {
+	t.Helper()
+	list, err := s.OutboxFailures(t.Context(), caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
+}
+
+func TestDeliverOnce(t *testing.T) {
+	dialects(t, func(t *testing.T, open func(*testing.T, *clock) store) {
+		clk := newClock()
+		s := open(t, clk)
+		cardReply := reply("Chargeback CB-1001: Kari Nordmann, «æøå» 📦")
+		cardMsg := msg(t, storage.OutboxCard, cardReply)
+		c := openCase(t, s, "", cardMsg)
+		summary := channelMsg(t, "C9", "Daily summary")
+		enqueue(t, s, summary)
+		fake := &fakeNotifier{}
+		w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now}
+
+		deliver(t, w, 2)
+		want := []post{
+			{Msg: bot.Message{Channel: "C1", Reply: cardReply}, ID: "ts-1"},
+			{Msg: bot.Message{Channel: "C9", Reply: reply("Daily summary")}, ID: "ts-2"},
+		}
+		if got := fake.delivered(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("posted\n%+v\nwant\n%+v", got, want)
+		}
+		clk.Add(time.Hour)
+		deliver(t, w, 0)
+		if n := fake.attempts(); n != 2 {
+			t.Errorf("%d posts, want 2: each message once", n)
+		}
+		got, err := s.Case(t.Context(), c.Ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.CardMessageID != "ts-1" || got.Thread != "ts-1" {
+			t.Errorf("case card %q thread %q, want ts-1 and ts-1", got.CardMessageID, got.Thread)
+		}
+	})
+}
+
+// TestRetryThenDeliver: the platform fails twice (HTTP 500), then takes it.
+func TestRetryThenDeliver(t *testing.T) {
+	dialects(t, func(t *testing.T, open func(*testing.T, *clock) store) {
+		clk := newClock()
+		s := open(t, clk)
+		m := channelMsg(t, "C1", "reminder")
+		enqueue(t, s, m)
+		fake := &fakeNotifier{errs: []error{errors.New("slack: HTTP 500"), errors.New("slack: HTTP 500")}}
+		var backoffs []int
+		w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now,
+			Backoff: func(attempt int) time.Duration {
+				backoffs = append(backoffs, attempt)
+				return time.Duration(attempt) * 10 * time.Second
+			}}
+
+		deliver(t, w, 0) // fails; again in 10s
+		clk.Add(10*time.Second - time.Microsecond)
+		deliver(t, w, 0)
+		if n := fake.attempts(); n != 1 {
+			t.Fatalf("%d posts before the backoff ended, want 1", n)
+		}
+		clk.Add(time.Microsecond)
+		deliver(t, w, 0) // fails again; again in 20s
+		clk.Add(20*time.Second - time.Microsecond)
+		deliver(t, w, 0)
+		clk.Add(time.Microsecond)
+		deliver(t, w, 1)
+		clk.Add(time.Hour)
+		deliver(t, w, 0)
+
+		if n, d := fake.attempts(), len(fake.delivered()); n != 3 || d != 1 {
+			t.Errorf("%d posts, %d delivered; want 3 and 1", n, d)
+		}
+		if !slices.Equal(backoffs, []int{1, 2}) {
+			t.Errorf("Backoff called with %v, want [1 2]", backoffs)
+		}
+	})
+}
+
+func TestRetryAfter(t *testing.T) {
+	clk := newClock()
+	s := openSQLite(t, clk)
+	enqueue(t, s, channelMsg(t, "C1", "reminder"))
+	limited := &bot.DeliveryError{Err: errors.New("slack: rate_limited"), RetryAfter: 7 * time.Second}
+	fake := &fakeNotifier{errs: []error{fmt.Errorf("post: %w", limited)}}
+	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now,
+		Backoff: func(int) time.Duration { t.Error("Backoff called; RetryAfter must win"); return time.Hour }}
+
+	deliver(t, w, 0)
+	clk.Add(7*time.Second - time.Microsecond)
+	deliver(t, w, 0)
+	clk.Add(time.Microsecond)
+	deliver(t, w, 1)
+	if n := fake.attempts(); n != 2 {
+		t.Errorf("%d posts, want 2", n)
+	}
+}
+
+func TestPermanentFailure(t *testing.T) {
+	dialects(t, func(t *testing.T, open func(*testing.T, *clock) store) {
+		clk := newClock()
+		s := open(t, clk)
+		c := openCase(t, s, "", msg(t, storage.OutboxCard, reply("card")))
+		gone := &bot.DeliveryError{Err: errors.New("slack: channel_not_found"), Permanent: true}
+		fake := &fakeNotifier{errs: []error{fmt.Errorf("post card: %w", gone)}}
+		w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now}
+
+		deliver(t, w, 0)
+		list := failures(t, s, c.ID)
+		if len(list) != 1 || list[0].Status != storage.OutboxFailed || list[0].Attempts != 1 || list[0].LastError != "post card: slack: channel_not_found" {
+			t.Fatalf("OutboxFailures = %+v, want the card failed once with the platform's reason", list)
+		}
+		clk.Add(24 * time.Hour)
+		deliver(t, w, 0)
+		if n := fake.attempts(); n != 1 {
+			t.Errorf("%d posts, want 1: a permanent failure is not retried", n)
+		}
+	})
+}
+
+func TestMaxAttempts(t *testing.T) {
+	clk := newClock()
+	s := openSQLite(t, clk)
+	c := openCase(t, s, "", msg(t, storage.OutboxCard, reply("card")))
+	down := errors.New("slack: HTTP 503")
+	fake := &fakeNotifier{errs: slices.Repeat([]error{down}, 10)}
+	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now, MaxAttempts: 3,
+		Backoff: func(int) time.Duration { return time.Second }}
+	for range 6 {
+		deliver(t, w, 0)
+		clk.Add(time.Second)
+	}
+	if n := fake.attempts(); n != 3 {
+		t.Errorf("%d posts, want 3 (MaxAttempts)", n)
+	}
+	list := failures(t, s, c.ID)
+	if len(list) != 1 || list[0].Attempts != 3 || list[0].LastError != "gave up after 3 attempts: slack: HTTP 503" {
+		t.Errorf("OutboxFailures = %+v, want the card failed after 3 attempts", list)
+	}
+}
+
+// TestNoNotifierGivesUp: without a notifier for its platform a message is
+// retried until its attempts run out, like a failed post.
+func TestNoNotifierGivesUp(t *testing.T) {
+	clk := newClock()
+	s := openSQLite(t, clk)
+	c := openCase(t, s, "", msg(t, storage.OutboxCard, reply("card")))
+	discord := &fakeNotifier{}
+	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"discord": discord}, Now: clk.Now, MaxAttempts: 2,
+		Backoff: func(int) time.Duration { return time.Second }}
+	for range 4 {
+		deliver(t, w, 0)
+		clk.Add(time.Second)
+	}
+	list := failures(t, s, c.ID)
+	if len(list) != 1 || list[0].Attempts != 2 || list[0].LastError != "gave up after 2 attempts: no notifier for platform slack" {
+		t.Errorf("OutboxFailures = %+v, want the card failed after 2 attempts without a notifier", list)
+	}
+	if n := discord.attempts(); n != 0 {
+		t.Errorf("%d posts through another platform's notifier", n)
+	}
+}
+
+func TestBadPayload(t *testing.T) {
+	clk := newClock()
+	s := openSQLite(t, clk)
+	bad := msg(t, storage.OutboxCard, reply(""))
+	bad.Payload = `{"Text": "Kari Nordmann`
+	c := openCase(t, s, "", bad)
+	fake := &fakeNotifier{}
+	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now}
+	deliver(t, w, 0)
+	if n := fake.attempts(); n != 0 {
+		t.Errorf("%d posts of a payload that is not a reply, want 0", n)
+	}
+	list := failures(t, s, c.ID)
+	if len(list) != 1 || !strings.HasPrefix(list[0].LastError, "payload is not a reply") || strings.Contains(list[0].LastError, "Kari") {
+		t.Errorf("OutboxFailures = %+v, want the card failed for its payload, without its text", list)
+	}
+}
+
+// TestRestart: what one worker leaves pending, another delivers: a message
+// for a platform it had no notifier for, and one claimed by a worker that
+// died before posting.
+func TestRestart(t *testing.T) {
+	dialects(t, func(t *testing.T, open func(*testing.T, *clock) store) {
+		clk := newClock()
+		s := open(t, clk)
+		first := channelMsg(t, "C1", "first")
+		enqueue(t, s, first)
+		unconfigured := &Worker{Store: s, Now: clk.Now, Backoff: func(int) time.Duration { return time.Minute }}
+		for range 2 {
+			deliver(t, unconfigured, 0)
+			clk.Add(time.Minute)
+		}
+		msgs, err := s.ClaimOutbox(t.Context(), clk.Now(), time.Minute, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) != 1 || msgs[0].Attempts != 2 || msgs[0].LastError != "no notifier for platform slack" {
+			t.Fatalf("after two passes without a notifier the message is %+v, want pending, 2 attempts, no notifier", msgs)
+		}
+		// That claim was a worker that died: its lease runs out.
+
+		second := channelMsg(t, "C2", "second")
+		enqueue(t, s, second)
+		fake := &fakeNotifier{}
+		restarted := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now}
+		deliver(t, restarted, 1) // the second; the first is leased
+		clk.Add(time.Minute)
+		deliver(t, restarted, 1)
+		var got []string
+		for _, p := range fake.delivered() {
+			got = append(got, p.Msg.Reply.Text)
+		}
+		if !slices.Equal(got, []string{"second", "first"}) {
+			t.Errorf("delivered %q, want second, then first once its lease ran out", got)
+		}
+	})
+}
+
+// TestCaseOrder: a case's card goes first; its thread posts and the card
+// update follow in order, on the card's id.
+func TestCaseOrder(t *testing.T) {
+	dialects(t, func(t *testing.T, open func(*testing.T, *clock) store) {
+		clk := newClock()
+		s := open(t, clk)
+		a := []*storage.OutboxMessage{
+			msg(t, storage.OutboxCard, reply("card")),
+			msg(t, storage.OutboxThread, reply("first post")),
+			msg(t, storage.OutboxCardUpdate, reply("card, updated")),
+			msg(t, storage.OutboxThread, reply("second post")),
+		}
+		openCase(t, s, "", a...)
+		b := []*storage.OutboxMessage{msg(t, storage.OutboxCard, reply("B card")), msg(t, storage.OutboxThread, reply("B post"))}
+		openCase(t, s, "1700000000.000100", b...) // opened in a thread of its own
+		fake := &fakeNotifier{}
+		w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now}
+
+		for range 10 {
+			if n, err := w.DeliverDue(t.Context()); err != nil {
+				t.Fatal(err)
+			} else if n == 0 {
+				break
+			}
+		}
+		var gotA, gotB []bot.Message
+		for _, p := range fake.delivered() {
+			if strings.HasPrefix(p.Msg.Reply.Text, "B ") {
+				gotB = append(gotB, p.Msg)
+			} else {
+				gotA = append(gotA, p.Msg)
+			}
+		}
+		cardA := fake.delivered()[0].ID // A's card goes out first, in the first pass
+		wantA := []bot.Message{
+			{Channel: "C1", Reply: reply("card")},
+			{Channel: "C1", Thread: cardA, Reply: reply("first post")},
+			{Channel: "C1", UpdateID: cardA, Reply: reply("card, updated")},
+			{Channel: "C1", Thread: cardA, Reply: reply("second post")},
+		}
+		if !reflect.DeepEqual(gotA, wantA) {
+			t.Errorf("case A posted\n%+v\nwant\n%+v", gotA, wantA)
+		}
+		wantB := []bot.Message{
+			{Channel: "C1", Reply: reply("B card")},
+			{Channel: "C1", Thread: "1700000000.000100", Reply: reply("B post")},
+		}
+		if !reflect.DeepEqual(gotB, wantB) {
+			t.Errorf("case B posted\n%+v\nwant\n%+v", gotB, wantB)
+		}
+		if n := fake.attempts(); n != 6 {
+			t.Errorf("%d posts, want 6", n)
+		}
+	})
+}
+
+// TestLeaseRunsOut: a slow platform eats into the lease; what the worker
+// cannot post in time is handed back for the next claim, not held.
+func TestLeaseRunsOut(t *testing.T) {
+	clk := newClock()
+	s := openSQLite(t, clk)
+	enqueue(t, s, channelMsg(t, "C1", "one"), channelMsg(t, "C2", "two"), channelMsg(t, "C3", "three"))
+	fake := &fakeNotifier{before: func() { clk.Add(20 * time.Second) }}
+	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now, Lease: time.Minute}
+	deliver(t, w, 2) // at 0s and 20s; at 40s a 30s post could outlast the lease
+	deliver(t, w, 1) // the third was released, so the next pass takes it
+	deliver(t, w, 0)
+	if n := fake.attempts(); n != 3 {
+		t.Errorf("%d posts, want 3", n)
+	}
+}
+
+// claimWatch reports each claim's size on claims.
+type claimWatch struct {
+	storage.Outbox
+	claims chan int
+}
+
+func (c *claimWatch) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]storage.OutboxMessage, error) {
+	msgs, err := c.Outbox.ClaimOutbox(ctx, now, lease, limit)
+	select {
+	case c.claims <- len(msgs):
+	default:
+	}
+	return msgs, err
+}
+
+// TestRun: Run delivers a case's messages one pass after another without
+// waiting for the poll, Wake makes it look at once, and it returns nil
+// when ctx ends.
+func TestRun(t *testing.T) {
+	clk := newClock()
+	s := openSQLite(t, clk)
+	openCase(t, s, "", msg(t, storage.OutboxCard, reply("card")), msg(t, storage.OutboxThread, reply("post")))
+	watch := &claimWatch{Outbox: s, claims: make(chan int, 100)}
+	fake := &fakeNotifier{posted: make(chan post, 10)}
+	w := &Worker{Store: watch, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now, Poll: time.Hour}
+	w.Wake() // before Run: does not block, and
+	w.Wake() // wakes coalesce
+
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	timeout := time.After(10 * time.Second)
+	next := func(what string) post {
+		t.Helper()
+		select {
+		case p := <-fake.posted:
+			return p
+		case <-timeout:
+			t.Fatalf("timed out waiting for %s", what)
+			return post{}
+		}
+	}
+	if p := next("the card"); p.Msg.Reply.Text != "card" {
+		t.Fatalf("first post %q, want the card", p.Msg.Reply.Text)
+	}
+	if p := next("the thread post"); p.Msg.Reply.Text != "post" || p.Msg.Thread != "ts-1" {
+		t.Fatalf("second post %q in thread %q, want the thread post in ts-1", p.Msg.Reply.Text, p.Msg.Thread)
+	}
+	// Idle: an empty claim, then nothing until the hour's poll.
+	for idle := false; !idle; {
+		select {
+		case n := <-watch.claims:
+			idle = n == 0
+		case <-timeout:
+			t.Fatal("timed out waiting for Run to go idle")
+		}
+	}
+	enqueue(t, s, channelMsg(t, "C9", "woken"))
+	w.Wake()
+	if p := next("the woken message"); p.Msg.Reply.Text != "woken" {
+		t.Fatalf("post %q, want the woken message", p.Msg.Reply.Text)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run = %v, want nil on cancellation", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after ctx was cancelled")
+	}
+	if n := fake.attempts(); n != 3 {
+		t.Errorf("%d posts, want 3", n)
+	}
+}
+
+func TestRunNoStore(t *testing.T) {
+	if err := (&Worker{}).Run(t.Context()); err == nil {
+		t.Error("Run without a store succeeded")
+	}
+	if _, err := (&Worker{}).DeliverDue(t.Context()); err == nil {
+		t.Error("DeliverDue without a store succeeded")
+	}
+}
+
+// TestLogs: one record per failure, with what an operator needs and never
+// the payload.
+func TestLogs(t *testing.T) {
+	clk := newClock()
+	s := openSQLite(t, clk)
+	secret := "Kari Nordmann, kari@example.com, +47 912 34 567"
+	enqueue(t, s, channelMsg(t, "C1", secret))
+	var buf bytes.Buffer
+	fake := &fakeNotifier{errs: []error{errors.New("slack: HTTP 500"), &bot.DeliveryError{Err: errors.New("slack: is_archived"), Permanent: true}}}
+	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now,
+		Logger:  slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Backoff: func(int) time.Duration { return time.Second }}
+	deliver(t, w, 0)
+	clk.Add(time.Second)
+	deliver(t, w, 0)
+
+	var records []map[string]any
+	for line := range strings.SplitSeq(strings.TrimSpace(buf.String()), "\n") {
+		var r map[string]any
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		records = append(records, r)
+	}
+	if len(records) != 2 {
+		t.Fatalf("%d log records, want 2 (one per failure):\n%s", len(records), buf.String())
+	}
+	for i, want := range []struct {
+		level, error string
+		attempt      float64
+	}{{"WARN", "slack: HTTP 500", 1}, {"ERROR", "slack: is_archived", 2}} {
+		r := records[i]
+		if r["level"] != want.level || r["error"] != want.error || r["attempt"] != want.attempt ||
+			r["outbox_id"] != float64(1) || r["kind"] != "channel" || r["platform"] != "slack" {
+			t.Errorf("log record %d = %v, want level %s, error %q, attempt %v, outbox_id, kind and platform", i, r, want.level, want.error, want.attempt)
+		}
+	}
+	if strings.Contains(buf.String(), "Kari") || strings.Contains(buf.String(), "example.com") {
+		t.Errorf("the logs show the payload:\n%s", buf.String())
+	}
+}
+
+func TestDefaultBackoff(t *testing.T) {
+	for attempt := -1; attempt <= 40; attempt++ {
+		full := 5 * time.Minute
+		if attempt <= 9 {
+			full = min(time.Second<<(max(attempt, 1)-1), full)
+		}
+		for range 20 {
+			if d := DefaultBackoff(attempt); d > full || d < full*3/4 {
+				t.Fatalf("DefaultBackoff(%d) = %v, want between %v and %v", attempt, d, full*3/4, full)
+			}
+		}
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	long := strings.Repeat("æ", maxReason) // two bytes each
+	got := truncate(long)
+	if len(got) > maxReason+len("…") || !strings.HasSuffix(got, "…") || !strings.HasPrefix(long, strings.TrimSuffix(got, "…")) {
+		t.Errorf("truncate cut %d bytes to %d: %q...", len(long), len(got), got[:10])
+	}
+	if got := truncate("short"); got != "short" {
+		t.Errorf("truncate(short) = %q", got)
+	}
+}
