@@ -1,0 +1,474 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/disputedesk/disputedesk/bot"
+)
+
+// busyText answers a request no worker could take.
+const busyText = "disputedesk is busy right now. Please try again in a moment."
+
+// ackFunc acknowledges a request to Slack, with a payload or, when payload
+// is nil, empty. It is called exactly once per request. An error means the
+// payload did not go out; the request has then been acknowledged empty.
+type ackFunc func(payload any) error
+
+// destination is where the reply to a request goes when it does not go in
+// the acknowledgement.
+type destination struct {
+	requestID   string
+	responseURL string
+	triggerID   string // opens a modal for a reply with a Form
+	channel     string
+	thread      string
+	user        string
+}
+
+// handoff decides, once, whether a slash command's reply goes in the
+// acknowledgement (the handler finished in time) or later through the
+// response_url (the budget ran out first).
+type handoff struct {
+	mu      sync.Mutex
+	decided bool
+}
+
+// finish reports whether the handler won: its reply goes in the ack.
+func (h *handoff) finish() bool { return h.decide() }
+
+// expire reports whether the budget won: the ack goes out empty now.
+func (h *handoff) expire() bool { return h.decide() }
+
+func (h *handoff) decide() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.decided {
+		return false
+	}
+	h.decided = true
+	return true
+}
+
+// command handles a slash command. The request's id is the trigger_id. The
+// reply goes in the acknowledgement when the handler returns within the ack
+// budget; otherwise the ack goes out empty when the budget runs out and the
+// reply follows through the response_url. A reply with a Form is acked
+// empty and opens a modal with the trigger_id.
+func (a *Adapter) command(h bot.Handler, sc slack.SlashCommand, ack ackFunc) {
+	req := &bot.Request{
+		ID:        sc.TriggerID,
+		Platform:  bot.PlatformSlack,
+		Workspace: sc.TeamID,
+		Channel:   sc.ChannelID,
+		User:      sc.UserID,
+		UserName:  sc.UserName,
+		Text:      strings.TrimSpace(sc.Command + " " + incomingText(sc.Text)),
+		At:        a.now(),
+	}
+	d := destination{requestID: req.ID, responseURL: sc.ResponseURL, triggerID: sc.TriggerID, channel: sc.ChannelID, user: sc.UserID}
+	a.log.Debug("slack: slash command", "request_id", req.ID, "command", sc.Command, "team", sc.TeamID, "channel", sc.ChannelID)
+	var hand handoff
+	timer := time.AfterFunc(a.ackBudget, func() {
+		if hand.expire() {
+			a.log.Debug("slack: slash command acked before its reply", "request_id", req.ID)
+			_ = ack(nil)
+		}
+	})
+	// Waiting for a worker must leave time to answer busy within the budget.
+	accepted, dup := a.submit(req.ID, min(submitWait, a.ackBudget/2), func(ctx context.Context) {
+		reply := a.handle(ctx, h, req)
+		if !hand.finish() {
+			a.deliver(ctx, d, reply)
+			return
+		}
+		timer.Stop()
+		if reply.Form != nil || isEmpty(reply) {
+			_ = ack(nil)
+			a.deliver(ctx, d, reply)
+			return
+		}
+		if err := ack(renderMessage(reply)); err != nil {
+			a.log.Warn("slack: reply did not fit the acknowledgement; sending it to response_url", "request_id", req.ID, "error", err)
+			a.deliver(ctx, d, reply)
+		}
+	})
+	if accepted {
+		return
+	}
+	timer.Stop()
+	if !hand.expire() {
+		return
+	}
+	if dup {
+		_ = ack(nil)
+		return
+	}
+	a.log.Warn("slack: no worker free; slash command answered busy", "request_id", req.ID)
+	_ = ack(renderMessage(bot.Reply{Text: busyText, Visibility: bot.Ephemeral}))
+}
+
+// interactionAck is the acknowledgement of an interaction: the modal closed
+// for a form submission, empty for anything else.
+func interactionAck(cb *slack.InteractionCallback) any {
+	if cb.Type == slack.InteractionTypeViewSubmission {
+		return slack.NewClearViewSubmissionResponse()
+	}
+	return nil
+}
+
+// interaction handles a button press (block_actions) or a form submission
+// (view_submission) after it has been acknowledged. A button runs its value
+// as a command (bot.ActionRun) with the trigger_id as the request id (the
+// action_ts when there is none); its reply goes to the response_url. A form
+// completes the command in its metadata (bot.ActionForm) with the submitted
+// values; its reply goes to the channel the form came from, through the Web API.
+func (a *Adapter) interaction(h bot.Handler, cb *slack.InteractionCallback) {
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		a.blockActions(h, cb)
+	case slack.InteractionTypeViewSubmission:
+		a.viewSubmission(h, cb)
+	default:
+		a.log.Debug("slack: interaction ignored", "type", string(cb.Type))
+	}
+}
+
+func (a *Adapter) blockActions(h bot.Handler, cb *slack.InteractionCallback) {
+	channel := first(cb.Channel.ID, cb.Container.ChannelID)
+	thread := first(cb.Message.ThreadTimestamp, cb.Container.ThreadTs)
+	if thread == "" && !cb.Container.IsEphemeral {
+		// A button on a message in the channel: the message starts (or
+		// is) the thread. An ephemeral message cannot start a thread.
+		thread = first(cb.Message.Timestamp, cb.Container.MessageTs)
+	}
+	for i, act := range cb.ActionCallback.BlockActions {
+		value := first(act.Value, act.SelectedOption.Value)
+		if value == "" {
+			continue
+		}
+		id := first(cb.TriggerID, act.ActionTs, cb.ActionTs)
+		if i > 0 {
+			id = fmt.Sprintf("%s#%d", id, i)
+		}
+		req := &bot.Request{
+			ID:        id,
+			Platform:  bot.PlatformSlack,
+			Workspace: first(cb.Team.ID, cb.User.TeamID),
+			Channel:   channel,
+			Thread:    thread,
+			User:      cb.User.ID,
+			UserName:  first(cb.User.Name, cb.User.Profile.DisplayName),
+			Action:    &bot.Action{ID: bot.ActionRun, Value: value},
+			At:        a.now(),
+		}
+		d := destination{requestID: id, responseURL: cb.ResponseURL, triggerID: cb.TriggerID, channel: channel, thread: thread, user: cb.User.ID}
+		a.log.Debug("slack: button", "request_id", id, "action_id", act.ActionID, "team", req.Workspace, "channel", channel)
+		a.run(h, req, d)
+	}
+}
+
+func (a *Adapter) viewSubmission(h bot.Handler, cb *slack.InteractionCallback) {
+	if cb.View.CallbackID != formCallbackID {
+		a.log.Debug("slack: view_submission of a view not ours", "callback_id", cb.View.CallbackID)
+		return
+	}
+	meta := decodeFormMeta(cb.View.PrivateMetadata)
+	values := map[string]string{}
+	if cb.View.State != nil {
+		for blockID, acts := range cb.View.State.Values {
+			for _, act := range acts {
+				v := act.Value
+				if act.SelectedOption.Value != "" {
+					v = act.SelectedOption.Value
+				}
+				values[blockID] = v
+			}
+		}
+	}
+	id := first(cb.TriggerID, cb.View.ID+":"+cb.View.Hash)
+	req := &bot.Request{
+		ID:        id,
+		Platform:  bot.PlatformSlack,
+		Workspace: first(cb.Team.ID, cb.View.TeamID, cb.User.TeamID),
+		Channel:   meta.Channel,
+		Thread:    meta.Thread,
+		User:      cb.User.ID,
+		UserName:  first(cb.User.Name, cb.User.Profile.DisplayName),
+		Action:    &bot.Action{ID: bot.ActionForm, Value: meta.Command, Values: values},
+		At:        a.now(),
+	}
+	d := destination{requestID: id, triggerID: cb.TriggerID, channel: meta.Channel, thread: meta.Thread, user: cb.User.ID}
+	a.log.Debug("slack: form submitted", "request_id", id, "team", req.Workspace, "channel", meta.Channel)
+	a.run(h, req, d)
+}
+
+// run handles req on the pool and delivers its reply to d.
+func (a *Adapter) run(h bot.Handler, req *bot.Request, d destination) {
+	accepted, dup := a.submit(req.ID, submitWait, func(ctx context.Context) {
+		a.deliver(ctx, d, a.handle(ctx, h, req))
+	})
+	switch {
+	case dup:
+		a.log.Info("slack: request already being handled", "request_id", req.ID)
+	case !accepted:
+		a.log.Warn("slack: no worker free; request dropped", "request_id", req.ID)
+	}
+}
+
+// inbound is a chat message from the Events API that is for the bot.
+type inbound struct {
+	eventID   string
+	team      string
+	channel   string
+	thread    string
+	ts        string
+	user      string
+	text      string
+	mentioned bool
+}
+
+// event handles an Events API callback after it has been acknowledged: a
+// human's message in a thread, and a message mentioning the bot. The request
+// id is the event_id, which Slack keeps when it delivers the event again. It
+// reports false when no worker could take the event, so that Slack may be
+// asked to deliver it again.
+func (a *Adapter) event(h bot.Handler, ev slackevents.EventsAPIEvent, retry string) bool {
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok {
+		return true
+	}
+	in := inbound{eventID: cb.EventID, team: first(cb.TeamID, ev.TeamID)}
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.MessageEvent:
+		// thread_broadcast and file_share are people's replies too; other
+		// subtypes are edits, deletions, joins and bots.
+		human := e.SubType == "" || e.SubType == "thread_broadcast" || e.SubType == "file_share"
+		if e.ThreadTimeStamp == "" || e.ThreadTimeStamp == e.TimeStamp || !human || e.BotID != "" || e.User == "" {
+			return true
+		}
+		in.channel, in.thread, in.ts, in.user, in.text = e.Channel, e.ThreadTimeStamp, e.TimeStamp, e.User, e.Text
+	case *slackevents.AppMentionEvent:
+		if e.BotID != "" || e.User == "" {
+			return true
+		}
+		in.channel, in.thread, in.ts, in.user, in.text, in.mentioned = e.Channel, e.ThreadTimeStamp, e.TimeStamp, e.User, e.Text, true
+	default:
+		return true
+	}
+	a.log.Debug("slack: event", "event_id", in.eventID, "type", ev.InnerEvent.Type, "team", in.team, "channel", in.channel, "retry", retry)
+	accepted, dup := a.submit(in.eventID, submitWait, func(ctx context.Context) {
+		self := a.whoami(ctx)
+		if self.userID != "" && in.user == self.userID {
+			return
+		}
+		if !in.mentioned && self.userID != "" && strings.Contains(in.text, "<@"+self.userID) {
+			// Slack sends a message that mentions the bot twice, as a
+			// message and as an app_mention: the app_mention is handled.
+			return
+		}
+		text := in.text
+		if in.mentioned {
+			text = stripMention(text, self.userID)
+		}
+		req := &bot.Request{
+			ID:        in.eventID,
+			Platform:  bot.PlatformSlack,
+			Workspace: in.team,
+			Channel:   in.channel,
+			Thread:    in.thread,
+			User:      in.user,
+			Text:      incomingText(text),
+			Mentioned: in.mentioned,
+			Permalink: permalink(self.url, in.channel, in.ts, in.thread),
+			At:        a.now(),
+		}
+		a.deliver(ctx, destination{requestID: req.ID, channel: in.channel, thread: in.thread, user: in.user}, a.handle(ctx, h, req))
+	})
+	if dup {
+		a.log.Info("slack: event already being handled; this delivery is dropped", "event_id", in.eventID, "retry", retry)
+		return true
+	}
+	if !accepted {
+		a.log.Warn("slack: no worker free for event", "event_id", in.eventID)
+	}
+	return accepted
+}
+
+// stripMention removes the mention of the bot that starts an app_mention's
+// text; the first mention is taken for the bot's when its id is unknown.
+func stripMention(text, botUser string) string {
+	t := strings.TrimSpace(text)
+	if !strings.HasPrefix(t, "<@") {
+		return t
+	}
+	end := strings.IndexByte(t, '>')
+	if end < 0 {
+		return t
+	}
+	id, _, _ := strings.Cut(t[2:end], "|")
+	if botUser != "" && id != botUser {
+		return t
+	}
+	return strings.TrimSpace(t[end+1:])
+}
+
+// permalink links to a message from the workspace URL auth.test gave, or
+// is empty when it is unknown.
+func permalink(teamURL, channel, ts, thread string) string {
+	if teamURL == "" || channel == "" || ts == "" {
+		return ""
+	}
+	link := strings.TrimSuffix(teamURL, "/") + "/archives/" + channel + "/p" + strings.Replace(ts, ".", "", 1)
+	if thread != "" && thread != ts {
+		link += "?thread_ts=" + thread + "&cid=" + channel
+	}
+	return link
+}
+
+// handle calls the handler. An error or a panic is logged once with a short
+// reference, and the user gets a private message naming the reference.
+func (a *Adapter) handle(ctx context.Context, h bot.Handler, req *bot.Request) (reply bot.Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			reply = a.failed(req.ID, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+		}
+	}()
+	reply, err := h.Handle(ctx, req)
+	if err != nil {
+		return a.failed(req.ID, err)
+	}
+	return reply
+}
+
+// failed logs err with a new reference and returns the reply the user sees.
+func (a *Adapter) failed(requestID string, err error) bot.Reply {
+	ref := errorRef()
+	a.log.Error("slack: request failed", "error_ref", ref, "request_id", requestID, "error", err)
+	return bot.Reply{
+		Text:       fmt.Sprintf("Something went wrong on our side (ref %s). Please try again, and give the ref to your admin if it keeps happening.", ref),
+		Visibility: bot.Ephemeral,
+	}
+}
+
+// isEmpty reports whether a reply has nothing to show: the core answers a
+// chat message it only records with an empty reply.
+func isEmpty(r bot.Reply) bool {
+	return strings.TrimSpace(r.Text) == "" && r.Title == "" && len(r.Fields) == 0 &&
+		len(r.Sections) == 0 && len(r.Buttons) == 0 && r.Form == nil
+}
+
+// deliver sends a reply that did not go in an acknowledgement: a Form opens a
+// modal with the trigger_id; anything else goes to the response_url when
+// there is one, else through the Web API, privately (chat.postEphemeral) or
+// in the channel (chat.postMessage) as the reply's visibility says. Failures
+// are logged.
+func (a *Adapter) deliver(ctx context.Context, d destination, reply bot.Reply) {
+	if reply.Form != nil {
+		err := a.openForm(ctx, d, reply.Form)
+		if err == nil {
+			return
+		}
+		reply = a.failed(d.requestID, fmt.Errorf("open form: %w", err))
+	}
+	if isEmpty(reply) {
+		return
+	}
+	msg := renderMessage(reply)
+	if d.responseURL != "" {
+		err := a.postResponseURL(ctx, d.responseURL, msg)
+		if err == nil {
+			return
+		}
+		a.log.Warn("slack: response_url failed; posting through the Web API", "request_id", d.requestID, "error", err)
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false)}
+	if len(msg.Blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(msg.Blocks...))
+	}
+	if d.thread != "" {
+		opts = append(opts, slack.MsgOptionTS(d.thread))
+	}
+	var err error
+	switch {
+	case reply.Visibility == bot.Ephemeral && d.channel != "" && d.user != "":
+		_, err = a.api.PostEphemeralContext(ctx, d.channel, d.user, opts...)
+	case d.channel != "":
+		_, _, err = a.api.PostMessageContext(ctx, d.channel, opts...)
+	case d.user != "":
+		// No channel known: a direct message from the app.
+		_, _, err = a.api.PostMessageContext(ctx, d.user, opts...)
+	default:
+		err = errors.New("nowhere to send the reply")
+	}
+	if err != nil {
+		a.log.Error("slack: reply not delivered", "request_id", d.requestID, "error", err)
+	}
+}
+
+// openForm opens a modal for form with the request's trigger_id.
+func (a *Adapter) openForm(ctx context.Context, d destination, form *bot.Form) error {
+	if d.triggerID == "" {
+		return errors.New("no trigger_id to open a modal with")
+	}
+	view := renderModal(form, formMeta{Command: form.Command, Channel: d.channel, Thread: d.thread})
+	if _, err := a.api.OpenViewContext(ctx, d.triggerID, view); err != nil {
+		return fmt.Errorf("views.open: %w", err)
+	}
+	return nil
+}
+
+// postResponseURL posts msg as a new message to a response_url.
+func (a *Adapter) postResponseURL(ctx context.Context, responseURL string, msg message) error {
+	replace := false
+	msg.ReplaceOriginal = &replace
+	body, err := json.Marshal(msg)
+	if err != nil {
+		return fmt.Errorf("response_url: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("response_url: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := a.httpClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("response_url: %w", err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("response_url: HTTP %d", resp.StatusCode)
+	}
+	// Slack answers "ok", or JSON with ok and error.
+	var r struct {
+		OK    *bool  `json:"ok"`
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(b, &r) == nil && r.OK != nil && !*r.OK {
+		return fmt.Errorf("response_url: %s", r.Error)
+	}
+	return nil
+}
+
+// first returns the first of vs that is not empty.
+func first(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,166 @@
+package slack
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/disputedesk/disputedesk/bot"
+)
+
+// HTTPRoutes registers POST /slack/commands, /slack/interactions and
+// /slack/events on mux when a signing secret is configured, and nothing
+// otherwise (Socket Mode only). Every request is bounded to 1 MiB (413 when
+// larger) and its signature and timestamp are checked before anything in it
+// is read (401 when missing, forged or older than five minutes).
+func (a *Adapter) HTTPRoutes(mux *http.ServeMux, h bot.Handler) {
+	if a.cfg.SigningSecret == "" {
+		return
+	}
+	mux.HandleFunc("POST /slack/commands", func(w http.ResponseWriter, r *http.Request) { a.serveCommand(w, r, h) })
+	mux.HandleFunc("POST /slack/interactions", func(w http.ResponseWriter, r *http.Request) { a.serveInteraction(w, r, h) })
+	mux.HandleFunc("POST /slack/events", func(w http.ResponseWriter, r *http.Request) { a.serveEvent(w, r, h) })
+}
+
+// verified reads the body of a request from Slack, at most maxBody bytes,
+// and checks its signature. On failure it answers the request (413, 400 or
+// 401) and reports false. On success the body can be read again from r.
+func (a *Adapter) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	if r.ContentLength > maxBody {
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return nil, false
+		}
+		http.Error(w, "cannot read request body", http.StatusBadRequest)
+		return nil, false
+	}
+	sv, err := slack.NewSecretsVerifier(r.Header, a.cfg.SigningSecret)
+	if err == nil {
+		_, _ = sv.Write(body)
+		err = sv.Ensure()
+	}
+	if err != nil {
+		a.log.Warn("slack: request rejected", "path", r.URL.Path, "error", err)
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return nil, false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, true
+}
+
+// serveCommand answers a slash command: with the reply when the handler
+// finishes within the ack budget, else with an empty 200 (the reply follows
+// through the response_url).
+func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, h bot.Handler) {
+	if _, ok := a.verified(w, r); !ok {
+		return
+	}
+	sc, err := slack.SlashCommandParse(r)
+	if err != nil {
+		http.Error(w, "malformed slash command", http.StatusBadRequest)
+		return
+	}
+	if r.PostForm.Get("ssl_check") == "1" {
+		// Slack checking the certificate of the command's URL.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if sc.Command == "" {
+		http.Error(w, "no command", http.StatusBadRequest)
+		return
+	}
+	acks := make(chan any, 1)
+	a.command(h, sc, func(payload any) error {
+		acks <- payload
+		return nil
+	})
+	select {
+	case payload := <-acks:
+		writeAck(w, payload)
+	case <-r.Context().Done():
+	}
+}
+
+// serveInteraction answers a button press with an empty 200 and a form
+// submission with {"response_action":"clear"}, then handles it.
+func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, h bot.Handler) {
+	if _, ok := a.verified(w, r); !ok {
+		return
+	}
+	cb, err := slack.InteractionCallbackParse(r)
+	if err != nil {
+		http.Error(w, "malformed interaction payload", http.StatusBadRequest)
+		return
+	}
+	writeAck(w, interactionAck(&cb))
+	a.interaction(h, &cb)
+}
+
+// serveEvent answers the url_verification challenge, and acknowledges an
+// event_callback with 200 before it is handled (503 when no worker is free,
+// so that Slack delivers it again later).
+func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, h bot.Handler) {
+	body, ok := a.verified(w, r)
+	if !ok {
+		return
+	}
+	var outer struct {
+		Type      string `json:"type"`
+		Challenge string `json:"challenge"`
+	}
+	if err := json.Unmarshal(body, &outer); err != nil {
+		http.Error(w, "malformed event", http.StatusBadRequest)
+		return
+	}
+	switch outer.Type {
+	case slackevents.URLVerification:
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, outer.Challenge)
+		return
+	case slackevents.CallbackEvent:
+	default:
+		a.log.Info("slack: event ignored", "type", outer.Type)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	// The signature is checked; the deprecated verification token is not.
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		// An inner event type slack-go does not know: nothing for us.
+		a.log.Debug("slack: event not parsed", "error", err)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if !a.event(h, ev, r.Header.Get("X-Slack-Retry-Num")) {
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// writeAck writes an acknowledgement: an empty 200 for a nil payload, else
+// the payload as JSON.
+func writeAck(w http.ResponseWriter, payload any) {
+	if payload == nil {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	b, err := json.Marshal(payload)
+	if err != nil {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b)
+}

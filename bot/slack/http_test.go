@@ -1,0 +1,607 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/disputedesk/disputedesk/bot"
+)
+
+func TestNew(t *testing.T) {
+	tests := []struct {
+		name    string
+		cfg     Config
+		wantErr string // "" for success
+	}{
+		{"http mode", Config{BotToken: "xoxb-1", SigningSecret: "s"}, ""},
+		{"socket mode", Config{BotToken: "xoxb-1", AppToken: "xapp-1"}, ""},
+		{"no bot token", Config{SigningSecret: "s"}, "SLACK_BOT_TOKEN is required"},
+		{"user token", Config{BotToken: "xoxp-1", SigningSecret: "s"}, "SLACK_BOT_TOKEN must be a bot token"},
+		{"neither mode", Config{BotToken: "xoxb-1"}, "SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) is required"},
+		{"bot token as app token", Config{BotToken: "xoxb-1", AppToken: "xoxb-2"}, "SLACK_APP_TOKEN must be an app-level token"},
+		{"bad API URL", Config{BotToken: "xoxb-1", SigningSecret: "s", APIURL: "slack.com/api"}, "SLACK_API_URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(tt.cfg)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("New: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("New: got error %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestNewAddsTrailingSlashToAPIURL(t *testing.T) {
+	a, err := New(Config{BotToken: "xoxb-1", SigningSecret: "s", APIURL: "https://slack-gov.com/api"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := a.apiURL, "https://slack-gov.com/api/"; got != want {
+		t.Errorf("apiURL = %q, want %q", got, want)
+	}
+}
+
+func TestHTTPRoutesOnlyWithSigningSecret(t *testing.T) {
+	a, err := New(Config{BotToken: "xoxb-1", AppToken: "xapp-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := serve(a, newRecorder(nil), httptest.NewRequest(http.MethodPost, "/slack/commands", nil))
+	if w.Code != http.StatusNotFound {
+		t.Errorf("Socket Mode only: POST /slack/commands = %d, want 404", w.Code)
+	}
+}
+
+func TestSignatureChecked(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, nil)
+	body := slashBody(f, "/case", "list")
+	now := time.Now()
+	tests := []struct {
+		name string
+		req  func() *http.Request
+		want int
+	}{
+		{"signed", func() *http.Request {
+			return signed(t, "/slack/commands", "application/x-www-form-urlencoded", body, now)
+		}, http.StatusOK},
+		{"forged", func() *http.Request {
+			r := signed(t, "/slack/commands", "application/x-www-form-urlencoded", body, now)
+			r.Header.Set("X-Slack-Signature", "v0="+strings.Repeat("ab", 32))
+			return r
+		}, http.StatusUnauthorized},
+		{"body changed after signing", func() *http.Request {
+			r := signed(t, "/slack/commands", "application/x-www-form-urlencoded", body, now)
+			r2 := httptest.NewRequest(http.MethodPost, "/slack/commands", strings.NewReader(strings.Replace(body, "list", "close", 1)))
+			r2.Header = r.Header
+			return r2
+		}, http.StatusUnauthorized},
+		{"stale", func() *http.Request {
+			return signed(t, "/slack/commands", "application/x-www-form-urlencoded", body, now.Add(-10*time.Minute))
+		}, http.StatusUnauthorized},
+		{"unsigned", func() *http.Request {
+			r := httptest.NewRequest(http.MethodPost, "/slack/commands", strings.NewReader(body))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			return r
+		}, http.StatusUnauthorized},
+	}
+	for _, path := range []string{"/slack/commands", "/slack/interactions", "/slack/events"} {
+		for _, tt := range tests {
+			if tt.want == http.StatusOK && path != "/slack/commands" {
+				continue
+			}
+			t.Run(path+" "+tt.name, func(t *testing.T) {
+				h := newRecorder(reply(bot.Reply{Text: "ok"}))
+				r := tt.req()
+				r.URL.Path = path
+				w := serve(a, h, r)
+				if w.Code != tt.want {
+					t.Fatalf("status = %d, want %d (%s)", w.Code, tt.want, w.Body)
+				}
+				quiesce(t, a)
+				if tt.want != http.StatusOK && h.count() != 0 {
+					t.Errorf("handler called %d times on a rejected request", h.count())
+				}
+				if tt.want == http.StatusOK && h.count() != 1 {
+					t.Errorf("handler called %d times, want 1", h.count())
+				}
+			})
+		}
+	}
+}
+
+func TestOversizedBody(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, nil)
+	big := strings.Repeat("x", maxBody+1)
+	for _, known := range []bool{true, false} {
+		t.Run(fmt.Sprintf("content length known %v", known), func(t *testing.T) {
+			h := newRecorder(nil)
+			r := signed(t, "/slack/events", "application/json", big, time.Now())
+			if !known {
+				r.ContentLength = -1
+			}
+			w := serve(a, h, r)
+			if w.Code != http.StatusRequestEntityTooLarge {
+				t.Fatalf("status = %d, want 413", w.Code)
+			}
+			if h.count() != 0 {
+				t.Error("handler called")
+			}
+		})
+	}
+}
+
+func TestSlashCommandAnsweredInAck(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, nil)
+	h := newRecorder(reply(bot.Reply{
+		Text:    "Opened CB-1042 & told @U123ABC",
+		Title:   "CB-1042 · Chargeback",
+		Buttons: []bot.Button{{Label: "Close", Command: "/case close CB-1042", Style: "danger"}},
+	}))
+	w := serve(a, h, signed(t, "/slack/commands", "application/x-www-form-urlencoded",
+		slashBody(f, "/case", "open chargeback order=1042 customer=\"Kari &lt;<mailto:kari@example.com|kari@example.com>&gt;\""), time.Now()))
+	if w.Code != http.StatusOK {
+		t.Fatalf("status = %d: %s", w.Code, w.Body)
+	}
+	if ct := w.Header().Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	got := decodeJSON(t, w.Body.Bytes())
+	if got["response_type"] != "in_channel" || got["text"] != "Opened CB-1042 &amp; told <@U123ABC>" {
+		t.Errorf("ack = %s", w.Body)
+	}
+	blocks, _ := got["blocks"].([]any)
+	if len(blocks) != 3 {
+		t.Errorf("want header, section and actions blocks, got %s", w.Body)
+	}
+	req := h.next(t)
+	want := &bot.Request{
+		ID: "13345224609.738474920.8088930838d88f008e0", Platform: "slack", Workspace: "T1", Channel: "C1",
+		User: "U123ABC", UserName: "kari", Text: `/case open chargeback order=1042 customer="Kari <kari@example.com>"`,
+		At: time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC),
+	}
+	if !reflect.DeepEqual(req, want) {
+		t.Errorf("request:\n got %+v\nwant %+v", req, want)
+	}
+	f.none("response_url", 100*time.Millisecond)
+}
+
+func TestSlashCommandWithoutCommand(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, nil)
+	tests := []struct {
+		name string
+		body string
+		want int
+	}{
+		{"ssl_check", "ssl_check=1&token=legacy", http.StatusOK},
+		{"no command", "text=list&user_id=U1", http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newRecorder(nil)
+			w := serve(a, h, signed(t, "/slack/commands", "application/x-www-form-urlencoded", tt.body, time.Now()))
+			if w.Code != tt.want || h.count() != 0 {
+				t.Errorf("status = %d (want %d), handler called %d times", w.Code, tt.want, h.count())
+			}
+		})
+	}
+}
+
+func TestSlashCommandBusy(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, func(c *Config) { c.Workers = 1 })
+	release := make(chan struct{})
+	defer close(release)
+	h := newRecorder(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+		<-release
+		return bot.Reply{}, nil
+	})
+	serve(a, h, signed(t, "/slack/events", "application/json",
+		eventBody("Ev8", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@UBOT> hi","ts":"1700000000.000400"}`), time.Now()))
+	h.next(t)
+	w := serve(a, h, signed(t, "/slack/commands", "application/x-www-form-urlencoded", slashBody(f, "/case", "list"), time.Now()))
+	if got := decodeJSON(t, w.Body.Bytes()); got["text"] != busyText || got["response_type"] != "ephemeral" {
+		t.Errorf("ack = %s", w.Body)
+	}
+}
+
+func TestSlashCommandSlowHandlerFinishesThroughResponseURL(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, func(c *Config) { c.AckBudget = 50 * time.Millisecond })
+	release := make(chan struct{})
+	h := newRecorder(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+		<-release
+		return bot.Reply{Text: "Deadlines, soonest first:", Sections: []bot.Section{{Lines: []string{"CB-1042 due in 2d"}}}, Visibility: bot.Ephemeral}, nil
+	})
+	start := time.Now()
+	w := serve(a, h, signed(t, "/slack/commands", "application/x-www-form-urlencoded", slashBody(f, "/case", "deadlines"), time.Now()))
+	if w.Code != http.StatusOK || w.Body.Len() != 0 {
+		t.Fatalf("ack = %d %q, want an empty 200", w.Code, w.Body)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("ack took %v", d)
+	}
+	close(release)
+	c := f.next("response_url")
+	got := decodeJSON(t, c.JSON)
+	if got["response_type"] != "ephemeral" || got["text"] != "Deadlines, soonest first:" || got["replace_original"] != false {
+		t.Errorf("response_url got %s", c.JSON)
+	}
+	if _, ok := got["blocks"]; !ok {
+		t.Errorf("response_url got no blocks: %s", c.JSON)
+	}
+}
+
+func TestSlashCommandFormOpensModal(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, nil)
+	h := newRecorder(reply(bot.Reply{Text: "A few details are missing.", Visibility: bot.Ephemeral, Form: &bot.Form{
+		Title: "New chargeback", Submit: "Open case", Command: "/case open chargeback",
+		Fields: []bot.FormField{{Name: "order", Label: "Order", Required: true}},
+	}}))
+	w := serve(a, h, signed(t, "/slack/commands", "application/x-www-form-urlencoded", slashBody(f, "/case", "open chargeback"), time.Now()))
+	if w.Code != http.StatusOK || w.Body.Len() != 0 {
+		t.Fatalf("ack = %d %q, want an empty 200", w.Code, w.Body)
+	}
+	c := f.next("views.open")
+	var got struct {
+		TriggerID string `json:"trigger_id"`
+		View      struct {
+			Type            string `json:"type"`
+			CallbackID      string `json:"callback_id"`
+			PrivateMetadata string `json:"private_metadata"`
+			Blocks          []struct {
+				BlockID string `json:"block_id"`
+			} `json:"blocks"`
+		} `json:"view"`
+	}
+	if err := json.Unmarshal(c.JSON, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.TriggerID != "13345224609.738474920.8088930838d88f008e0" || got.View.Type != "modal" || got.View.CallbackID != formCallbackID {
+		t.Errorf("views.open got %s", c.JSON)
+	}
+	if got.View.PrivateMetadata != `{"command":"/case open chargeback","channel":"C1"}` {
+		t.Errorf("private_metadata = %s", got.View.PrivateMetadata)
+	}
+	if len(got.View.Blocks) != 1 || got.View.Blocks[0].BlockID != "order" {
+		t.Errorf("blocks = %+v", got.View.Blocks)
+	}
+}
+
+func TestHandlerErrorShowsReference(t *testing.T) {
+	f := newFakeSlack(t)
+	a, logs := newTestAdapter(t, f, nil)
+	h := newRecorder(func(context.Context, *bot.Request) (bot.Reply, error) {
+		return bot.Reply{}, errors.New("database is down")
+	})
+	w := serve(a, h, signed(t, "/slack/commands", "application/x-www-form-urlencoded", slashBody(f, "/case", "open chargeback customer=secret@example.com"), time.Now()))
+	got := decodeJSON(t, w.Body.Bytes())
+	text, _ := got["text"].(string)
+	_, rest, ok := strings.Cut(text, "(ref ")
+	ref, _, _ := strings.Cut(rest, ")")
+	if got["response_type"] != "ephemeral" || !ok || len(ref) != 8 {
+		t.Fatalf("ack = %s", w.Body)
+	}
+	log := logs.String()
+	if n := strings.Count(log, "error_ref="+ref); n != 1 {
+		t.Errorf("reference logged %d times, want once:\n%s", n, log)
+	}
+	if !strings.Contains(log, "database is down") {
+		t.Errorf("error not logged:\n%s", log)
+	}
+	if strings.Contains(log, "secret@example.com") || strings.Contains(log, testBotToken) || strings.Contains(log, testSecret) {
+		t.Errorf("log holds message text or a secret:\n%s", log)
+	}
+}
+
+func TestHandlerPanicShowsReference(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, nil)
+	h := newRecorder(func(context.Context, *bot.Request) (bot.Reply, error) { panic("boom") })
+	w := serve(a, h, signed(t, "/slack/commands", "application/x-www-form-urlencoded", slashBody(f, "/case", "list"), time.Now()))
+	if !strings.Contains(w.Body.String(), "Something went wrong on our side (ref ") {
+		t.Fatalf("ack = %s", w.Body)
+	}
+}
+
+const blockActionsPayload = `{
+  "type": "block_actions",
+  "user": {"id": "U123ABC", "username": "kari", "name": "kari", "team_id": "T1"},
+  "api_app_id": "A1",
+  "token": "legacy",
+  "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": "C1", "is_ephemeral": false},
+  "trigger_id": "trigger-2",
+  "team": {"id": "T1", "domain": "acme"},
+  "channel": {"id": "C1", "name": "disputes"},
+  "message": {"type": "message", "user": "UBOT", "ts": "1700000000.000100", "text": "CB-1042 · Chargeback · open"},
+  "response_url": "RESPONSE_URL",
+  "actions": [{"action_id": "run_0", "block_id": "b1", "text": {"type": "plain_text", "text": "Mark acknowledge done"}, "value": "/case done CB-1042 acknowledge", "style": "primary", "type": "button", "action_ts": "1700000100.000001"}]
+}`
+
+func TestBlockActionsRunButtonValue(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, nil)
+	h := newRecorder(reply(bot.Reply{Text: "Done: acknowledge on CB-1042.", Visibility: bot.Ephemeral}))
+	payload := strings.Replace(blockActionsPayload, "RESPONSE_URL", f.ResponseURL(), 1)
+	w := serve(a, h, signed(t, "/slack/interactions", "application/x-www-form-urlencoded", interactionBody(payload), time.Now()))
+	if w.Code != http.StatusOK || w.Body.Len() != 0 {
+		t.Fatalf("ack = %d %q, want an empty 200", w.Code, w.Body)
+	}
+	req := h.next(t)
+	want := &bot.Request{
+		ID: "trigger-2", Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1700000000.000100",
+		User: "U123ABC", UserName: "kari", Action: &bot.Action{ID: bot.ActionRun, Value: "/case done CB-1042 acknowledge"},
+		At: time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC),
+	}
+	if !reflect.DeepEqual(req, want) {
+		t.Errorf("request:\n got %+v %+v\nwant %+v %+v", req, req.Action, want, want.Action)
+	}
+	c := f.next("response_url")
+	if got := decodeJSON(t, c.JSON); got["text"] != "Done: acknowledge on CB-1042." || got["response_type"] != "ephemeral" {
+		t.Errorf("response_url got %s", c.JSON)
+	}
+}
+
+func TestBlockActionsInThread(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, nil)
+	h := newRecorder(nil)
+	payload := strings.Replace(blockActionsPayload, `"ts": "1700000000.000100",`, `"ts": "1700000000.000900", "thread_ts": "1700000000.000100",`, 1)
+	serve(a, h, signed(t, "/slack/interactions", "application/x-www-form-urlencoded", interactionBody(payload), time.Now()))
+	if req := h.next(t); req.Thread != "1700000000.000100" {
+		t.Errorf("Thread = %q, want the thread's ts", req.Thread)
+	}
+}
+
+const viewSubmissionPayload = `{
+  "type": "view_submission",
+  "team": {"id": "T1", "domain": "acme"},
+  "user": {"id": "U123ABC", "username": "kari", "name": "kari", "team_id": "T1"},
+  "api_app_id": "A1",
+  "token": "legacy",
+  "trigger_id": "trigger-3",
+  "view": {
+    "id": "V1", "team_id": "T1", "type": "modal", "callback_id": "disputedesk_form", "hash": "h1",
+    "private_metadata": "{\"command\":\"/case open chargeback\",\"channel\":\"C1\"}",
+    "state": {"values": {
+      "order": {"order": {"type": "plain_text_input", "value": "1042"}},
+      "reason": {"reason": {"type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": "Fraudulent"}, "value": "fraudulent"}}},
+      "note": {"note": {"type": "plain_text_input", "value": null}}
+    }}
+  },
+  "response_urls": []
+}`
+
+func TestViewSubmissionCompletesForm(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, nil)
+	h := newRecorder(reply(bot.Reply{Text: "Opened CB-1042.", Visibility: bot.Ephemeral}))
+	w := serve(a, h, signed(t, "/slack/interactions", "application/x-www-form-urlencoded", interactionBody(viewSubmissionPayload), time.Now()))
+	if w.Code != http.StatusOK || strings.TrimSpace(w.Body.String()) != `{"response_action":"clear"}` {
+		t.Fatalf("ack = %d %s", w.Code, w.Body)
+	}
+	req := h.next(t)
+	want := &bot.Request{
+		ID: "trigger-3", Platform: "slack", Workspace: "T1", Channel: "C1", User: "U123ABC", UserName: "kari",
+		Action: &bot.Action{ID: bot.ActionForm, Value: "/case open chargeback", Values: map[string]string{"order": "1042", "reason": "fraudulent", "note": ""}},
+		At:     time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC),
+	}
+	if !reflect.DeepEqual(req, want) {
+		t.Errorf("request:\n got %+v %+v\nwant %+v %+v", req, req.Action, want, want.Action)
+	}
+	c := f.next("chat.postEphemeral")
+	if c.Form.Get("channel") != "C1" || c.Form.Get("user") != "U123ABC" || c.Form.Get("text") != "Opened CB-1042." {
+		t.Errorf("chat.postEphemeral got %v", c.Form)
+	}
+}
+
+func TestViewSubmissionOfAnotherViewIgnored(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, nil)
+	h := newRecorder(nil)
+	payload := strings.Replace(viewSubmissionPayload, "disputedesk_form", "someone_else", 1)
+	serve(a, h, signed(t, "/slack/interactions", "application/x-www-form-urlencoded", interactionBody(payload), time.Now()))
+	quiesce(t, a)
+	if h.count() != 0 {
+		t.Error("handler called for a view that is not ours")
+	}
+}
+
+func TestURLVerification(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, nil)
+	w := serve(a, newRecorder(nil), signed(t, "/slack/events", "application/json",
+		`{"token":"legacy","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`, time.Now()))
+	if w.Code != http.StatusOK || w.Body.String() != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
+		t.Fatalf("got %d %q", w.Code, w.Body)
+	}
+}
+
+// eventBody is an event_callback as Slack posts it.
+func eventBody(eventID, inner string) string {
+	return fmt.Sprintf(`{"token":"legacy","team_id":"T1","api_app_id":"A1","type":"event_callback","event_id":%q,"event_time":1700000000,"event":%s}`, eventID, inner)
+}
+
+func TestEvents(t *testing.T) {
+	tests := []struct {
+		name  string
+		inner string
+		want  *bot.Request // nil: the handler is not called
+	}{
+		{
+			name:  "message in a thread",
+			inner: `{"type":"message","channel":"C1","user":"U123ABC","text":"Customer says the parcel &amp; invoice never came &lt;3","ts":"1700000000.000300","thread_ts":"1700000000.000100","channel_type":"channel"}`,
+			want: &bot.Request{ID: "Ev1", Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1700000000.000100", User: "U123ABC",
+				Text: "Customer says the parcel & invoice never came <3", Permalink: "https://acme.slack.com/archives/C1/p1700000000000300?thread_ts=1700000000.000100&cid=C1"},
+		},
+		{
+			name:  "app mention",
+			inner: `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@UBOT> customer <@U999XYZ> says order 1042 never arrived","ts":"1700000000.000400","event_ts":"1700000000.000400"}`,
+			want: &bot.Request{ID: "Ev1", Platform: "slack", Workspace: "T1", Channel: "C1", User: "U123ABC", Mentioned: true,
+				Text: "customer @U999XYZ says order 1042 never arrived", Permalink: "https://acme.slack.com/archives/C1/p1700000000000400"},
+		},
+		{
+			name:  "app mention in a thread",
+			inner: `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@UBOT|disputedesk> what next?","ts":"1700000000.000500","thread_ts":"1700000000.000100"}`,
+			want: &bot.Request{ID: "Ev1", Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1700000000.000100", User: "U123ABC", Mentioned: true,
+				Text: "what next?", Permalink: "https://acme.slack.com/archives/C1/p1700000000000500?thread_ts=1700000000.000100&cid=C1"},
+		},
+		{name: "the bot's own message by bot_id", inner: `{"type":"message","channel":"C1","user":"UBOT","bot_id":"BBOT","text":"CB-1042 card","ts":"1700000000.000600","thread_ts":"1700000000.000100"}`},
+		{name: "the bot's own message by user", inner: `{"type":"message","channel":"C1","user":"UBOT","text":"CB-1042 card","ts":"1700000000.000600","thread_ts":"1700000000.000100"}`},
+		{name: "another bot", inner: `{"type":"message","subtype":"bot_message","channel":"C1","bot_id":"B2","text":"hi","ts":"1700000000.000600","thread_ts":"1700000000.000100"}`},
+		{name: "message outside a thread", inner: `{"type":"message","channel":"C1","user":"U123ABC","text":"hello","ts":"1700000000.000700"}`},
+		{name: "edited message", inner: `{"type":"message","subtype":"message_changed","channel":"C1","message":{"type":"message","user":"U123ABC","text":"x","ts":"1700000000.000300","thread_ts":"1700000000.000100"},"ts":"1700000000.000800"}`},
+		{name: "thread message that mentions the bot (the app_mention is handled)", inner: `{"type":"message","channel":"C1","user":"U123ABC","text":"<@UBOT> help","ts":"1700000000.000300","thread_ts":"1700000000.000100"}`},
+		{name: "event type slack-go does not know", inner: `{"type":"some_future_event","channel":"C1"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeSlack(t)
+			a, _ := newTestAdapter(t, f, nil)
+			h := newRecorder(nil)
+			w := serve(a, h, signed(t, "/slack/events", "application/json", eventBody("Ev1", tt.inner), time.Now()))
+			if w.Code != http.StatusOK {
+				t.Fatalf("status = %d: %s", w.Code, w.Body)
+			}
+			quiesce(t, a)
+			if tt.want == nil {
+				if h.count() != 0 {
+					t.Fatalf("handler called: %+v", h.reqs[0])
+				}
+				return
+			}
+			req := h.next(t)
+			tt.want.At = time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
+			if !reflect.DeepEqual(req, tt.want) {
+				t.Errorf("request:\n got %+v\nwant %+v", req, tt.want)
+			}
+		})
+	}
+}
+
+func TestEventReplyPosted(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, nil)
+	h := newRecorder(reply(bot.Reply{
+		Text:       "That sounds like a chargeback. Open a case?",
+		Buttons:    []bot.Button{{Label: "Open chargeback", Command: "/case open chargeback order=1042", Style: "primary"}},
+		Visibility: bot.Ephemeral,
+	}))
+	serve(a, h, signed(t, "/slack/events", "application/json",
+		eventBody("Ev2", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@UBOT> chargeback on 1042","ts":"1700000000.000400"}`), time.Now()))
+	c := f.next("chat.postEphemeral")
+	if c.Form.Get("channel") != "C1" || c.Form.Get("user") != "U123ABC" || !strings.Contains(c.Form.Get("blocks"), `"value":"/case open chargeback order=1042"`) {
+		t.Errorf("chat.postEphemeral got %v", c.Form)
+	}
+}
+
+func TestEventRetryNotHandledTwiceAtOnce(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, nil)
+	release := make(chan struct{})
+	h := newRecorder(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+		<-release
+		return bot.Reply{}, nil
+	})
+	body := eventBody("Ev3", `{"type":"message","channel":"C1","user":"U123ABC","text":"note","ts":"1700000000.000300","thread_ts":"1700000000.000100"}`)
+	send := func(retry string) {
+		t.Helper()
+		r := signed(t, "/slack/events", "application/json", body, time.Now())
+		if retry != "" {
+			r.Header.Set("X-Slack-Retry-Num", retry)
+			r.Header.Set("X-Slack-Retry-Reason", "http_timeout")
+		}
+		if w := serve(a, h, r); w.Code != http.StatusOK {
+			t.Fatalf("retry %q: status = %d", retry, w.Code)
+		}
+	}
+	send("")
+	first := h.next(t)
+	send("1") // while the first delivery is still being handled
+	send("2")
+	time.Sleep(50 * time.Millisecond)
+	if n := h.count(); n != 1 {
+		t.Fatalf("handler called %d times while the first delivery ran, want 1", n)
+	}
+	close(release)
+	quiesce(t, a)
+	send("3") // after: goes to the handler, which dedups by ID
+	again := h.next(t)
+	if first.ID != "Ev3" || again.ID != first.ID {
+		t.Errorf("IDs = %q, %q; want the event_id both times", first.ID, again.ID)
+	}
+}
+
+func TestBusyEventAskedAgain(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, func(c *Config) { c.Workers = 1 })
+	release := make(chan struct{})
+	defer close(release)
+	h := newRecorder(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+		<-release
+		return bot.Reply{}, nil
+	})
+	msg := func(id string) *http.Request {
+		return signed(t, "/slack/events", "application/json",
+			eventBody(id, `{"type":"message","channel":"C1","user":"U123ABC","text":"note","ts":"1700000000.000300","thread_ts":"1700000000.000100"}`), time.Now())
+	}
+	if w := serve(a, h, msg("Ev4")); w.Code != http.StatusOK {
+		t.Fatalf("first: %d", w.Code)
+	}
+	h.next(t)
+	if w := serve(a, h, msg("Ev5")); w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("second with no worker free: %d, want 503", w.Code)
+	}
+}
+
+func TestRunInHTTPModeWaitsAndDrains(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _ := newTestAdapter(t, f, nil)
+	release := make(chan struct{})
+	h := newRecorder(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+		<-release
+		return bot.Reply{Text: "done", Visibility: bot.Ephemeral}, nil
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx, h) }()
+	serve(a, h, signed(t, "/slack/events", "application/json",
+		eventBody("Ev6", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@UBOT> hi","ts":"1700000000.000400"}`), time.Now()))
+	h.next(t)
+	cancel()
+	select {
+	case err := <-done:
+		t.Fatalf("Run returned %v before the running request finished", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return")
+	}
+	f.next("chat.postEphemeral")
+	// After shutdown, nothing more is taken.
+	if w := serve(a, h, signed(t, "/slack/events", "application/json",
+		eventBody("Ev7", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@UBOT> hi","ts":"1700000000.000400"}`), time.Now())); w.Code != http.StatusServiceUnavailable {
+		t.Errorf("after shutdown: %d, want 503", w.Code)
+	}
+}

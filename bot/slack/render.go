@@ -1,0 +1,378 @@
+package slack
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/disputedesk/disputedesk/bot"
+)
+
+// Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
+const (
+	maxBlocks          = 50   // blocks in one message
+	maxTextObject      = 3000 // characters in a section's text
+	maxHeader          = 150  // characters in a header
+	maxFieldText       = 2000 // characters in one section field
+	maxFieldsPerBlock  = 10   // fields in one section
+	maxActionElements  = 25   // elements in one actions block
+	maxActionBlocks    = 4    // actions blocks we render at most (100 buttons)
+	maxButtonText      = 75   // characters on a button
+	maxButtonValue     = 2000 // characters in a button's value
+	maxFallbackText    = 4000 // characters of the top-level text we send
+	maxModalTitle      = 24   // characters in a modal's title, submit and close
+	maxModalBlocks     = 100  // blocks in a modal
+	maxLabel           = 2000 // characters in an input's label and hint
+	maxPlaceholder     = 150  // characters in a placeholder
+	maxInitialValue    = 3000 // characters in a plain_text_input's initial value
+	maxOptions         = 100  // options in a static_select
+	maxOptionText      = 75   // characters in an option's text
+	maxOptionValue     = 150  // characters in an option's value
+	maxPrivateMetadata = 3000 // characters in a view's private_metadata
+)
+
+// formCallbackID marks the modals this adapter opens, so that a
+// view_submission from another app's view is not taken for a form.
+const formCallbackID = "disputedesk_form"
+
+// message is a Slack message as a slash command's response, a response_url
+// and chat.postMessage take it.
+type message struct {
+	// ResponseType is "ephemeral" or "in_channel"; only response_url and
+	// slash command responses read it.
+	ResponseType string        `json:"response_type,omitempty"`
+	Text         string        `json:"text"`
+	Blocks       []slack.Block `json:"blocks,omitempty"`
+	// ReplaceOriginal is sent as false to a response_url, so that the
+	// answer to a button is a new message, not the button's message edited.
+	ReplaceOriginal *bool `json:"replace_original,omitempty"`
+}
+
+// formMeta is what a modal carries in private_metadata: modals have no
+// channel of their own, so the reply to a submission needs to know where the
+// form came from.
+type formMeta struct {
+	Command string `json:"command"`
+	Channel string `json:"channel,omitempty"`
+	Thread  string `json:"thread,omitempty"`
+}
+
+// renderMessage renders a reply as Block Kit. A reply of text alone is sent
+// as text, without blocks; the text is always set, as the notification and
+// accessibility fallback.
+func renderMessage(r bot.Reply) message {
+	msg := message{ResponseType: "in_channel", Text: fallbackText(r)}
+	if r.Visibility == bot.Ephemeral {
+		msg.ResponseType = "ephemeral"
+	}
+	if r.Title == "" && len(r.Fields) == 0 && len(r.Sections) == 0 && len(r.Buttons) == 0 {
+		return msg
+	}
+	var content []slack.Block
+	if title := strings.TrimSpace(r.Title); title != "" {
+		content = append(content, slack.NewHeaderBlock(plainText(truncate(title, maxHeader))))
+	}
+	if strings.TrimSpace(r.Text) != "" {
+		content = append(content, textSections("", strings.Split(mrkdwn(r.Text), "\n"))...)
+	}
+	content = append(content, fieldSections(r.Fields)...)
+	for _, s := range r.Sections {
+		title := ""
+		if t := strings.TrimSpace(s.Title); t != "" {
+			title = "*" + mrkdwn(t) + "*"
+		}
+		lines := make([]string, len(s.Lines))
+		for i, l := range s.Lines {
+			lines[i] = mrkdwn(l)
+		}
+		content = append(content, textSections(title, lines)...)
+	}
+	actions := actionBlocks(r.Buttons)
+	if len(content)+len(actions) > maxBlocks {
+		// Keep the buttons: they are what the user acts on.
+		content = append(content[:maxBlocks-len(actions)-1], mrkdwnSection("_… more not shown_"))
+	}
+	msg.Blocks = append(content, actions...)
+	return msg
+}
+
+// fallbackText is the top-level text of a message: the reply's text, or its
+// title when it has none.
+func fallbackText(r bot.Reply) string {
+	text := r.Text
+	if strings.TrimSpace(text) == "" {
+		text = r.Title
+	}
+	return truncateMrkdwn(mrkdwn(text), maxFallbackText)
+}
+
+// fieldSections renders fields as sections of at most ten fields each.
+func fieldSections(fields []bot.Field) []slack.Block {
+	var blocks []slack.Block
+	var objs []*slack.TextBlockObject
+	for _, f := range fields {
+		label, value := strings.TrimSpace(f.Label), strings.TrimSpace(f.Value)
+		var text string
+		switch {
+		case label != "" && value != "":
+			text = "*" + mrkdwn(label) + "*\n" + mrkdwn(value)
+		case label != "":
+			text = "*" + mrkdwn(label) + "*"
+		case value != "":
+			text = mrkdwn(value)
+		default:
+			continue
+		}
+		objs = append(objs, slack.NewTextBlockObject(slack.MarkdownType, truncateMrkdwn(text, maxFieldText), false, false))
+		if len(objs) == maxFieldsPerBlock {
+			blocks = append(blocks, slack.NewSectionBlock(nil, objs, nil))
+			objs = nil
+		}
+	}
+	if len(objs) > 0 {
+		blocks = append(blocks, slack.NewSectionBlock(nil, objs, nil))
+	}
+	return blocks
+}
+
+// textSections renders a title and lines of mrkdwn as sections, starting a
+// new section before one would pass Slack's 3000 characters; a single
+// longer line is truncated.
+func textSections(title string, lines []string) []slack.Block {
+	var blocks []slack.Block
+	var b strings.Builder
+	n := 0 // characters in b
+	flush := func() {
+		if strings.TrimSpace(b.String()) != "" {
+			blocks = append(blocks, mrkdwnSection(b.String()))
+		}
+		b.Reset()
+		n = 0
+	}
+	if title != "" {
+		title = truncateMrkdwn(title, maxTextObject)
+		b.WriteString(title)
+		n = utf8.RuneCountInString(title)
+	}
+	for _, line := range lines {
+		line = truncateMrkdwn(line, maxTextObject)
+		ln := utf8.RuneCountInString(line)
+		sep := 0
+		if b.Len() > 0 {
+			sep = 1
+		}
+		if n+sep+ln > maxTextObject {
+			flush()
+			sep = 0
+		}
+		if sep == 1 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(line)
+		n += sep + ln
+	}
+	flush()
+	return blocks
+}
+
+// actionBlocks renders buttons as actions blocks of at most 25 buttons. The
+// value of a button is the command it runs; a button whose command is too
+// long for a value is left out rather than cut, since a cut command would
+// run something else.
+func actionBlocks(buttons []bot.Button) []slack.Block {
+	var blocks []slack.Block
+	var elems []slack.BlockElement
+	for i, b := range buttons {
+		if b.Command == "" || utf8.RuneCountInString(b.Command) > maxButtonValue {
+			continue
+		}
+		label := strings.TrimSpace(b.Label)
+		if label == "" {
+			label = b.Command
+		}
+		btn := slack.NewButtonBlockElement(fmt.Sprintf("run_%d", i), b.Command, plainText(truncate(label, maxButtonText)))
+		switch b.Style {
+		case "primary":
+			btn.Style = slack.StylePrimary
+		case "danger":
+			btn.Style = slack.StyleDanger
+		}
+		elems = append(elems, btn)
+		if len(elems) == maxActionElements {
+			blocks = append(blocks, slack.NewActionBlock("", elems...))
+			elems = nil
+		}
+	}
+	if len(elems) > 0 {
+		blocks = append(blocks, slack.NewActionBlock("", elems...))
+	}
+	if len(blocks) > maxActionBlocks {
+		blocks = blocks[:maxActionBlocks]
+	}
+	return blocks
+}
+
+// renderModal renders a form as a modal: one input block per field, whose
+// block_id and action_id are the field's name, a static_select when the
+// field offers options, else a plain_text_input.
+func renderModal(f *bot.Form, meta formMeta) slack.ModalViewRequest {
+	view := slack.ModalViewRequest{
+		Type:            slack.VTModal,
+		CallbackID:      formCallbackID,
+		Title:           plainText(truncate(or(f.Title, "disputedesk"), maxModalTitle)),
+		Submit:          plainText(truncate(or(f.Submit, "Submit"), maxModalTitle)),
+		Close:           plainText("Cancel"),
+		PrivateMetadata: encodeFormMeta(meta),
+	}
+	for _, ff := range f.Fields {
+		if ff.Name == "" {
+			continue
+		}
+		var el slack.BlockElement
+		if len(ff.Options) > 0 {
+			sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plainText("Choose…"), ff.Name)
+			for _, o := range ff.Options {
+				if o.Value == "" || utf8.RuneCountInString(o.Value) > maxOptionValue || len(sel.Options) == maxOptions {
+					continue
+				}
+				opt := slack.NewOptionBlockObject(o.Value, plainText(truncate(or(o.Label, o.Value), maxOptionText)), nil)
+				sel.Options = append(sel.Options, opt)
+				if o.Value == ff.Value {
+					sel.InitialOption = opt
+				}
+			}
+			el = sel
+		} else {
+			in := slack.NewPlainTextInputBlockElement(nil, ff.Name)
+			in.InitialValue = truncate(ff.Value, maxInitialValue)
+			el = in
+		}
+		var hint *slack.TextBlockObject
+		if h := strings.TrimSpace(ff.Hint); h != "" {
+			hint = plainText(truncate(h, maxLabel))
+		}
+		input := slack.NewInputBlock(ff.Name, plainText(truncate(or(ff.Label, ff.Name), maxLabel)), hint, el)
+		input.Optional = !ff.Required
+		view.Blocks.BlockSet = append(view.Blocks.BlockSet, input)
+		if len(view.Blocks.BlockSet) == maxModalBlocks {
+			break
+		}
+	}
+	return view
+}
+
+// encodeFormMeta encodes a modal's private_metadata, leaving out the thread
+// and then the channel when they would pass Slack's limit.
+func encodeFormMeta(m formMeta) string {
+	for {
+		b, _ := json.Marshal(m) // a struct of strings always marshals
+		if len(b) <= maxPrivateMetadata || m.Channel == "" && m.Thread == "" {
+			return string(b)
+		}
+		if m.Thread != "" {
+			m.Thread = ""
+		} else {
+			m.Channel = ""
+		}
+	}
+}
+
+// decodeFormMeta reads a modal's private_metadata; metadata that is not
+// ours as JSON is taken as the bare command.
+func decodeFormMeta(s string) formMeta {
+	var m formMeta
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return formMeta{Command: s}
+	}
+	return m
+}
+
+// userMention matches "@U123ABC": a Slack user id written as the core
+// writes mentions. It must not follow a word character, so that e-mail
+// addresses stay as they are.
+var userMention = regexp.MustCompile(`(^|[^A-Za-z0-9_.@])@([UW][A-Z0-9]{2,})\b`)
+
+// mrkdwn escapes text for Slack's mrkdwn (&, < and >, as Slack asks) and
+// turns mentions of Slack user ids into real mentions.
+func mrkdwn(s string) string {
+	s = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	return userMention.ReplaceAllString(s, "$1<@$2>")
+}
+
+// slackMarkup matches Slack's markup in incoming text: <@U123|name>,
+// <#C123|name>, <!here>, <https://...|label>.
+var slackMarkup = regexp.MustCompile(`<([^<>]*)>`)
+
+// incomingText turns the text of a Slack message or slash command into what
+// the user typed: mentions as "@U123", channels as "#name", links as their
+// label (what the user typed, when Slack linked it) or URL, and &amp; &lt;
+// &gt; unescaped.
+func incomingText(s string) string {
+	s = slackMarkup.ReplaceAllStringFunc(s, func(m string) string {
+		inner := m[1 : len(m)-1]
+		target, label, _ := strings.Cut(inner, "|")
+		switch {
+		case strings.HasPrefix(target, "@"):
+			return target
+		case strings.HasPrefix(target, "#"):
+			if label != "" {
+				return "#" + label
+			}
+			return target
+		case strings.HasPrefix(target, "!"):
+			if label != "" {
+				return label
+			}
+			return "@" + strings.TrimPrefix(target, "!")
+		case label != "":
+			// A link Slack made of what the user typed: keep what they typed.
+			return label
+		default:
+			return target
+		}
+	})
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+}
+
+// truncate shortens plain text to at most max characters, ending it with "…".
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max-1]) + "…"
+}
+
+// truncateMrkdwn shortens escaped mrkdwn to at most max characters without
+// leaving half an entity (&amp;) or half a mention (<@U1>) behind.
+func truncateMrkdwn(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	cut := string([]rune(s)[:max-1])
+	if i := strings.LastIndexByte(cut, '&'); i >= 0 && !strings.Contains(cut[i:], ";") {
+		cut = cut[:i]
+	}
+	if i := strings.LastIndexByte(cut, '<'); i >= 0 && !strings.Contains(cut[i:], ">") {
+		cut = cut[:i]
+	}
+	return cut + "…"
+}
+
+func mrkdwnSection(text string) *slack.SectionBlock {
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)
+}
+
+func plainText(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, true, false)
+}
+
+func or(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}

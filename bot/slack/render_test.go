@@ -1,0 +1,307 @@
+package slack
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/disputedesk/disputedesk/bot"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// golden compares v, as indented JSON, with testdata/name.
+func golden(t *testing.T, name string, v any) {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("%s differs (go test -update rewrites it):\n got %s\nwant %s", path, buf.Bytes(), want)
+	}
+}
+
+func TestRenderGolden(t *testing.T) {
+	tests := []struct {
+		name  string
+		reply bot.Reply
+	}{
+		{"case_card.json", bot.Reply{
+			Text:    "@U123ABC opened CB-1042: CB-1042 · Chargeback",
+			Title:   "CB-1042 · Chargeback",
+			CaseRef: "CB-1042",
+			Fields: []bot.Field{
+				{Label: "Status", Value: "open"},
+				{Label: "Customer", Value: "Kari Nordmann, Trondheim, æøå"},
+				{Label: "Order", Value: "1042"},
+				{Label: "Dispute reason", Value: "Product not received (Visa 13.1, Mastercard 4855)"},
+				{Label: "Payment processor", Value: "Stripe"},
+				{Label: "Amount", Value: "EUR 49.90"},
+				{Label: "Opened", Value: "2026-11-22 10:30 CET by @U123ABC"},
+			},
+			Sections: []bot.Section{
+				{Title: "Next step", Lines: []string{
+					"acknowledge  Acknowledge and log the dispute (agent)",
+					"Log the dispute the day it arrives & copy the processor's response date into due_by.",
+					"[ ] 1. Record processor, reason and dispute_id (/case set REF processor=... reason=...)",
+					"[x] 2. Copy the response date into due_by",
+					"/case done CB-1042 acknowledge when it is finished",
+				}},
+				{Title: "Deadlines", Lines: []string{
+					"Evidence due to the processor: 2026-12-01 23:59 CET, 9d 11h left (field due_by)",
+					"Bank decision expected (chase if none): 2027-02-14 23:59 CET, 84d 11h left (field due_by + 75 calendar days)",
+				}},
+			},
+			Buttons: []bot.Button{
+				{Label: "Mark acknowledge done", Command: "/case done CB-1042 acknowledge", Style: "primary"},
+				{Label: "Draft reply", Command: "/case draft CB-1042"},
+				{Label: "Assign to me", Command: "/case assign CB-1042 @me"},
+				{Label: "Close", Command: "/case close CB-1042", Style: "danger"},
+			},
+		}},
+		{"confirmation.json", bot.Reply{Text: "Noted on CB-1042.", Visibility: bot.Ephemeral, Target: bot.TargetThread, CaseRef: "CB-1042"}},
+		{"list.json", bot.Reply{
+			Text: "Open cases:",
+			Sections: []bot.Section{{Lines: []string{
+				"CB-1042  Chargeback  Kari Nordmann  due 2026-12-01 (9d)",
+				"RMA-7  Return  <damaged> parcel  assigned to @U999XYZ",
+				"SUP-3  Supplier dispute  ACME Ltd & Co",
+			}}},
+			Visibility: bot.Ephemeral,
+		}},
+		{"error.json", bot.Reply{
+			Text:       "Something went wrong on our side (ref 1a2b3c4d). Nothing was changed; please try again, and give the ref to your admin if it keeps happening.",
+			Visibility: bot.Ephemeral,
+		}},
+		{"user_error.json", bot.Reply{
+			Text:       "unknown command /case opn. Did you mean /case open?\nUsage: /case open <playbook> [key=value ...]",
+			Visibility: bot.Ephemeral,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			golden(t, tt.name, renderMessage(tt.reply))
+		})
+	}
+}
+
+func TestRenderModalGolden(t *testing.T) {
+	form := &bot.Form{
+		Title:   "New chargeback",
+		Submit:  "Open case",
+		Command: "/case open chargeback",
+		Fields: []bot.FormField{
+			{Name: "customer", Label: "Customer", Hint: "Name as on the order", Required: true},
+			{Name: "order", Label: "Order", Required: true, Value: "1042"},
+			{Name: "reason", Label: "Dispute reason", Required: true, Value: "product_not_received", Options: []bot.Option{
+				{Value: "fraudulent", Label: "Fraudulent"},
+				{Value: "product_not_received", Label: "Product not received"},
+				{Value: "product_unacceptable", Label: "Product unacceptable"},
+			}},
+			{Name: "amount", Label: "Amount", Hint: "e.g. EUR 49.90"},
+		},
+	}
+	golden(t, "modal.json", renderModal(form, formMeta{Command: form.Command, Channel: "C1"}))
+}
+
+func TestMrkdwn(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"a & b < c > d", "a &amp; b &lt; c &gt; d"},
+		{"@U123ABC opened CB-1", "<@U123ABC> opened CB-1"},
+		{"by @U123ABC, @W0ABCDEF.", "by <@U123ABC>, <@W0ABCDEF>."},
+		{"mail kari@U123ABC.no", "mail kari@U123ABC.no"},
+		{"@kari and @me stay", "@kari and @me stay"},
+		{"@U123abc is no id", "@U123abc is no id"},
+		{"<@U123ABC> typed raw", "&lt;<@U123ABC>&gt; typed raw"},
+	}
+	for _, tt := range tests {
+		if got := mrkdwn(tt.in); got != tt.want {
+			t.Errorf("mrkdwn(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestIncomingText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"order 1042 &amp; 1043 &lt;urgent&gt;", "order 1042 & 1043 <urgent>"},
+		{"ask <@U999XYZ> or <@U1|kari>", "ask @U999XYZ or @U1"},
+		{"in <#C123|disputes> <!here>", "in #disputes @here"},
+		{"see <https://example.com/o/1042|order 1042> or <https://example.com>", "see order 1042 or https://example.com"},
+		{"mail <mailto:kari@example.com|kari@example.com>", "mail kari@example.com"},
+		{"&amp;lt; stays literal", "&lt; stays literal"},
+	}
+	for _, tt := range tests {
+		if got := incomingText(tt.in); got != tt.want {
+			t.Errorf("incomingText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestTruncateMrkdwn(t *testing.T) {
+	tests := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"abcdefghij", 5, "abcd…"},
+		{"æøåæøåæøå", 4, "æøå…"},
+		{"ab &amp; cd", 6, "ab …"},
+		{"ab <@U123> cd", 8, "ab …"},
+		{"ab &amp; cd", 10, "ab &amp; …"},
+	}
+	for _, tt := range tests {
+		got := truncateMrkdwn(tt.in, tt.max)
+		if got != tt.want {
+			t.Errorf("truncateMrkdwn(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		}
+		if n := utf8.RuneCountInString(got); n > tt.max {
+			t.Errorf("truncateMrkdwn(%q, %d) has %d characters", tt.in, tt.max, n)
+		}
+	}
+}
+
+func TestRenderLimits(t *testing.T) {
+	t.Run("fields split by ten", func(t *testing.T) {
+		var fields []bot.Field
+		for i := range 23 {
+			fields = append(fields, bot.Field{Label: fmt.Sprint("F", i), Value: "v"})
+		}
+		msg := renderMessage(bot.Reply{Text: "x", Fields: fields})
+		var counts []int
+		for _, b := range msg.Blocks {
+			if s, ok := b.(*slack.SectionBlock); ok && len(s.Fields) > 0 {
+				counts = append(counts, len(s.Fields))
+			}
+		}
+		if fmt.Sprint(counts) != "[10 10 3]" {
+			t.Errorf("fields per section = %v, want [10 10 3]", counts)
+		}
+	})
+	t.Run("long section split under 3000 characters", func(t *testing.T) {
+		lines := make([]string, 200)
+		for i := range lines {
+			lines[i] = fmt.Sprintf("line %03d %s", i, strings.Repeat("x", 40))
+		}
+		lines = append(lines, strings.Repeat("y", 5000))
+		msg := renderMessage(bot.Reply{Text: "x", Sections: []bot.Section{{Title: "Timeline", Lines: lines}}})
+		var all []string
+		for _, b := range msg.Blocks[1:] {
+			text := b.(*slack.SectionBlock).Text.Text
+			if n := utf8.RuneCountInString(text); n > maxTextObject {
+				t.Fatalf("section of %d characters", n)
+			}
+			all = append(all, text)
+		}
+		joined := strings.Join(all, "\n")
+		if !strings.HasPrefix(joined, "*Timeline*\nline 000") || !strings.Contains(joined, "line 199") || !strings.HasSuffix(joined, "y…") {
+			t.Errorf("sections lost lines: %.200s … %.100s", joined, joined[len(joined)-100:])
+		}
+	})
+	t.Run("at most 50 blocks, buttons kept", func(t *testing.T) {
+		var sections []bot.Section
+		for i := range 80 {
+			sections = append(sections, bot.Section{Title: fmt.Sprint("S", i), Lines: []string{"l"}})
+		}
+		msg := renderMessage(bot.Reply{Text: "x", Sections: sections, Buttons: []bot.Button{{Label: "Go", Command: "/case list"}}})
+		if len(msg.Blocks) != maxBlocks {
+			t.Fatalf("%d blocks, want %d", len(msg.Blocks), maxBlocks)
+		}
+		if _, ok := msg.Blocks[maxBlocks-1].(*slack.ActionBlock); !ok {
+			t.Errorf("last block is %T, want the actions", msg.Blocks[maxBlocks-1])
+		}
+		if s := msg.Blocks[maxBlocks-2].(*slack.SectionBlock); !strings.Contains(s.Text.Text, "more not shown") {
+			t.Errorf("no truncation note: %q", s.Text.Text)
+		}
+	})
+	t.Run("buttons", func(t *testing.T) {
+		var buttons []bot.Button
+		for i := range 30 {
+			buttons = append(buttons, bot.Button{Label: strings.Repeat("L", 100), Command: fmt.Sprint("/case show CB-", i)})
+		}
+		buttons = append(buttons, bot.Button{Label: "too long", Command: "/case note CB-1 " + strings.Repeat("z", 2000)})
+		msg := renderMessage(bot.Reply{Text: "x", Buttons: buttons})
+		ids := map[string]bool{}
+		var per []int
+		for _, b := range msg.Blocks {
+			ab, ok := b.(*slack.ActionBlock)
+			if !ok {
+				continue
+			}
+			per = append(per, len(ab.Elements.ElementSet))
+			for _, e := range ab.Elements.ElementSet {
+				btn := e.(*slack.ButtonBlockElement)
+				if n := utf8.RuneCountInString(btn.Text.Text); n > maxButtonText {
+					t.Errorf("button text of %d characters", n)
+				}
+				if ids[btn.ActionID] {
+					t.Errorf("action_id %s twice", btn.ActionID)
+				}
+				ids[btn.ActionID] = true
+			}
+		}
+		if fmt.Sprint(per) != "[25 5]" {
+			t.Errorf("buttons per actions block = %v, want [25 5] (the one too long left out)", per)
+		}
+	})
+	t.Run("header", func(t *testing.T) {
+		msg := renderMessage(bot.Reply{Text: "x", Title: strings.Repeat("T", 200)})
+		h := msg.Blocks[0].(*slack.HeaderBlock)
+		if n := utf8.RuneCountInString(h.Text.Text); n != maxHeader || h.Text.Type != slack.PlainTextType {
+			t.Errorf("header of %d characters, type %s", n, h.Text.Type)
+		}
+	})
+	t.Run("text only has no blocks", func(t *testing.T) {
+		msg := renderMessage(bot.Reply{Text: "ok"})
+		if msg.Blocks != nil || msg.Text != "ok" || msg.ResponseType != "in_channel" {
+			t.Errorf("got %+v", msg)
+		}
+	})
+	t.Run("fallback text from title", func(t *testing.T) {
+		if msg := renderMessage(bot.Reply{Title: "CB-1 · Chargeback"}); msg.Text != "CB-1 · Chargeback" {
+			t.Errorf("text = %q", msg.Text)
+		}
+	})
+}
+
+func TestFormMeta(t *testing.T) {
+	m := formMeta{Command: "/case close CB-1", Channel: "C1", Thread: "1.2"}
+	if got := decodeFormMeta(encodeFormMeta(m)); got != m {
+		t.Errorf("round trip = %+v", got)
+	}
+	if got := decodeFormMeta("/case open return"); got.Command != "/case open return" {
+		t.Errorf("bare command = %+v", got)
+	}
+	long := formMeta{Command: strings.Repeat("c", 2980), Channel: "C1", Thread: "1.2"}
+	s := encodeFormMeta(long)
+	if got := decodeFormMeta(s); len(s) > maxPrivateMetadata || got.Command != long.Command {
+		t.Errorf("metadata of %d bytes, command kept %v", len(s), got.Command == long.Command)
+	}
+}

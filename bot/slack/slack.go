@@ -1,0 +1,340 @@
+// Package slack connects disputedesk to Slack: slash commands, interactions
+// (buttons and modals) and Events API messages, received over HTTP (signed
+// requests) or Socket Mode, and Block Kit rendering of replies. It is the only
+// package that imports slack-go.
+//
+// Every request is answered within Slack's three seconds: a slash command
+// gets its reply in the acknowledgement when the handler finishes within
+// Config.AckBudget, and through its response_url afterwards otherwise;
+// interactions and events are acknowledged at once and answered later.
+// Handler work runs on a bounded pool that Run drains on shutdown.
+package slack
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/disputedesk/disputedesk/bot"
+)
+
+// Defaults and bounds.
+const (
+	defaultAckBudget = 2500 * time.Millisecond
+	defaultWorkers   = 16
+	// maxBody bounds every request body Slack sends us.
+	maxBody = 1 << 20
+	// submitWait is how long a request waits for a free worker before it is
+	// answered as busy.
+	submitWait = 500 * time.Millisecond
+	// taskTimeout bounds one handler call and the delivery of its reply; a
+	// response_url stays valid for 30 minutes.
+	taskTimeout = 5 * time.Minute
+	// drainTimeout is how long Run waits for running work on shutdown
+	// before cancelling it.
+	drainTimeout = 20 * time.Second
+	// authTestRetry is how long to wait before asking auth.test again after
+	// it failed.
+	authTestRetry = time.Minute
+)
+
+// Config configures the Slack adapter.
+type Config struct {
+	BotToken      string // SLACK_BOT_TOKEN, xoxb-
+	SigningSecret string // SLACK_SIGNING_SECRET: HTTP mode
+	AppToken      string // SLACK_APP_TOKEN, xapp-: Socket Mode when set
+	// APIURL overrides the Web API base (GovSlack, tests); "" is Slack's.
+	APIURL     string
+	Logger     *slog.Logger
+	HTTPClient *http.Client // optional
+	// AckBudget is how long to wait for the handler before acknowledging a
+	// slash command and finishing through its response_url; 0 means 2.5s.
+	AckBudget time.Duration
+	// Workers bounds how many requests are handled at once; 0 means 16.
+	Workers int
+	// Now stamps requests; nil means time.Now.
+	Now func() time.Time
+}
+
+// Adapter serves Slack. Create it with New.
+type Adapter struct {
+	cfg        Config
+	apiURL     string
+	api        webAPI
+	httpClient *http.Client
+	log        *slog.Logger
+	now        func() time.Time
+	ackBudget  time.Duration
+	pool       *pool
+	inflight   inflight
+
+	selfMu   sync.Mutex
+	self     identity
+	selfOK   bool
+	selfNext time.Time
+}
+
+var (
+	_ bot.HTTPAdapter = (*Adapter)(nil)
+	_ bot.Notifier    = (*Adapter)(nil)
+)
+
+// webAPI is the part of slack-go's Web API client the adapter calls.
+type webAPI interface {
+	AuthTestContext(ctx context.Context) (*slack.AuthTestResponse, error)
+	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
+	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slack.MsgOption) (string, string, string, error)
+	OpenViewContext(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
+}
+
+// identity is who the bot is in its workspace, from auth.test.
+type identity struct {
+	userID string
+	url    string // https://team.slack.com/
+}
+
+// New checks cfg and returns an adapter. It returns an error naming the
+// environment variable to set when the bot token is missing, when neither a
+// signing secret nor an app token is given, or when a token or the API URL
+// has the wrong form. New makes no network call.
+func New(cfg Config) (*Adapter, error) {
+	var errs []error
+	switch {
+	case cfg.BotToken == "":
+		errs = append(errs, errors.New("SLACK_BOT_TOKEN is required: the app's bot token (xoxb-...)"))
+	case !strings.HasPrefix(cfg.BotToken, "xoxb-"):
+		errs = append(errs, errors.New("SLACK_BOT_TOKEN must be a bot token, starting xoxb-"))
+	}
+	if cfg.SigningSecret == "" && cfg.AppToken == "" {
+		errs = append(errs, errors.New("SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) is required"))
+	}
+	if cfg.AppToken != "" && !strings.HasPrefix(cfg.AppToken, "xapp-") {
+		errs = append(errs, errors.New("SLACK_APP_TOKEN must be an app-level token, starting xapp-"))
+	}
+	apiURL := slack.APIURL
+	if cfg.APIURL != "" {
+		u, err := url.Parse(cfg.APIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("SLACK_API_URL=%q must be an http(s) URL such as https://slack.com/api/", cfg.APIURL))
+		}
+		// slack-go appends the method name to the base URL as it is.
+		apiURL = strings.TrimSuffix(cfg.APIURL, "/") + "/"
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	a := &Adapter{
+		cfg:        cfg,
+		apiURL:     apiURL,
+		httpClient: cfg.HTTPClient,
+		log:        cfg.Logger,
+		now:        cfg.Now,
+		ackBudget:  cfg.AckBudget,
+	}
+	if a.httpClient == nil {
+		a.httpClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.ackBudget <= 0 {
+		a.ackBudget = defaultAckBudget
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = defaultWorkers
+	}
+	a.pool = newPool(workers)
+	// No slack-go retry option: the outbox schedules retries from the
+	// *bot.DeliveryError that Post returns.
+	a.api = slack.New(cfg.BotToken, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(a.httpClient))
+	return a, nil
+}
+
+// Run serves Socket Mode until ctx is done when an app token is configured,
+// and otherwise (HTTP mode, served by HTTPRoutes) waits for ctx. Either way it
+// then drains the requests still being handled. It returns nil on shutdown,
+// and an error when Slack refuses the app token.
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	var err error
+	if a.cfg.AppToken != "" {
+		err = a.runSocket(ctx, h)
+	} else {
+		<-ctx.Done()
+	}
+	dctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
+	defer cancel()
+	if !a.pool.close(dctx) {
+		a.log.Warn("slack: shutdown cancelled requests still running")
+	}
+	return err
+}
+
+// whoami returns the bot's identity, asking auth.test the first time and
+// again at most once a minute while it fails. It returns the zero identity
+// while Slack cannot tell.
+func (a *Adapter) whoami(ctx context.Context) identity {
+	a.selfMu.Lock()
+	defer a.selfMu.Unlock()
+	if a.selfOK || a.now().Before(a.selfNext) {
+		return a.self
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	res, err := a.api.AuthTestContext(ctx)
+	if err != nil {
+		a.selfNext = a.now().Add(authTestRetry)
+		a.log.Warn("slack: auth.test failed; own messages are told apart by bot_id only", "error", err)
+		return a.self
+	}
+	a.self = identity{userID: res.UserID, url: res.URL}
+	a.selfOK = true
+	return a.self
+}
+
+// pool runs handler work on at most a fixed number of goroutines and can
+// be drained.
+type pool struct {
+	slots chan struct{}
+	// ctx is the parent of every task's context, cancelled when a drain
+	// runs out of time.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+}
+
+func newPool(n int) *pool {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &pool{slots: make(chan struct{}, n), ctx: ctx, cancel: cancel}
+}
+
+// do runs f on a goroutine of its own once a slot is free, waiting at most
+// wait for one. It reports false, and f does not run, when no slot freed in
+// time or the pool is closed.
+func (p *pool) do(wait time.Duration, f func(ctx context.Context)) bool {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return false
+	}
+	p.wg.Add(1)
+	p.mu.Unlock()
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case p.slots <- struct{}{}:
+	case <-t.C:
+		p.wg.Done()
+		return false
+	}
+	go func() {
+		defer func() {
+			<-p.slots
+			p.wg.Done()
+		}()
+		ctx, cancel := context.WithTimeout(p.ctx, taskTimeout)
+		defer cancel()
+		f(ctx)
+	}()
+	return true
+}
+
+// close stops taking work and waits for the work running. When ctx ends
+// first it cancels the work's context, waits for it to return and reports
+// false.
+func (p *pool) close(ctx context.Context) bool {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		p.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		p.cancel()
+		<-done
+		return false
+	}
+}
+
+// inflight is the set of request ids being handled, so that a request Slack
+// delivers again (an Events API retry) is never handled twice at once. Once
+// the first delivery is done, the core recognises a repeat by its id.
+type inflight struct {
+	mu  sync.Mutex
+	ids map[string]struct{}
+}
+
+// start reports whether id was not being handled, and marks it as handled.
+// An empty id is never a duplicate.
+func (s *inflight) start(id string) bool {
+	if id == "" {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.ids[id]; ok {
+		return false
+	}
+	if s.ids == nil {
+		s.ids = map[string]struct{}{}
+	}
+	s.ids[id] = struct{}{}
+	return true
+}
+
+// end marks id as handled.
+func (s *inflight) end(id string) {
+	if id == "" {
+		return
+	}
+	s.mu.Lock()
+	delete(s.ids, id)
+	s.mu.Unlock()
+}
+
+// submit runs work for the request id on the pool, unless a request with
+// the same id is being handled (duplicate) or no worker freed within wait
+// (accepted and duplicate both false).
+func (a *Adapter) submit(id string, wait time.Duration, work func(ctx context.Context)) (accepted, duplicate bool) {
+	if !a.inflight.start(id) {
+		return false, true
+	}
+	ok := a.pool.do(wait, func(ctx context.Context) {
+		defer a.inflight.end(id)
+		work(ctx)
+	})
+	if !ok {
+		a.inflight.end(id)
+	}
+	return ok, false
+}
+
+// errorRef returns a short random reference that ties what a user sees to
+// the log line of the error.
+func errorRef() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
