@@ -51,6 +51,13 @@ func (r *Router) caseCommands() []*Command {
 
 func (r *Router) caseOpen(ctx context.Context, c *call) (bot.Reply, error) {
 	name := c.in.Arg(0)
+	if name == "" && chatPlatform(c.req.Platform) {
+		reply := bot.Reply{Text: "Which playbook? Pick one and fill in its details:", Visibility: bot.Ephemeral}
+		for _, p := range r.deps.Playbooks.All() {
+			reply.Buttons = append(reply.Buttons, bot.Button{Label: p.Title, Command: "/case open " + p.Name})
+		}
+		return reply, nil
+	}
 	if name == "" {
 		return bot.Reply{}, c.usageErrorf("say which playbook to open: %s", listOf(r.deps.Playbooks.Names()))
 	}
@@ -121,6 +128,9 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 		return bot.Reply{}, usage
 	}
 	fields, amount, err := pb.CheckFields(c.in.Fields, r.deps.DefaultCurrency)
+	if err != nil && chatPlatform(c.req.Platform) && onlyMissing(err) {
+		return bot.Reply{Text: "A few details are missing.", Form: fieldsForm(pb, c.in.Fields), Visibility: bot.Ephemeral}, nil
+	}
 	if err != nil {
 		usage.Msg = fmt.Sprintf("cannot open the %s yet:\n%s", pb.Name, bullets(err))
 		return bot.Reply{}, usage
@@ -143,6 +153,7 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 	if err := c.tx.CreateCase(ctx, &cs, &ev); err != nil {
 		return bot.Reply{}, fmt.Errorf("open case: %w", err)
 	}
+	c.opened = true
 	deadlines, err := r.setDeadlines(ctx, c, pb, cs, storage.CaseState{})
 	if err != nil {
 		return bot.Reply{}, err
@@ -192,6 +203,19 @@ func (r *Router) caseShow(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, fmt.Errorf("show %s: %w", cs.Ref, err)
 	}
 	reply := r.card(r.playbook(cs), cs, st, c.now)
+	if ob, ok := r.deps.Store.(storage.Outbox); ok && chatPlatform(cs.Platform) {
+		failed, err := ob.OutboxFailures(ctx, cs.ID)
+		if err != nil {
+			return bot.Reply{}, fmt.Errorf("show %s: %w", cs.Ref, err)
+		}
+		if len(failed) > 0 {
+			sec := bot.Section{Title: "Messages the bot could not post"}
+			for _, m := range failed {
+				sec.Lines = append(sec.Lines, fmt.Sprintf("%s %s after %d attempt(s): %s", m.Kind, when(m.CreatedAt), m.Attempts, m.LastError))
+			}
+			reply.Sections = append(reply.Sections, sec)
+		}
+	}
 	reply.Sections = append(reply.Sections, timeline(events, caseZone(cs)))
 	reply.Visibility = bot.Ephemeral
 	return reply, nil
@@ -296,6 +320,9 @@ func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, c.usageErrorf("%q is not a key=value detail: put a closing note in note=\"...\"", extra[0])
 	}
 	outcome := strings.ToLower(c.in.Fields["outcome"])
+	if outcome == "" && chatPlatform(c.req.Platform) {
+		return bot.Reply{Text: "How did " + cs.Ref.String() + " end?", Form: closeForm(pb, cs), Visibility: bot.Ephemeral}, nil
+	}
 	if outcome == "" {
 		return bot.Reply{}, c.usageErrorf("say how %s ended with outcome=: %s", cs.Ref, listOf(pb.OutcomeIDs()))
 	}

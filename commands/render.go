@@ -51,11 +51,15 @@ func (r *Router) card(pb *playbooks.Playbook, cs storage.Case, st storage.CaseSt
 		}
 		add("Outcome", outcome)
 		add("Closed", whenIn(*cs.ClosedAt, loc))
+		reply.Buttons = r.cardButtons(cs, nil)
 		return reply
 	}
 	steps, next := pb.Progress(cs.Fields, st)
 	if next >= 0 {
 		reply.Sections = append(reply.Sections, nextStep(steps[next], cs))
+		reply.Buttons = r.cardButtons(cs, &steps[next])
+	} else {
+		reply.Buttons = r.cardButtons(cs, nil)
 	}
 	if lines := deadlineLines(st.Deadlines, loc, now); len(lines) > 0 {
 		reply.Sections = append(reply.Sections, bot.Section{Title: "Deadlines", Lines: lines})

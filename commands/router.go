@@ -31,6 +31,9 @@ type Deps struct {
 	Logger          *slog.Logger
 	// Timeout bounds one request; zero means 10 seconds.
 	Timeout time.Duration
+	// Wake, when set, is called after a change that queued messages in the
+	// outbox has committed, so the delivery worker sends them at once.
+	Wake func()
 }
 
 // Command is one chat command, described as data.
@@ -55,6 +58,9 @@ type call struct {
 	in  Input // Args start after the subcommand
 	now time.Time
 	tx  storage.Tx // set when cmd.Changes
+
+	opened   bool // the command opened a case: post its card
+	enqueued bool // the command queued messages in the outbox
 }
 
 // usageErrorf is a UserError that also shows the command's usage.
@@ -130,12 +136,42 @@ func (r *Router) Handle(ctx context.Context, req *bot.Request) (bot.Reply, error
 
 func (r *Router) dispatch(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 	if req.Action != nil {
-		return bot.Reply{}, userErrorf("this button is not supported yet: use the slash commands (/case help)")
+		return r.action(ctx, req)
+	}
+	if req.IsMessage() && req.Platform != bot.PlatformConsole {
+		return r.message(ctx, req)
 	}
 	in, err := Parse(req.Text)
 	if err != nil {
 		return bot.Reply{}, err
 	}
+	return r.run(ctx, req, in)
+}
+
+// action turns a button press or a form submission into a command.
+func (r *Router) action(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	in, err := Parse(req.Action.Value)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	switch req.Action.ID {
+	case bot.ActionRun:
+	case bot.ActionForm:
+		// Form values are free text: they become fields as they are,
+		// never re-read as a command line.
+		for k, v := range req.Action.Values {
+			if v = strings.TrimSpace(v); v != "" {
+				in.Fields[strings.ToLower(k)] = v
+			}
+		}
+	default:
+		return bot.Reply{}, userErrorf("this button no longer works: use the slash commands (/case help)")
+	}
+	return r.run(ctx, req, in)
+}
+
+// run routes a parsed command line to its command.
+func (r *Router) run(ctx context.Context, req *bot.Request, in Input) (bot.Reply, error) {
 	family, ok := r.families[in.Root]
 	if !ok {
 		return bot.Reply{}, userErrorf("unknown command /%s.%s Commands: %s", in.Root,
@@ -167,9 +203,12 @@ func (r *Router) dispatch(ctx context.Context, req *bot.Request) (bot.Reply, err
 	var reply bot.Reply
 	resp, replayed, err := r.deps.Store.Update(ctx, storage.RequestKey{Platform: req.Platform, ID: req.ID},
 		func(tx storage.Tx) ([]byte, error) {
-			c.tx = tx
+			c.tx, c.enqueued = tx, false
 			var err error
 			if reply, err = cmd.run(ctx, c); err != nil {
+				return nil, err
+			}
+			if err := r.publish(ctx, c, &reply); err != nil {
 				return nil, err
 			}
 			return json.Marshal(reply)
@@ -182,6 +221,8 @@ func (r *Router) dispatch(ctx context.Context, req *bot.Request) (bot.Reply, err
 		if err := json.Unmarshal(resp, &reply); err != nil {
 			return bot.Reply{}, fmt.Errorf("replay %s: %w", req.ID, err)
 		}
+	} else if c.enqueued && r.deps.Wake != nil {
+		r.deps.Wake()
 	}
 	return reply, nil
 }
@@ -269,14 +310,18 @@ func sorted(s []string) []string {
 	return s
 }
 
-// CommandOf names the registered command a request runs ("case open"), for
-// metrics: it returns "action", "help" or "unknown" for everything else, so
-// that what users type never becomes a label.
+// CommandOf names the registered command a request runs ("case open"), also
+// for a button or form, for metrics: it returns "help" or "unknown" for
+// everything else, so that what users type never becomes a label.
 func (r *Router) CommandOf(req *bot.Request) string {
-	if req.Action != nil {
-		return "action"
+	if req.IsMessage() {
+		return "message"
 	}
-	in, err := Parse(req.Text)
+	line := req.Text
+	if req.Action != nil {
+		line = req.Action.Value
+	}
+	in, err := Parse(line)
 	if err != nil {
 		return "unknown"
 	}

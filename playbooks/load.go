@@ -158,7 +158,7 @@ func decodeProblems(file string, err error) error {
 // knownKeys lists the keys a type of the format takes, for "unknown key".
 func knownKeys(typeName string) string {
 	keys := map[string]string{
-		"Playbook":  "name, title, prefix, description, shorthand, fields, steps, deadlines, outcomes, evidence",
+		"Playbook":  "name, title, prefix, description, shorthand, keywords, fields, steps, deadlines, outcomes, evidence",
 		"Field":     "name, label, type, required, help, values",
 		"EnumValue": "value, label",
 		"Step":      "id, title, guidance, checklist, owner, due, when",
@@ -245,6 +245,11 @@ func (v *validator) validate() {
 	}
 	if pb.Shorthand != "" && (!shortPattern.MatchString(pb.Shorthand) || strings.HasPrefix(pb.Shorthand, "/case")) {
 		v.addf("shorthand", "shorthand %q must be a slash command of one or two lower-case words, not /case, like /return or /dispute chargeback", pb.Shorthand)
+	}
+	for i, k := range pb.Keywords {
+		if k != strings.ToLower(strings.TrimSpace(k)) || k == "" {
+			v.addf(fmt.Sprintf("keywords[%d]", i), "keyword %q must be lower case, without surrounding spaces", k)
+		}
 	}
 	v.fields()
 	if len(pb.Steps) == 0 {

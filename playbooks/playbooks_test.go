@@ -346,3 +346,32 @@ func TestComputeDeadlines(t *testing.T) {
 		}
 	}
 }
+
+func TestSuggest(t *testing.T) {
+	c, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		message, want, order string
+	}{
+		{"customer says the parcel never arrived, order 1042", "return", "1042"},
+		{"Stripe opened a chargeback on order #A-7781, fraud", "chargeback", "A-7781"},
+		{"we got an A-to-z claim on Amazon for ordre 114-2231", "marketplace-claim", "114-2231"},
+		{"the night light overheats, possible fire hazard", "recall", ""},
+		{"our supplier sent the wrong batch again", "supplier-dispute", ""},
+	}
+	for _, tt := range tests {
+		pb, fields, ok := c.Suggest(tt.message)
+		if !ok || pb.Name != tt.want {
+			t.Errorf("Suggest(%q) = %v, want %s", tt.message, pb, tt.want)
+			continue
+		}
+		if fields["order"] != tt.order {
+			t.Errorf("Suggest(%q) order = %q, want %q", tt.message, fields["order"], tt.order)
+		}
+	}
+	if pb, _, ok := c.Suggest("good morning team"); ok {
+		t.Errorf("Suggest of small talk = %s, want none", pb.Name)
+	}
+}

@@ -16,6 +16,9 @@ type Playbook struct {
 	// Shorthand is an extra command that opens it, e.g. "/dispute chargeback"
 	// or "/return". Optional.
 	Shorthand string `yaml:"shorthand"`
+	// Keywords are words and phrases that, in a message to the bot, suggest
+	// this playbook: "chargeback", "never arrived". Lower case.
+	Keywords []string `yaml:"keywords"`
 
 	Fields    []Field    `yaml:"fields"`
 	Steps     []Step     `yaml:"steps"`

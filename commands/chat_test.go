@@ -1,0 +1,172 @@
+package commands_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+// slack sends a request as it arrives from Slack in channel C1.
+func (h *harness) slack(req bot.Request) bot.Reply {
+	h.t.Helper()
+	if req.ID == "" {
+		req.ID = fmt.Sprintf("slack-%d", h.n.Add(1))
+	}
+	req.Platform, req.Workspace, req.Channel = bot.PlatformSlack, "T1", "C1"
+	if req.User == "" {
+		req.User = "U1KARI"
+	}
+	reply, err := h.router.Handle(context.Background(), &req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return reply
+}
+
+// claim takes what the outbox would deliver now, marking each sent with
+// the given platform ids.
+func (h *harness) claim(ids ...string) []storage.OutboxMessage {
+	h.t.Helper()
+	ob := h.store.(storage.Outbox)
+	msgs, err := ob.ClaimOutbox(context.Background(), time.Now(), time.Minute, 10)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for i, m := range msgs {
+		id := fmt.Sprintf("1700000000.%06d", i)
+		if i < len(ids) {
+			id = ids[i]
+		}
+		if err := ob.OutboxSent(context.Background(), m.ID, id, time.Now()); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	return msgs
+}
+
+func payload(t *testing.T, m storage.OutboxMessage) bot.Reply {
+	t.Helper()
+	var r bot.Reply
+	if err := json.Unmarshal([]byte(m.Payload), &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestChatCasePostsCardThenThreadAndUpdates(t *testing.T) {
+	h := newHarness(t)
+	r := h.slack(bot.Request{Text: "/dispute chargeback order=1042 amount=49,90 currency=EUR"})
+	if r.Visibility != bot.Ephemeral || !strings.Contains(r.Text, "Opened CB-1001") {
+		t.Errorf("opener's answer: %+v", r)
+	}
+	msgs := h.claim("1700000001.000100")
+	if len(msgs) != 1 || msgs[0].Kind != storage.OutboxCard || msgs[0].Channel != "C1" {
+		t.Fatalf("outbox after open: %+v", msgs)
+	}
+	card := payload(t, msgs[0])
+	wantContains(t, card, "@U1KARI opened CB-1001", "Next step", "acknowledge")
+	var commands []string
+	for _, b := range card.Buttons {
+		commands = append(commands, b.Command)
+	}
+	if got := strings.Join(commands, " | "); got != "/case done CB-1001 acknowledge | /case assign CB-1001 @me | /case close CB-1001" {
+		t.Errorf("card buttons run %s", got)
+	}
+
+	// The button is pressed: the step is done, the thread hears of it and the card is updated.
+	r = h.slack(bot.Request{Action: &bot.Action{ID: bot.ActionRun, Value: "/case done CB-1001 acknowledge"}, User: "U2OLA"})
+	if !strings.Contains(r.Text, "Done on CB-1001") {
+		t.Fatalf("button press answered %q", r.Text)
+	}
+	thread := h.claim()
+	if len(thread) != 1 || thread[0].Kind != storage.OutboxThread || thread[0].Thread != "1700000001.000100" {
+		t.Fatalf("first message after the press: %+v", thread)
+	}
+	if got := payload(t, thread[0]).Text; !strings.HasPrefix(got, "@U2OLA: Done on CB-1001: Acknowledge and log the dispute.") {
+		t.Errorf("thread message %q", got)
+	}
+	update := h.claim()
+	if len(update) != 1 || update[0].Kind != storage.OutboxCardUpdate || update[0].CardMessageID != "1700000001.000100" {
+		t.Fatalf("second message after the press: %+v", update)
+	}
+	wantContains(t, payload(t, update[0]), "gather_records")
+
+	// A console case has no card to keep up to date.
+	h.send("kari", "/dispute chargeback order=7 amount=5 currency=EUR")
+	if msgs := h.claim(); len(msgs) != 0 {
+		t.Errorf("a console case queued %+v", msgs)
+	}
+}
+
+func TestChatFormsAskForWhatIsMissing(t *testing.T) {
+	h := newHarness(t)
+	r := h.slack(bot.Request{Text: "/return order=2231"})
+	if r.Form == nil || r.Form.Command != "/case open return" {
+		t.Fatalf("a return without its reason gave %+v", r)
+	}
+	var reason *bot.FormField
+	for i, f := range r.Form.Fields {
+		if f.Name == "order" && f.Value != "2231" {
+			t.Errorf("the form lost order=2231: %+v", f)
+		}
+		if f.Name == "reason" {
+			reason = &r.Form.Fields[i]
+		}
+	}
+	if reason == nil || !reason.Required || len(reason.Options) != 7 {
+		t.Fatalf("reason field: %+v", reason)
+	}
+	r = h.slack(bot.Request{Action: &bot.Action{ID: bot.ActionForm, Value: r.Form.Command,
+		Values: map[string]string{"order": "2231", "reason": "damaged", "customer": `Kari "K" Nordmann = VIP`, "sku": ""}}})
+	wantContains(t, r, `Opened RMA-1001: return for Kari "K" Nordmann = VIP, order 2231.`)
+
+	r = h.slack(bot.Request{Text: "/case close RMA-1001"})
+	if r.Form == nil || r.Form.Command != "/case close RMA-1001" || r.Form.Fields[0].Name != "outcome" || len(r.Form.Fields[0].Options) != 6 {
+		t.Fatalf("close without an outcome gave %+v", r)
+	}
+	r = h.slack(bot.Request{Action: &bot.Action{ID: bot.ActionForm, Value: r.Form.Command, Values: map[string]string{"outcome": "replaced", "note": "Sent a new mug"}}})
+	wantContains(t, r, "Closed RMA-1001: replaced.")
+
+	// In the console, which has no forms, the same commands explain themselves.
+	wantContains(t, h.send("kari", "/case open"), "say which playbook to open")
+	wantContains(t, h.send("kari", "/return order=1"), "reason= is required")
+}
+
+func TestThreadMessagesGoOnTheTimeline(t *testing.T) {
+	h := newHarness(t)
+	h.slack(bot.Request{Text: "/return order=2231 reason=lost"})
+	h.claim("1700000001.000100")
+	msg := bot.Request{ID: "Ev01", Thread: "1700000001.000100", Text: "Carrier says it is in Trondheim, æøå", Permalink: "https://t1.slack.com/archives/C1/p1700000002000200"}
+	if r := h.slack(msg); r.Text != "" {
+		t.Errorf("the bot answered a thread message: %q", r.Text)
+	}
+	h.slack(msg) // Slack's retry of the same event
+	h.slack(bot.Request{ID: "Ev02", Thread: "1699999999.000001", Text: "a thread of no case"})
+	r := h.send("kari", "/case show RMA-1001")
+	text := render(r)
+	if strings.Count(text, "message: Carrier says it is in Trondheim, æøå") != 1 {
+		t.Errorf("timeline should hold the message once:\n%s", text)
+	}
+}
+
+func TestMentionSuggestsAPlaybook(t *testing.T) {
+	h := newHarness(t)
+	r := h.slack(bot.Request{Text: "customer says the parcel never arrived, order 1042", Mentioned: true})
+	if r.Visibility != bot.Ephemeral || len(r.Buttons) != 1 || r.Buttons[0].Command != "/case open return order=1042" {
+		t.Fatalf("suggestion: %+v", r)
+	}
+	wantContains(t, r, "That sounds like a return")
+	r = h.slack(bot.Request{Text: "hello there", Mentioned: true})
+	if len(r.Buttons) != 6 { // the five built-ins and the test drill
+		t.Errorf("without a clue the bot should offer every playbook: %+v", r)
+	}
+	if r := h.slack(bot.Request{Text: "lunch?"}); r.Text != "" || len(r.Buttons) != 0 {
+		t.Errorf("the bot answered a channel message that was not for it: %+v", r)
+	}
+}

@@ -1,0 +1,196 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+// chatPlatform reports whether cases on a platform have a card and a thread
+// in a channel (Slack, Discord), as opposed to the console.
+func chatPlatform(platform string) bool { return platform != bot.PlatformConsole && platform != "" }
+
+// publish queues, in the command's transaction, what the team sees of a
+// change to a case on a chat platform: a new case's card, or a message in
+// the case's thread and the card updated in place. The user's own answer
+// then becomes private, since the team sees the card and the thread.
+func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
+	if reply.CaseRef == "" || reply.Form != nil {
+		return nil
+	}
+	ref, err := storage.ParseRef(reply.CaseRef)
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", reply.CaseRef, err)
+	}
+	cs, err := c.tx.CaseForUpdate(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", ref, err)
+	}
+	if !chatPlatform(cs.Platform) {
+		return nil
+	}
+	st, err := c.tx.State(ctx, cs.ID)
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", ref, err)
+	}
+	card := r.card(r.playbook(cs), cs, st, c.now)
+	enqueue := func(kind storage.OutboxKind, payload bot.Reply) error {
+		b, err := json.Marshal(payload)
+		if err != nil {
+			return err
+		}
+		m := storage.OutboxMessage{CaseID: cs.ID, Platform: cs.Platform, Workspace: cs.Workspace, Channel: cs.Channel, Kind: kind, Payload: string(b)}
+		if err := c.tx.Enqueue(ctx, &m); err != nil {
+			return fmt.Errorf("publish %s: %w", ref, err)
+		}
+		c.enqueued = true
+		return nil
+	}
+	if c.opened {
+		card.Text = fmt.Sprintf("@%s opened %s: %s", c.req.User, reply.Text[len("Opened "):], card.Title)
+		if err := enqueue(storage.OutboxCard, card); err != nil {
+			return err
+		}
+	} else {
+		if err := enqueue(storage.OutboxThread, bot.Reply{Text: fmt.Sprintf("@%s: %s", c.req.User, reply.Text), CaseRef: reply.CaseRef}); err != nil {
+			return err
+		}
+		if err := enqueue(storage.OutboxCardUpdate, card); err != nil {
+			return err
+		}
+	}
+	reply.Visibility = bot.Ephemeral
+	return nil
+}
+
+// cardButtons are the actions offered on a case card.
+func (r *Router) cardButtons(cs storage.Case, next *playbooks.StepView) []bot.Button {
+	ref := cs.Ref.String()
+	if cs.Status == storage.StatusClosed {
+		return []bot.Button{{Label: "Reopen", Command: "/case reopen " + ref}}
+	}
+	var bs []bot.Button
+	if next != nil {
+		bs = append(bs, bot.Button{Label: "Mark " + next.ID + " done", Command: "/case done " + ref + " " + next.ID, Style: "primary"})
+	}
+	if _, ok := r.commands["case draft"]; ok {
+		bs = append(bs, bot.Button{Label: "Draft reply", Command: "/case draft " + ref})
+	}
+	return append(bs,
+		bot.Button{Label: "Assign to me", Command: "/case assign " + ref + " @me"},
+		bot.Button{Label: "Close", Command: "/case close " + ref, Style: "danger"},
+	)
+}
+
+// message handles a plain chat message: one in a case's thread goes on the
+// case's timeline; one that mentions the bot outside a case gets a
+// suggestion of the playbook that fits. Anything else is not for the bot.
+func (r *Router) message(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	if req.Thread != "" {
+		cs, err := r.deps.Store.CaseByThread(ctx, req.Platform, req.Channel, req.Thread)
+		switch {
+		case err == nil:
+			return r.recordMessage(ctx, req, cs)
+		case !errors.Is(err, storage.ErrNotFound):
+			return bot.Reply{}, fmt.Errorf("case of thread: %w", err)
+		}
+	}
+	if !req.Mentioned {
+		return bot.Reply{}, nil
+	}
+	pb, fields, ok := r.deps.Playbooks.Suggest(req.Text)
+	if !ok {
+		var bs []bot.Button
+		for _, p := range r.deps.Playbooks.All() {
+			bs = append(bs, bot.Button{Label: p.Title, Command: "/case open " + p.Name})
+		}
+		return bot.Reply{Text: "I could not tell which playbook fits. Pick one to open a case:", Buttons: bs, Visibility: bot.Ephemeral}, nil
+	}
+	line := "/case open " + pb.Name
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		line += " " + k + "=" + quote(fields[k])
+	}
+	return bot.Reply{
+		Text:       fmt.Sprintf("That sounds like a %s: %s. Open a case?", strings.ToLower(pb.Title), pb.Description),
+		Buttons:    []bot.Button{{Label: "Open " + strings.ToLower(pb.Title), Command: line, Style: "primary"}},
+		Visibility: bot.Ephemeral,
+	}, nil
+}
+
+// recordMessage puts a message from a case's thread on its timeline; the
+// message is the platform's, so the bot answers nothing.
+func (r *Router) recordMessage(ctx context.Context, req *bot.Request, cs storage.Case) (bot.Reply, error) {
+	_, _, err := r.deps.Store.Update(ctx, storage.RequestKey{Platform: req.Platform, ID: req.ID}, func(tx storage.Tx) ([]byte, error) {
+		ev := storage.Event{CaseID: cs.ID, At: r.deps.Now().UTC(), Actor: req.User, Kind: storage.EventMessage, Body: req.Text}
+		if req.Permalink != "" {
+			ev.Data = map[string]string{"permalink": req.Permalink}
+		}
+		if err := tx.AppendEvent(ctx, &ev); err != nil {
+			return nil, fmt.Errorf("record message on %s: %w", cs.Ref, err)
+		}
+		return []byte("{}"), nil
+	})
+	return bot.Reply{}, err
+}
+
+// quote writes a value so that Parse reads it back whole.
+func quote(v string) string {
+	if v != "" && !strings.ContainsAny(v, " \t\"'“”‘’„«»=") {
+		return v
+	}
+	return `"` + strings.ReplaceAll(v, `"`, "”") + `"`
+}
+
+// fieldsForm asks for a playbook's fields, keeping the values given.
+func fieldsForm(pb *playbooks.Playbook, given map[string]string) *bot.Form {
+	f := &bot.Form{Title: "New " + strings.ToLower(pb.Title), Submit: "Open case", Command: "/case open " + pb.Name}
+	for _, fd := range pb.Fields {
+		ff := bot.FormField{Name: fd.Name, Label: fd.LabelOrName(), Hint: fd.Help, Required: fd.Required, Value: given[fd.Name]}
+		for _, v := range fd.Values {
+			ff.Options = append(ff.Options, bot.Option{Value: v.Value, Label: v.Label})
+		}
+		f.Fields = append(f.Fields, ff)
+	}
+	return f
+}
+
+// closeForm asks how a case ended.
+func closeForm(pb *playbooks.Playbook, cs storage.Case) *bot.Form {
+	outcome := bot.FormField{Name: "outcome", Label: "Outcome", Required: true}
+	for _, o := range pb.Outcomes {
+		outcome.Options = append(outcome.Options, bot.Option{Value: o.ID, Label: o.Label})
+	}
+	amount := bot.FormField{Name: "amount", Label: "Amount refunded, won or credited", Hint: "Leave empty when no money moved"}
+	if cs.Amount != nil {
+		amount.Hint += "; in " + cs.Amount.Currency
+	}
+	return &bot.Form{
+		Title:   "Close " + cs.Ref.String(),
+		Submit:  "Close case",
+		Command: "/case close " + cs.Ref.String(),
+		Fields:  []bot.FormField{outcome, amount, {Name: "note", Label: "Closing note"}},
+	}
+}
+
+// onlyMissing reports whether every problem is a required field left out,
+// which a form can ask for.
+func onlyMissing(err error) bool {
+	var ps playbooks.FieldProblems
+	if !errors.As(err, &ps) {
+		return false
+	}
+	for _, p := range ps {
+		if !strings.HasSuffix(strings.SplitN(p.Msg, ":", 2)[0], "is required") {
+			return false
+		}
+	}
+	return true
+}
