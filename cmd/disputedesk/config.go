@@ -23,6 +23,19 @@ type Config struct {
 	PlaybooksDir    string
 	LogLevel        slog.Level
 	AutoMigrate     bool
+
+	Slack SlackConfig
+}
+
+// SlackConfig connects the bot to Slack; empty when Slack is not used.
+type SlackConfig struct {
+	BotToken, SigningSecret, AppToken string
+	APIURL                            string
+}
+
+// Enabled reports whether any Slack setting is given.
+func (s SlackConfig) Enabled() bool {
+	return s.BotToken != "" || s.SigningSecret != "" || s.AppToken != ""
 }
 
 // setting documents one environment variable; help and the README table are
@@ -42,6 +55,10 @@ var settings = []setting{
 	{name: "DISPUTEDESK_PLAYBOOKS", def: "none", doc: "a directory of playbook YAML files that add to or replace the built-in ones (checked at start)"},
 	{name: "DISPUTEDESK_MIGRATE", def: "true", doc: "apply database migrations at start; false to run `disputedesk migrate` yourself"},
 	{name: "DISPUTEDESK_LOG_LEVEL", def: "info", doc: "debug, info, warn or error"},
+	{name: "SLACK_BOT_TOKEN", def: "none", secret: true, doc: "the Slack app's bot token (xoxb-...): turns Slack on"},
+	{name: "SLACK_SIGNING_SECRET", def: "none", secret: true, doc: "the Slack app's signing secret, for HTTP mode (/slack/commands, /slack/interactions, /slack/events)"},
+	{name: "SLACK_APP_TOKEN", def: "none", secret: true, doc: "an app-level token (xapp-...) with connections:write: Socket Mode, no public URL needed"},
+	{name: "SLACK_API_URL", def: "https://slack.com/api/", doc: "the Slack Web API base URL (GovSlack: https://slack-gov.com/api/)"},
 }
 
 // LoadConfig reads and checks the configuration. Every problem is reported
@@ -84,6 +101,26 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("DISPUTEDESK_LOG_LEVEL=%q: use debug, info, warn or error", v))
 		}
 	}
+	for name, dst := range map[string]*string{"SLACK_BOT_TOKEN": &cfg.Slack.BotToken, "SLACK_SIGNING_SECRET": &cfg.Slack.SigningSecret, "SLACK_APP_TOKEN": &cfg.Slack.AppToken} {
+		if *dst, err = secret(getenv, name); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	cfg.Slack.APIURL = getenv("SLACK_API_URL")
+	if cfg.Slack.Enabled() {
+		switch {
+		case cfg.Slack.BotToken == "":
+			errs = append(errs, errors.New("SLACK_BOT_TOKEN is missing: Slack needs the app's bot token (xoxb-...), from OAuth & Permissions"))
+		case !strings.HasPrefix(cfg.Slack.BotToken, "xoxb-"):
+			errs = append(errs, errors.New("SLACK_BOT_TOKEN must be a bot token, starting xoxb-"))
+		}
+		if cfg.Slack.SigningSecret == "" && cfg.Slack.AppToken == "" {
+			errs = append(errs, errors.New("Slack needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)"))
+		}
+		if cfg.Slack.AppToken != "" && !strings.HasPrefix(cfg.Slack.AppToken, "xapp-") {
+			errs = append(errs, errors.New("SLACK_APP_TOKEN must be an app-level token, starting xapp-"))
+		}
+	}
 	return cfg, errors.Join(errs...)
 }
 
@@ -122,6 +159,14 @@ func (c Config) Print(w io.Writer) {
 	fmt.Fprintf(tw, "  currency\t%s\n", or(c.DefaultCurrency, "none (amounts need currency=)"))
 	fmt.Fprintf(tw, "  playbooks\t%s\n", or(c.PlaybooksDir, "built-in"))
 	fmt.Fprintf(tw, "  migrate at start\t%t\n", c.AutoMigrate)
+	slack := "off"
+	switch {
+	case c.Slack.AppToken != "":
+		slack = "Socket Mode"
+	case c.Slack.Enabled():
+		slack = "HTTP (/slack/commands, /slack/interactions, /slack/events)"
+	}
+	fmt.Fprintf(tw, "  slack\t%s\n", slack)
 	tw.Flush()
 }
 

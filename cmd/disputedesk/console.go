@@ -31,7 +31,7 @@ func (m *Main) Console(ctx context.Context, args []string) error {
 		return err
 	}
 	defer m.Close()
-	router, err := m.Router()
+	router, err := m.Router(nil)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	_ "time/tzdata" // deadlines need IANA zones even where the host has no zoneinfo
 
+	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/commands"
 	"github.com/disputedesk/disputedesk/playbooks"
 	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
@@ -117,14 +118,16 @@ func (m *Main) Open(ctx context.Context, logLevel *slog.Level) error {
 	return st.CheckSchema(ctx)
 }
 
-// Router builds the command router on the opened store.
-func (m *Main) Router() (*commands.Router, error) {
+// Router builds the command router on the opened store. wake, when set,
+// is called when a change has queued messages for delivery.
+func (m *Main) Router(wake func(), mw ...bot.Middleware) (*commands.Router, error) {
 	return commands.NewRouter(commands.Deps{
 		Store:           m.Store,
 		Playbooks:       m.Playbooks,
 		DefaultCurrency: m.Config.DefaultCurrency,
 		Logger:          m.Logger.With("component", "commands"),
-	})
+		Wake:            wake,
+	}, mw...)
 }
 
 // Close releases the database.

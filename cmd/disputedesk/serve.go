@@ -12,12 +12,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/disputedesk/disputedesk/bot"
+	slackbot "github.com/disputedesk/disputedesk/bot/slack"
+	"github.com/disputedesk/disputedesk/internal/outbox"
 )
 
 // shutdownGrace is how long in-flight HTTP requests get to finish on SIGTERM.
 const shutdownGrace = 10 * time.Second
 
-// Serve runs the HTTP server until ctx is done, then drains it.
+// Serve runs the HTTP server, the chat adapters and the outbox worker until
+// ctx is done, then drains them.
 func (m *Main) Serve(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		return &usageError{fmt.Errorf("serve takes no arguments; configure it with environment variables (disputedesk help)")}
@@ -32,6 +37,14 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := newRequestMetrics(reg)
+
+	worker := &outbox.Worker{Store: m.Store, Notifiers: map[string]bot.Notifier{}, Logger: m.Logger.With("component", "outbox")}
+	router, err := m.Router(worker.Wake, metrics.middleware)
+	if err != nil {
+		return err
+	}
+	metrics.commandOf = router.CommandOf
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -48,6 +61,20 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+
+	var adapters []bot.Adapter
+	if sc := m.Config.Slack; sc.Enabled() {
+		slack, err := slackbot.New(slackbot.Config{
+			BotToken: sc.BotToken, SigningSecret: sc.SigningSecret, AppToken: sc.AppToken, APIURL: sc.APIURL,
+			Logger: m.Logger.With("component", "slack"),
+		})
+		if err != nil {
+			return fmt.Errorf("slack: %w", err)
+		}
+		slack.HTTPRoutes(mux, router)
+		worker.Notifiers[bot.PlatformSlack] = slack
+		adapters = append(adapters, slack)
+	}
 
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
@@ -77,5 +104,9 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 		defer cancel()
 		return srv.Shutdown(sctx)
 	})
+	g.Go(func() error { return worker.Run(gctx) })
+	for _, a := range adapters {
+		g.Go(func() error { return a.Run(gctx, router) })
+	}
 	return g.Wait()
 }
