@@ -170,3 +170,39 @@ func TestMentionSuggestsAPlaybook(t *testing.T) {
 		t.Errorf("the bot answered a channel message that was not for it: %+v", r)
 	}
 }
+
+func TestCardThatFailedIsPostedAgainOnTheNextChange(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	ob := h.store.(storage.Outbox)
+	h.slack(bot.Request{Text: "/return order=1 reason=late"})
+	h.slack(bot.Request{Text: "/case note RMA-1001 Called the carrier"})
+	msgs, err := ob.ClaimOutbox(ctx, time.Now(), time.Minute, 10)
+	if err != nil || len(msgs) != 1 || msgs[0].Kind != storage.OutboxCard {
+		t.Fatalf("claim: %v %+v", err, msgs)
+	}
+	// Slack refuses the card for good: the note waiting on it fails too.
+	if err := ob.OutboxFailed(ctx, msgs[0].ID, "not_in_channel"); err != nil {
+		t.Fatal(err)
+	}
+	failed, err := ob.OutboxFailures(ctx, msgs[0].CaseID)
+	if err != nil || len(failed) != 3 {
+		t.Fatalf("failures: %v %+v, want the card, the thread post and the card update", err, failed)
+	}
+	wantContains(t, h.send("kari", "/case show RMA-1001"), "Messages the bot could not post", "card", "not_in_channel",
+		"thread", "the case card could not be posted: not_in_channel")
+
+	// The bot is invited; the next change posts the card again.
+	h.slack(bot.Request{Text: "/case note RMA-1001 Carrier found it"})
+	msgs = h.claim("1700000009.000100")
+	if len(msgs) != 1 || msgs[0].Kind != storage.OutboxCard {
+		t.Fatalf("after the next change: %+v, want a new card", msgs)
+	}
+	cs, err := h.store.Case(ctx, storage.Ref{Prefix: "RMA", Number: 1001})
+	if err != nil || cs.Thread != "1700000009.000100" {
+		t.Errorf("case thread %q, %v", cs.Thread, err)
+	}
+	if more := h.claim(); len(more) != 0 {
+		t.Errorf("more queued after the repost: %+v", more)
+	}
+}

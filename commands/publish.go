@@ -54,12 +54,19 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 		c.enqueued = true
 		return nil
 	}
-	if c.opened {
+	switch {
+	case c.opened:
 		card.Text = fmt.Sprintf("@%s opened %s: %s", c.req.User, reply.Text[len("Opened "):], card.Title)
 		if err := enqueue(storage.OutboxCard, card); err != nil {
 			return err
 		}
-	} else {
+	case cs.CardMessageID == "" && r.cardFailed(ctx, cs.ID):
+		// The card never reached the channel (the bot was not in it, say):
+		// this change posts it again, and the thread starts there.
+		if err := enqueue(storage.OutboxCard, card); err != nil {
+			return err
+		}
+	default:
 		if err := enqueue(storage.OutboxThread, bot.Reply{Text: fmt.Sprintf("@%s: %s", c.req.User, reply.Text), CaseRef: reply.CaseRef}); err != nil {
 			return err
 		}
@@ -69,6 +76,20 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 	}
 	reply.Visibility = bot.Ephemeral
 	return nil
+}
+
+// cardFailed reports whether a case's card could not be posted for good.
+func (r *Router) cardFailed(ctx context.Context, caseID int64) bool {
+	ob, ok := r.deps.Store.(storage.Outbox)
+	if !ok {
+		return false
+	}
+	failed, err := ob.OutboxFailures(ctx, caseID)
+	if err != nil {
+		r.deps.Logger.WarnContext(ctx, "read outbox failures", "case_id", caseID, "error", err)
+		return false
+	}
+	return slices.ContainsFunc(failed, func(m storage.OutboxMessage) bool { return m.Kind == storage.OutboxCard })
 }
 
 // cardButtons are the actions offered on a case card.

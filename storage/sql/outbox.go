@@ -310,7 +310,19 @@ func (s *Store) OutboxRelease(ctx context.Context, ids ...int64) error {
 func (s *Store) OutboxFailed(ctx context.Context, id int64, reason string) error {
 	const q = `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, locked_until = NULL
 WHERE id = ? AND status = 'pending'`
-	return s.settle(ctx, id, "failed", q, reason, id)
+	if err := s.settle(ctx, id, "failed", q, reason, id); err != nil {
+		return err
+	}
+	// The thread posts and card updates of a case whose card could not be
+	// posted would wait for it for ever: they fail with it, and show in
+	// OutboxFailures. The case's next change posts its card again.
+	const orphans = `UPDATE outbox SET status = 'failed', last_error = ?, locked_until = NULL
+WHERE status = 'pending' AND kind IN ('thread', 'card_update')
+	AND case_id = (SELECT case_id FROM outbox WHERE id = ? AND kind = 'card')`
+	if _, err := s.db.ExecContext(ctx, s.db.Rebind(orphans), "the case card could not be posted: "+reason, id); err != nil {
+		return fmt.Errorf("outbox message %d failed: %w", id, err)
+	}
+	return nil
 }
 
 // settle runs q, an update of pending message id, and tells a message that
