@@ -238,6 +238,8 @@ type Store interface {
 	Case(ctx context.Context, ref Ref) (Case, error)
 	// Cases lists cases matching f, newest first.
 	Cases(ctx context.Context, f CaseFilter) ([]Case, error)
+	// Draft returns draft id of case caseID, or ErrNotFound.
+	Draft(ctx context.Context, caseID, id int64) (DraftRecord, error)
 	// CaseByThread returns the case whose thread (or card message) is
 	// thread in channel on platform, or ErrNotFound.
 	CaseByThread(ctx context.Context, platform, channel, thread string) (Case, error)
@@ -273,6 +275,14 @@ type Tx interface {
 	// AppendEvent adds ev to the timeline of case ev.CaseID and touches the
 	// case's updated_at.
 	AppendEvent(ctx context.Context, ev *Event) error
+	// SaveDraft stores d, filling d.ID, and appends ev to its case's timeline.
+	SaveDraft(ctx context.Context, d *DraftRecord, ev *Event) error
+	// ApproveDraft records d as approved (ApprovedBy, ApprovedAt and the
+	// Body as approved) and appends ev. It returns ErrNotFound when no draft
+	// of d.CaseID has d.ID.
+	ApproveDraft(ctx context.Context, d *DraftRecord, ev *Event) error
+	// Draft returns draft id of case caseID, or ErrNotFound.
+	Draft(ctx context.Context, caseID, id int64) (DraftRecord, error)
 	// Enqueue adds m to the outbox as pending and due now, filling m.ID;
 	// it is delivered only if the transaction commits. A case's messages
 	// are delivered in Enqueue order, so enqueue a case's OutboxCard before
@@ -304,3 +314,30 @@ type Tx interface {
 	// with the same ID; the case's deadlines not in ds are left alone.
 	SetDeadlines(ctx context.Context, caseID int64, ds []Deadline, ev *Event) error
 }
+
+// DraftRecord is a reply to a customer that the bot suggested, kept so that
+// an agent can approve, edit or regenerate it. The bot never sends it to the
+// customer itself.
+type DraftRecord struct {
+	ID       int64
+	CaseID   int64
+	Language string
+	Tone     string
+	Body     string
+	Source   string // "model" or "offline"
+	// CustomerMessage is the customer's text the draft answers, for a
+	// regenerated draft.
+	CustomerMessage string
+	By              string
+	At              time.Time
+	// ApprovedBy and ApprovedAt are set once an agent approves it, with
+	// Body as approved (edited or not).
+	ApprovedBy string
+	ApprovedAt *time.Time
+}
+
+// Event kinds of drafts.
+const (
+	EventDraft    EventKind = "draft"    // a reply was suggested
+	EventApproved EventKind = "approved" // an agent approved a reply to send
+)

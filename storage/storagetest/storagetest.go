@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"StateEvents", testStateEvents},
 		{"StateInvalid", testStateInvalid},
 		{"Deadlines", testDeadlines},
+		{"Drafts", testDrafts},
 		{"OutboxEnqueue", testOutboxEnqueue},
 		{"OutboxEnqueueInvalid", testOutboxEnqueueInvalid},
 		{"OutboxCaseOrder", testOutboxCaseOrder},
