@@ -158,9 +158,9 @@ func decodeProblems(file string, err error) error {
 // knownKeys lists the keys a type of the format takes, for "unknown key".
 func knownKeys(typeName string) string {
 	keys := map[string]string{
-		"Playbook":  "name, title, prefix, description, shorthand, keywords, fields, steps, deadlines, outcomes, evidence",
+		"Playbook":  "name, title, prefix, description, shorthand, keywords, policy, fields, steps, deadlines, outcomes, evidence",
 		"Field":     "name, label, type, required, help, values",
-		"EnumValue": "value, label",
+		"EnumValue": "value, label, apologise",
 		"Step":      "id, title, guidance, checklist, owner, due, when",
 		"Deadline":  "id, title, rule, source, met_by, when",
 		"Outcome":   "id, label, description",

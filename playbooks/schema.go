@@ -20,6 +20,12 @@ type Playbook struct {
 	// this playbook: "chargeback", "never arrived". Lower case.
 	Keywords []string `yaml:"keywords"`
 
+	// Policy is what the shop offers customers in this kind of case, by
+	// key: reply_within ("2 business days"), refund_within ("14 days"),
+	// prepaid_label, remedy... Reply drafts may promise money or dates
+	// only from here.
+	Policy map[string]string `yaml:"policy"`
+
 	Fields    []Field    `yaml:"fields"`
 	Steps     []Step     `yaml:"steps"`
 	Deadlines []Deadline `yaml:"deadlines"`
@@ -59,6 +65,9 @@ type Field struct {
 type EnumValue struct {
 	Value string `yaml:"value"` // what is typed: product_not_received
 	Label string `yaml:"label"` // what is shown: Product not received (Visa 13.1, Mastercard 4855)
+	// Apologise marks a situation where the shop erred (a damaged or
+	// wrong item): replies to the customer apologise.
+	Apologise bool `yaml:"apologise"`
 }
 
 // Step is one thing to do on a case.
