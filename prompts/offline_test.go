@@ -1,0 +1,645 @@
+package prompts
+
+import (
+	"context"
+	"flag"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// -update rewrites the golden files: go test -run Offline ./prompts/ -update.
+// The flag is looked up before it is defined, so another test file of this
+// package may define -update as well.
+var _ = func() bool {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files under testdata")
+	}
+	return true
+}()
+
+func offlineUpdating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// offlineSituations are the situations with their own templates, by
+// playbook: the reason or issue values of the built-in playbooks, plus each
+// playbook's default.
+var offlineSituations = map[string][]string{
+	"supplier-dispute": {"default"},
+	"chargeback": {"product_not_received", "product_unacceptable", "fraudulent", "duplicate",
+		"credit_not_processed", "subscription_canceled", "default"},
+	"marketplace-claim": {"not_received", "not_as_described", "damaged", "refund_not_issued", "default"},
+	"return": {"damaged", "wrong_item", "late", "quality", "lost", "return_cost",
+		"no_communication", "default"},
+	"recall":  {"default"},
+	"generic": {"default"},
+}
+
+// offlineRefs are realistic case references by playbook.
+var offlineRefs = map[string]string{
+	"supplier-dispute": "SUP-1001", "chargeback": "CB-1042", "marketplace-claim": "MC-1005",
+	"return": "RMA-1007", "recall": "RCL-1003", "warranty": "WTY-1002",
+}
+
+// offlineErred says which situations are the shop's fault in the test
+// facts: those the built-in playbooks mark "apologise", and the recall.
+var offlineErred = map[string]bool{
+	"return/damaged": true, "return/wrong_item": true, "return/late": true, "return/lost": true,
+	"return/no_communication": true, "chargeback/credit_not_processed": true, "chargeback/duplicate": true,
+	"marketplace-claim/not_as_described": true, "marketplace-claim/damaged": true,
+	"marketplace-claim/refund_not_issued": true, "recall/default": true,
+}
+
+// offlineFacts returns realistic facts for a playbook's situation, with the
+// recall's product and hazard in the draft's language, as an agent would
+// type them.
+func offlineFacts(lang, playbook, situation string) Facts {
+	f := Facts{
+		Ref:       offlineRefs[playbook],
+		Playbook:  playbook,
+		Situation: situation,
+		ShopErred: offlineErred[playbook+"/"+situation],
+		Customer:  "Kari Nordmann",
+		Order:     "1042",
+		Amount:    "EUR 49.90",
+		Step:      "Acknowledge and apologise",
+		NextStep:  "Verify the claim",
+		Policy: map[string]string{
+			"reply_within":  "2 business days",
+			"refund_within": "14 days",
+			"prepaid_label": "for defective or wrong items",
+		},
+		Agent: "Ola",
+	}
+	if situation == "default" {
+		f.Situation = ""
+	}
+	switch playbook {
+	case "supplier-dispute":
+		f.Situation = "defect"
+		f.Order = "PO-2291"
+		f.Amount = "USD 1,250.00"
+		f.Policy["supplier"] = "Shenzhen Homeware Co."
+		f.Policy["supplier_contact"] = "Lily Chen, sales@supplier.example"
+		f.Policy["respond_within"] = "5 business days"
+	case "recall":
+		f.Policy["product"] = "Nordic Home kettle 1.7 L, model K17"
+		f.Policy["batch"] = "L2406-L2411"
+		f.Policy["remedy"] = "a free repair, replacement or refund of the price paid"
+		f.Policy["hazard"] = map[string]string{
+			"en": "the handle can come loose, and boiling water can cause burns",
+			"nb": "håndtaket kan løsne, og kokende vann kan gi brannskader",
+			"da": "håndtaget kan løsne sig, og kogende vand kan give forbrændinger",
+			"de": "der Griff kann sich lösen, und kochendes Wasser kann Verbrühungen verursachen",
+			"sv": "handtaget kan lossna, och kokande vatten kan orsaka brännskador",
+		}[lang]
+	case "generic":
+		f.Playbook = "warranty"
+		f.Ref = offlineRefs["warranty"]
+		f.Step = "Check the warranty terms"
+	}
+	return f
+}
+
+func newTestOffline(t testing.TB) *Offline {
+	t.Helper()
+	o, err := NewOffline()
+	if err != nil {
+		t.Fatalf("NewOffline: %v", err)
+	}
+	return o
+}
+
+func draftOffline(t testing.TB, o *Offline, req Request) Draft {
+	t.Helper()
+	var streamed []string
+	d, err := o.Draft(context.Background(), req, func(s string) { streamed = append(streamed, s) })
+	if err != nil {
+		t.Fatalf("Draft(%s/%s, %s, %s): %v", req.Facts.Playbook, req.Facts.Situation, req.Language, req.Tone, err)
+	}
+	if len(streamed) != 1 || streamed[0] != d.Body {
+		t.Errorf("stream got %q, want the body once", streamed)
+	}
+	return d
+}
+
+// offlineGoldenCase is one golden draft.
+type offlineGoldenCase struct {
+	lang, playbook, situation, tone string
+}
+
+func (c offlineGoldenCase) name() string {
+	return c.lang + "/" + c.playbook + "-" + c.situation + "-" + c.tone
+}
+
+func (c offlineGoldenCase) request() Request {
+	return Request{Facts: offlineFacts(c.lang, c.playbook, c.situation), Language: c.lang, Tone: c.tone}
+}
+
+// offlineGoldenCases are every playbook's situations in every language in
+// the warm tone, and the return playbook's and the generic template's in
+// the formal and brief tones too.
+func offlineGoldenCases() []offlineGoldenCase {
+	var cases []offlineGoldenCase
+	for _, lang := range Languages {
+		for _, pb := range slices.Sorted(maps.Keys(offlineSituations)) {
+			for _, sit := range offlineSituations[pb] {
+				tones := []string{ToneWarm}
+				if pb == "return" || pb == "generic" {
+					tones = []string{ToneWarm, ToneFormal, ToneBrief}
+				}
+				for _, tone := range tones {
+					cases = append(cases, offlineGoldenCase{lang, pb, sit, tone})
+				}
+			}
+		}
+	}
+	return cases
+}
+
+// offlineAllCases are every situation in every language and tone.
+func offlineAllCases() []offlineGoldenCase {
+	var cases []offlineGoldenCase
+	for _, lang := range Languages {
+		for _, pb := range slices.Sorted(maps.Keys(offlineSituations)) {
+			for _, sit := range offlineSituations[pb] {
+				for _, tone := range []string{ToneWarm, ToneFormal, ToneBrief} {
+					cases = append(cases, offlineGoldenCase{lang, pb, sit, tone})
+				}
+			}
+		}
+	}
+	return cases
+}
+
+func TestOfflineGolden(t *testing.T) {
+	o := newTestOffline(t)
+	for _, c := range offlineGoldenCases() {
+		t.Run(c.name(), func(t *testing.T) {
+			d := draftOffline(t, o, c.request())
+			path := filepath.Join("testdata", "offline", c.lang, c.playbook+"-"+c.situation+"-"+c.tone+".txt")
+			got := d.Body + "\n"
+			if offlineUpdating() {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("draft differs from %s (run with -update to accept)\ngot:\n%s\nwant:\n%s", path, got, want)
+			}
+		})
+	}
+}
+
+// offlineVocab are words a language's drafts use or must avoid.
+var offlineVocab = map[string]struct {
+	apology   []string // one must appear where the shop erred
+	forbidden []string // none may appear: dispute advice, blame
+	recall    string   // the recall notice's heading (GPSR Art. 36)
+	softening []string // words GPSR Art. 36 bans from a recall notice
+}{
+	"en": {
+		apology:   []string{"sorry", "apologise"},
+		forbidden: []string{"chargeback", "bank", "dispute", "claim", "a-to-z", "your fault", "you should have"},
+		recall:    "Product safety recall",
+		softening: []string{"voluntar", "precaution", "discretion", "rare", "specific situation", "no accident"},
+	},
+	"nb": {
+		apology:   []string{"beklager", "unnskyld"},
+		forbidden: []string{"chargeback", "tilbakeføring", "bank", "tvist", "a-to-z", "din feil", "du burde"},
+		recall:    "Tilbakekalling grunnet produktsikkerhet",
+		softening: []string{"frivillig", "føre-var", "forsiktighet", "skjønn", "sjeldne", "spesielle situasjoner", "ingen ulykker"},
+	},
+	"da": {
+		apology:   []string{"beklager", "undskyld"},
+		forbidden: []string{"chargeback", "tilbageføring", "bank", "tvist", "a-to-z", "din skyld", "du burde"},
+		recall:    "Sikkerhedsbegrundet tilbagekaldelse af produkt",
+		softening: []string{"frivillig", "forsigtighed", "skøn", "sjældne", "særlige situationer", "ingen ulykker", "ingen uheld"},
+	},
+	"de": {
+		apology:   []string{"entschuldig", "leid"},
+		forbidden: []string{"chargeback", "rückbuchung", "bank", "streitfall", "a-to-z", "ihre schuld", "hätten sie"},
+		recall:    "Produktsicherheitsrückruf",
+		softening: []string{"freiwillig", "vorsorglich", "vorsicht", "ermessen", "selten", "bestimmten situationen", "keine unfälle"},
+	},
+	"sv": {
+		apology:   []string{"ber om ursäkt", "beklagar", "ledsen", "förlåt"},
+		forbidden: []string{"chargeback", "återbetalningskrav", "bank", "tvist", "a-to-z", "ditt fel", "du borde"},
+		recall:    "Återkallelse av produkt av säkerhetsskäl",
+		softening: []string{"frivillig", "försiktighet", "förebyggande", "godtycklig", "sällsynta", "vissa situationer", "inga olyckor"},
+	},
+}
+
+// checkOfflineDraft checks what every draft must do.
+func checkOfflineDraft(t *testing.T, c offlineGoldenCase, req Request, d Draft) {
+	t.Helper()
+	f, body, lower := req.Facts, d.Body, strings.ToLower(d.Body)
+	if d.Source != "offline" || d.Language != c.lang || d.Note != "" {
+		t.Errorf("Source %q, Language %q, Note %q; want offline, %s, none", d.Source, d.Language, d.Note, c.lang)
+	}
+	for _, bad := range []string{"{{", "}}", markPara, markLine, "<no value>", "  ", " \n"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("body contains %q:\n%s", bad, body)
+		}
+	}
+	// A recall notice keeps everything GPSR Art. 36 requires (heading,
+	// product, hazard, "stop using", remedy) even when brief, so its brief
+	// budget is larger.
+	limit := 900
+	switch {
+	case c.tone == ToneBrief && c.playbook == "recall":
+		limit = 600
+	case c.tone == ToneBrief:
+		limit = 350
+	}
+	if n := utf8.RuneCountInString(body); n > limit {
+		t.Errorf("body is %d characters, over the %s budget of %d:\n%s", n, c.tone, limit, body)
+	}
+	for _, want := range []string{f.Ref, f.Order, f.Agent} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q:\n%s", want, body)
+		}
+	}
+	if c.playbook != "supplier-dispute" {
+		if !strings.Contains(body, "Kari") {
+			t.Errorf("body does not address the customer by name:\n%s", body)
+		}
+	} else if strings.Contains(body, "Kari") || strings.Contains(body, "@") {
+		t.Errorf("supplier letter names the customer or an e-mail address:\n%s", body)
+	}
+	words := offlineVocab[c.lang]
+	if f.ShopErred && !slices.ContainsFunc(words.apology, func(w string) bool { return strings.Contains(lower, w) }) {
+		t.Errorf("the shop erred but the body does not apologise (%q):\n%s", words.apology, body)
+	}
+	for _, w := range words.forbidden {
+		if c.playbook != "supplier-dispute" && strings.Contains(lower, w) {
+			t.Errorf("body contains %q:\n%s", w, body)
+		}
+	}
+	if c.playbook == "recall" {
+		if first, _, _ := strings.Cut(body, "\n"); first != words.recall {
+			t.Errorf("recall notice headed %q, want %q", first, words.recall)
+		}
+		for _, w := range words.softening {
+			if strings.Contains(lower, w) {
+				t.Errorf("recall notice contains %q, which GPSR Art. 36 forbids:\n%s", w, body)
+			}
+		}
+	}
+	// Promises name policy keys the shop commits to, with their values.
+	for _, p := range d.Promises {
+		k, v, ok := strings.Cut(p, ": ")
+		if !ok || f.Policy[k] != v || !slices.Contains([]string{"reply_within", "refund_within", "prepaid_label", "remedy", "remedies"}, k) {
+			t.Errorf("promise %q is not a commitment from the policy %v", p, f.Policy)
+		}
+	}
+}
+
+func TestOfflineDrafts(t *testing.T) {
+	o := newTestOffline(t)
+	for _, c := range offlineAllCases() {
+		t.Run(c.name(), func(t *testing.T) {
+			req := c.request()
+			d := draftOffline(t, o, req)
+			checkOfflineDraft(t, c, req, d)
+			switch {
+			case c.playbook == "supplier-dispute" && len(d.Promises) > 0:
+				t.Errorf("the supplier letter promises %q; asking the supplier for a reply commits the shop to nothing", d.Promises)
+			case c.playbook != "supplier-dispute" && !slices.Contains(d.Promises, "reply_within: 2 business days"):
+				t.Errorf("draft does not give the policy's reply time; promises %q:\n%s", d.Promises, d.Body)
+			}
+		})
+	}
+}
+
+// TestOfflineNoPolicy checks that without a policy a draft promises no
+// money and no date: no promises, no number but the facts' own, and
+// nothing the linter finds.
+func TestOfflineNoPolicy(t *testing.T) {
+	o := newTestOffline(t)
+	digits := regexp.MustCompile(`[0-9]`)
+	for _, c := range offlineAllCases() {
+		t.Run(c.name(), func(t *testing.T) {
+			req := c.request()
+			for k := range req.Facts.Policy {
+				switch k {
+				case "reply_within", "refund_within", "prepaid_label", "remedy", "remedies", "respond_within":
+					delete(req.Facts.Policy, k)
+				}
+			}
+			d := draftOffline(t, o, req)
+			checkOfflineDraft(t, c, req, d)
+			if len(d.Promises) != 0 {
+				t.Errorf("promises %q without a policy", d.Promises)
+			}
+			rest := d.Body
+			for _, fact := range []string{req.Facts.Ref, req.Facts.Order, req.Facts.Amount, req.Facts.Policy["product"], req.Facts.Policy["batch"]} {
+				if fact != "" {
+					rest = strings.ReplaceAll(rest, fact, "")
+				}
+			}
+			if digits.MatchString(rest) {
+				t.Errorf("body has a number the facts do not give:\n%s", d.Body)
+			}
+			for _, p := range Lint(req, d) {
+				t.Errorf("lint %s\n%s", p, d.Body)
+			}
+		})
+	}
+}
+
+func TestOfflineChoosesTemplate(t *testing.T) {
+	o := newTestOffline(t)
+	draft := func(lang, tone string, f Facts, maxLen int) Draft {
+		return draftOffline(t, o, Request{Facts: f, Language: lang, Tone: tone, MaxLen: maxLen})
+	}
+	returnDefault := draft("en", ToneWarm, offlineFacts("en", "return", "default"), 0)
+
+	tests := []struct {
+		name      string
+		lang      string
+		tone      string
+		facts     Facts
+		maxLen    int
+		wantLang  string
+		wantBody  string // the body of this draft, when set
+		wantIn    string // a substring of the body, when set
+		wantNote  string // a substring of Note; empty wants none
+		wantBrief bool
+	}{
+		{name: "unknown situation uses the playbook's default", lang: "en",
+			facts:    func() Facts { f := offlineFacts("en", "return", "default"); f.Situation = "changed_mind"; return f }(),
+			wantLang: "en", wantBody: returnDefault.Body},
+		{name: "unknown playbook uses the generic draft", lang: "de",
+			facts:    func() Facts { f := offlineFacts("de", "return", "damaged"); f.Playbook = "warranty"; return f }(),
+			wantLang: "de", wantIn: "Das tun wir als Nächstes: Acknowledge and apologise."},
+		{name: "region subtag", lang: "nb-NO", facts: offlineFacts("nb", "return", "late"), wantLang: "nb"},
+		{name: "Norwegian macro tag", lang: "no", facts: offlineFacts("nb", "return", "late"), wantLang: "nb"},
+		{name: "language name", lang: "svenska", facts: offlineFacts("sv", "return", "late"), wantLang: "sv"},
+		{name: "empty language is English", lang: "", facts: offlineFacts("en", "return", "late"), wantLang: "en"},
+		{name: "unsupported language falls back to English", lang: "fi",
+			facts: offlineFacts("en", "return", "late"), wantLang: "en", wantNote: `"fi"`},
+		{name: "unknown tone is warm", lang: "sv", tone: "sarcastic",
+			facts: offlineFacts("sv", "return", "late"), wantLang: "sv", wantNote: `"sarcastic"`},
+		{name: "too long for the platform: brief", lang: "da", tone: ToneFormal, maxLen: 400,
+			facts: offlineFacts("da", "return", "damaged"), wantLang: "da", wantNote: "400", wantBrief: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := draft(tt.lang, tt.tone, tt.facts, tt.maxLen)
+			if d.Language != tt.wantLang {
+				t.Errorf("Language = %q, want %q", d.Language, tt.wantLang)
+			}
+			if tt.wantBody != "" && d.Body != tt.wantBody {
+				t.Errorf("body:\n%s\nwant:\n%s", d.Body, tt.wantBody)
+			}
+			if !strings.Contains(d.Body, tt.wantIn) {
+				t.Errorf("body lacks %q:\n%s", tt.wantIn, d.Body)
+			}
+			if tt.wantNote == "" && d.Note != "" || !strings.Contains(d.Note, tt.wantNote) {
+				t.Errorf("Note = %q, want one containing %q", d.Note, tt.wantNote)
+			}
+			if !strings.Contains(d.Body, tt.facts.Ref) {
+				t.Errorf("body lacks %s:\n%s", tt.facts.Ref, d.Body)
+			}
+			if tt.wantBrief {
+				brief := draft(tt.wantLang, ToneBrief, tt.facts, 0)
+				if d.Body != brief.Body {
+					t.Errorf("body:\n%s\nwant the brief draft:\n%s", d.Body, brief.Body)
+				}
+			}
+		})
+	}
+}
+
+// TestOfflineNames checks greetings for names that are no names.
+func TestOfflineNames(t *testing.T) {
+	tests := []struct{ in, first, full string }{
+		{"Kari Nordmann", "Kari", "Kari Nordmann"},
+		{"Nordmann, Kari", "Kari", "Kari Nordmann"},
+		{"  Ola   Nordmann ", "Ola", "Ola Nordmann"},
+		{"kari@example.no", "", ""},
+		{"Customer 4711", "", ""},
+		{"Nordmann,", "Nordmann", "Nordmann"},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		first, full := names(strings.Join(strings.Fields(tt.in), " "))
+		if first != tt.first || full != tt.full {
+			t.Errorf("names(%q) = %q, %q; want %q, %q", tt.in, first, full, tt.first, tt.full)
+		}
+	}
+	o := newTestOffline(t)
+	f := offlineFacts("en", "return", "late")
+	f.Customer = "kari@example.no"
+	d := draftOffline(t, o, Request{Facts: f, Language: "en"})
+	if strings.Contains(d.Body, "@") || !strings.HasPrefix(d.Body, "Hello,") {
+		t.Errorf("greets an e-mail address:\n%s", d.Body)
+	}
+}
+
+// TestOfflineDurations checks policy durations in each language.
+func TestOfflineDurations(t *testing.T) {
+	o := newTestOffline(t)
+	tests := []struct{ lang, in, want string }{
+		{"en", "2 business days", "2 business days"},
+		{"nb", "2 business days", "2 virkedager"},
+		{"nb", "1 working day", "1 virkedag"},
+		{"da", "14 days", "14 dage"},
+		{"de", "14 days", "14 Tagen"},
+		{"de", "48 hours", "48 Stunden"},
+		{"sv", "2 weeks", "2 veckor"},
+		{"sv", "30 calendar days", "30 kalenderdagar"},
+		{"nb", "14 days of receiving the item", "14 days of receiving the item"},
+		{"da", "same day", "same day"},
+	}
+	for _, tt := range tests {
+		d := newOfflineData(o.langs[tt.lang], ToneWarm, Facts{Policy: map[string]string{"k": tt.in}})
+		if got := d.Dur("k"); got != tt.want {
+			t.Errorf("%s: Dur(%q) = %q, want %q", tt.lang, tt.in, got, tt.want)
+		}
+		if d.used["k"] != tt.in {
+			t.Errorf("%s: Dur(%q) did not record its use", tt.lang, tt.in)
+		}
+	}
+}
+
+// TestOfflineSituations checks that the templates cover exactly the
+// situations above, and that each is a reason or issue value of its
+// built-in playbook, so a typo cannot hide a template.
+func TestOfflineSituations(t *testing.T) {
+	o := newTestOffline(t)
+	var want []string
+	for pb, sits := range offlineSituations {
+		for _, s := range sits {
+			want = append(want, pb+"/"+s)
+		}
+	}
+	slices.Sort(want)
+	for _, lang := range Languages {
+		var got []string
+		for _, name := range o.templateNames(lang) {
+			if strings.Contains(name, "/") {
+				got = append(got, name)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s templates %q, want %q", lang, got, want)
+		}
+	}
+
+	for pb, sits := range offlineSituations {
+		if pb == "generic" {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join("..", "playbooks", "builtin", pb+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var book struct {
+			Fields []struct {
+				Name   string
+				Values []struct{ Value string }
+			}
+		}
+		if err := yaml.Unmarshal(raw, &book); err != nil {
+			t.Fatalf("%s: %v", pb, err)
+		}
+		var values []string
+		for _, fl := range book.Fields {
+			if fl.Name == "reason" || fl.Name == "issue" {
+				for _, v := range fl.Values {
+					values = append(values, v.Value)
+				}
+			}
+		}
+		for _, s := range sits {
+			if s != "default" && !slices.Contains(values, s) {
+				t.Errorf("%s/%s: %s.yaml has no such reason or issue (%q)", pb, s, pb, values)
+			}
+		}
+	}
+}
+
+// TestOfflineLint checks that every golden draft, and every situation in
+// every language and tone, passes the linter with no problems.
+func TestOfflineLint(t *testing.T) {
+	o := newTestOffline(t)
+	for _, c := range offlineAllCases() {
+		t.Run(c.name(), func(t *testing.T) {
+			req := c.request()
+			d := draftOffline(t, o, req)
+			for _, p := range Lint(req, d) {
+				t.Errorf("lint %s\n%s", p, d.Body)
+			}
+		})
+	}
+}
+
+// TestOfflineRemedies checks how the recall names its remedies.
+func TestOfflineRemedies(t *testing.T) {
+	o := newTestOffline(t)
+	tests := []struct {
+		lang, key, value, want string
+	}{
+		{"en", "remedy", "a free repair, replacement or refund of the price paid",
+			"a repair, a safe replacement or a refund of the full price you paid"},
+		{"nb", "remedy", "a free repair, replacement or refund of the price paid",
+			"reparasjon, et nytt, trygt produkt eller å få hele kjøpesummen tilbake"},
+		{"de", "remedies", "replacement, refund", "ein sicheres Ersatzprodukt oder die Erstattung des vollen Kaufpreises"},
+		{"sv", "remedies", "Refund / Repair", "reparation eller att få tillbaka hela köpesumman"},
+		{"da", "remedy", "ombytning eller pengene tilbage", "ombytning eller pengene tilbage"},
+	}
+	for _, tt := range tests {
+		d := newOfflineData(o.langs[tt.lang], ToneWarm, Facts{Policy: map[string]string{tt.key: tt.value}})
+		if !d.OfferRemedy() {
+			t.Errorf("%s %s=%q: OfferRemedy() = false", tt.lang, tt.key, tt.value)
+		}
+		if got := d.Remedies(); got != tt.want {
+			t.Errorf("%s %s=%q: Remedies() = %q, want %q", tt.lang, tt.key, tt.value, got, tt.want)
+		}
+		if d.used[tt.key] != tt.value {
+			t.Errorf("%s %s=%q: not recorded as promised", tt.lang, tt.key, tt.value)
+		}
+	}
+}
+
+// TestOfflineBuiltinPolicies drafts every reason or issue of every built-in
+// playbook, in every language and tone, with the policy and the
+// "apologise" marks the playbook's YAML gives, and lints the drafts.
+func TestOfflineBuiltinPolicies(t *testing.T) {
+	o := newTestOffline(t)
+	for pb := range offlineSituations {
+		if pb == "generic" {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join("..", "playbooks", "builtin", pb+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var book struct {
+			Policy map[string]string
+			Fields []struct {
+				Name   string
+				Values []struct {
+					Value, Label string
+					Apologise    bool
+				}
+			}
+		}
+		if err := yaml.Unmarshal(raw, &book); err != nil {
+			t.Fatalf("%s: %v", pb, err)
+		}
+		type situation struct {
+			value, label string
+			erred        bool
+		}
+		sits := []situation{{"", "", pb == "recall"}}
+		for _, fl := range book.Fields {
+			if fl.Name == "reason" || fl.Name == "issue" {
+				for _, v := range fl.Values {
+					sits = append(sits, situation{v.Value, v.Label, v.Apologise})
+				}
+			}
+		}
+		for _, lang := range Languages {
+			for _, sit := range sits {
+				for _, tone := range []string{ToneWarm, ToneFormal, ToneBrief} {
+					f := offlineFacts(lang, pb, "default")
+					f.Situation, f.SituationLabel, f.ShopErred = sit.value, sit.label, sit.erred
+					for _, k := range []string{"reply_within", "refund_within", "prepaid_label", "respond_within"} {
+						delete(f.Policy, k)
+					}
+					if pb == "recall" {
+						delete(f.Policy, "remedy")
+					}
+					for k, v := range book.Policy {
+						f.Policy[k] = v
+					}
+					req := Request{Facts: f, Language: lang, Tone: tone}
+					d := draftOffline(t, o, req)
+					for _, p := range Lint(req, d) {
+						t.Errorf("%s/%s/%s/%s: lint %s\n%s", lang, pb, sit.value, tone, p, d.Body)
+					}
+				}
+			}
+		}
+	}
+}
