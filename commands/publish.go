@@ -67,7 +67,11 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 			return err
 		}
 	default:
-		if err := enqueue(storage.OutboxThread, bot.Reply{Text: fmt.Sprintf("@%s: %s", c.req.User, reply.Text), CaseRef: reply.CaseRef}); err != nil {
+		post := bot.Reply{Text: fmt.Sprintf("@%s: %s", c.req.User, reply.Text), CaseRef: reply.CaseRef}
+		if c.threadPost != nil {
+			post = *c.threadPost
+		}
+		if err := enqueue(storage.OutboxThread, post); err != nil {
 			return err
 		}
 		if err := enqueue(storage.OutboxCardUpdate, card); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/internal/suggest"
 	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/prompts"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
@@ -34,6 +35,11 @@ type Deps struct {
 	// Wake, when set, is called after a change that queued messages in the
 	// outbox has committed, so the delivery worker sends them at once.
 	Wake func()
+	// Drafter writes reply drafts; nil leaves out the draft commands.
+	Drafter prompts.Drafter
+	// DefaultLanguage is the team's language for drafts when neither the
+	// agent, the customer's message nor the platform says otherwise.
+	DefaultLanguage string
 }
 
 // Command is one chat command, described as data.
@@ -61,6 +67,9 @@ type call struct {
 
 	opened   bool // the command opened a case: post its card
 	enqueued bool // the command queued messages in the outbox
+	// threadPost, when set, is what goes into the case's thread instead of
+	// the user's answer.
+	threadPost *bot.Reply
 }
 
 // usageErrorf is a UserError that also shows the command's usage.
@@ -96,7 +105,7 @@ func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
 		deps.Timeout = 10 * time.Second
 	}
 	r := &Router{deps: deps, commands: map[string]*Command{}, families: map[string][]*Command{}}
-	for _, c := range slices.Concat(r.caseCommands(), []*Command{r.setCommand()}, r.stepCommands(), r.shorthandCommands()) {
+	for _, c := range slices.Concat(r.caseCommands(), []*Command{r.setCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
 		if err := r.add(c); err != nil {
 			return nil, err
 		}

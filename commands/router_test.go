@@ -13,6 +13,7 @@ import (
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/commands"
 	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/prompts"
 	"github.com/disputedesk/disputedesk/storage"
 	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
 )
@@ -43,9 +44,14 @@ func newHarness(t testing.TB) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	offline, err := prompts.NewOffline()
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.router, err = commands.NewRouter(commands.Deps{
 		Store:     st,
 		Playbooks: catalog,
+		Drafter:   &prompts.Fallback{Offline: offline, Lint: prompts.Lint},
 		Now:       func() time.Time { return h.now },
 	})
 	if err != nil {

@@ -346,6 +346,9 @@ func (a *Adapter) handle(ctx context.Context, h bot.Handler, req *bot.Request) (
 			reply = a.failed(req.ID, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
 		}
 	}()
+	if req.Locale == "" && req.User != "" {
+		req.Locale = a.locale(ctx, req.User)
+	}
 	reply, err := h.Handle(ctx, req)
 	if err != nil {
 		return a.failed(req.ID, err)

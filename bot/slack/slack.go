@@ -82,6 +82,47 @@ type Adapter struct {
 	self     identity
 	selfOK   bool
 	selfNext time.Time
+
+	locales locales
+}
+
+// localeTTL is how long a user's locale from users.info is trusted.
+const localeTTL = time.Hour
+
+// locales caches users' locales: Slack does not send a user's language with
+// a request, and reply drafts want it.
+type locales struct {
+	mu sync.Mutex
+	m  map[string]localeEntry
+}
+
+type localeEntry struct {
+	locale string
+	until  time.Time
+}
+
+// locale returns user's locale (e.g. "nb-NO") from users.info, cached; ""
+// when Slack does not say or cannot be asked.
+func (a *Adapter) locale(ctx context.Context, user string) string {
+	now := a.now()
+	a.locales.mu.Lock()
+	e, ok := a.locales.m[user]
+	a.locales.mu.Unlock()
+	if ok && now.Before(e.until) {
+		return e.locale
+	}
+	info, err := a.api.GetUserInfoContext(ctx, user)
+	if err != nil {
+		a.log.Debug("slack: users.info", "user", user, "error", err)
+		return ""
+	}
+	a.locales.mu.Lock()
+	defer a.locales.mu.Unlock()
+	if a.locales.m == nil || len(a.locales.m) > 10000 { // bounded: a big workspace just asks again
+		a.locales.m = map[string]localeEntry{}
+	}
+	a.locales.m[user] = localeEntry{locale: info.Locale, until: now.Add(localeTTL)}
+	return info.Locale
 }
 
 var (
@@ -96,6 +137,7 @@ type webAPI interface {
 	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
 	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slack.MsgOption) (string, string, string, error)
 	OpenViewContext(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
+	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
 }
 
 // identity is who the bot is in its workspace, from auth.test.

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/disputedesk/disputedesk/internal/money"
+	"github.com/disputedesk/disputedesk/prompts"
 	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
 )
 
@@ -25,7 +26,21 @@ type Config struct {
 	AutoMigrate     bool
 
 	Slack SlackConfig
+	Model ModelConfig
+	// Language is the team's language for reply drafts.
+	Language string
 }
+
+// ModelConfig reaches an OpenAI-compatible model for reply drafts; empty
+// means offline drafts only.
+type ModelConfig struct {
+	APIKey, BaseURL, Model string
+	LogPrompts             bool
+}
+
+// Enabled reports whether a model is configured (Ollama and llama.cpp need
+// no key, only a base URL).
+func (m ModelConfig) Enabled() bool { return m.APIKey != "" || m.BaseURL != "" }
 
 // SlackConfig connects the bot to Slack; empty when Slack is not used.
 type SlackConfig struct {
@@ -55,6 +70,11 @@ var settings = []setting{
 	{name: "DISPUTEDESK_PLAYBOOKS", def: "none", doc: "a directory of playbook YAML files that add to or replace the built-in ones (checked at start)"},
 	{name: "DISPUTEDESK_MIGRATE", def: "true", doc: "apply database migrations at start; false to run `disputedesk migrate` yourself"},
 	{name: "DISPUTEDESK_LOG_LEVEL", def: "info", doc: "debug, info, warn or error"},
+	{name: "DISPUTEDESK_LANGUAGE", def: "en", doc: "the team's language for reply drafts when the customer's is unknown: en, nb, da, de or sv"},
+	{name: "OPENAI_API_KEY", def: "none", secret: true, doc: "key of an OpenAI-compatible model for reply drafts; without a model, drafts come from offline templates"},
+	{name: "OPENAI_BASE_URL", def: "https://api.openai.com/v1", doc: "the model's API base: Azure, Ollama (http://localhost:11434/v1), vLLM, llama.cpp"},
+	{name: "OPENAI_MODEL", def: "gpt-4o-mini", doc: "the model name"},
+	{name: "DISPUTEDESK_LOG_PROMPTS", def: "false", doc: "log prompts sent to the model, with e-mails, phones, cards and addresses masked"},
 	{name: "SLACK_BOT_TOKEN", def: "none", secret: true, doc: "the Slack app's bot token (xoxb-...): turns Slack on"},
 	{name: "SLACK_SIGNING_SECRET", def: "none", secret: true, doc: "the Slack app's signing secret, for HTTP mode (/slack/commands, /slack/interactions, /slack/events)"},
 	{name: "SLACK_APP_TOKEN", def: "none", secret: true, doc: "an app-level token (xapp-...) with connections:write: Socket Mode, no public URL needed"},
@@ -107,6 +127,23 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	cfg.Slack.APIURL = getenv("SLACK_API_URL")
+	if cfg.Model.APIKey, err = secret(getenv, "OPENAI_API_KEY"); err != nil {
+		errs = append(errs, err)
+	}
+	cfg.Model.BaseURL, cfg.Model.Model = getenv("OPENAI_BASE_URL"), or(getenv("OPENAI_MODEL"), "gpt-4o-mini")
+	switch v := strings.ToLower(getenv("DISPUTEDESK_LOG_PROMPTS")); v {
+	case "", "0", "false", "no":
+	case "1", "true", "yes":
+		cfg.Model.LogPrompts = true
+	default:
+		errs = append(errs, fmt.Errorf("DISPUTEDESK_LOG_PROMPTS=%q: use 1 or 0", v))
+	}
+	cfg.Language = "en"
+	if v := getenv("DISPUTEDESK_LANGUAGE"); v != "" {
+		if cfg.Language, err = prompts.ParseLanguage(v); err != nil {
+			errs = append(errs, fmt.Errorf("DISPUTEDESK_LANGUAGE: %w", err))
+		}
+	}
 	if cfg.Slack.Enabled() {
 		switch {
 		case cfg.Slack.BotToken == "":
@@ -167,6 +204,11 @@ func (c Config) Print(w io.Writer) {
 		slack = "HTTP (/slack/commands, /slack/interactions, /slack/events)"
 	}
 	fmt.Fprintf(tw, "  slack\t%s\n", slack)
+	drafts := "offline templates"
+	if c.Model.Enabled() {
+		drafts = fmt.Sprintf("model %s at %s, offline as fallback", c.Model.Model, or(c.Model.BaseURL, "https://api.openai.com/v1"))
+	}
+	fmt.Fprintf(tw, "  reply drafts\t%s (team language %s)\n", drafts, c.Language)
 	tw.Flush()
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/commands"
 	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/prompts"
 	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
 )
 
@@ -121,13 +122,38 @@ func (m *Main) Open(ctx context.Context, logLevel *slog.Level) error {
 // Router builds the command router on the opened store. wake, when set,
 // is called when a change has queued messages for delivery.
 func (m *Main) Router(wake func(), mw ...bot.Middleware) (*commands.Router, error) {
+	drafter, err := m.drafter()
+	if err != nil {
+		return nil, err
+	}
 	return commands.NewRouter(commands.Deps{
 		Store:           m.Store,
 		Playbooks:       m.Playbooks,
 		DefaultCurrency: m.Config.DefaultCurrency,
 		Logger:          m.Logger.With("component", "commands"),
 		Wake:            wake,
+		Drafter:         drafter,
+		DefaultLanguage: m.Config.Language,
 	}, mw...)
+}
+
+// drafter writes reply drafts with the configured model, falling back to
+// the offline templates, which also serve alone when no model is set.
+func (m *Main) drafter() (prompts.Drafter, error) {
+	offline, err := prompts.NewOffline()
+	if err != nil {
+		return nil, fmt.Errorf("offline drafts: %w", err)
+	}
+	f := &prompts.Fallback{Offline: offline, Lint: prompts.Lint, Logger: m.Logger.With("component", "drafts")}
+	if mc := m.Config.Model; mc.Enabled() {
+		model, err := prompts.NewOpenAI(prompts.OpenAIConfig{APIKey: mc.APIKey, BaseURL: mc.BaseURL, Model: mc.Model,
+			LogPrompts: mc.LogPrompts, Logger: m.Logger.With("component", "model")})
+		if err != nil {
+			return nil, fmt.Errorf("model for drafts (OPENAI_*): %w", err)
+		}
+		f.Model = model
+	}
+	return f, nil
 }
 
 // Close releases the database.

@@ -290,3 +290,30 @@ func TestSlackSocketMode(t *testing.T) {
 		t.Errorf("card blocks: %s", b.String())
 	}
 }
+
+// A Slack user's locale (users.info) picks the draft's language; approving
+// the draft posts it in the case thread, and nothing reaches the customer.
+func TestSlackDraftInTheUsersLanguage(t *testing.T) {
+	fake := slackfake.New(t)
+	fake.AddUser(slackfake.User{ID: "U0KARI", Name: "kari", Locale: "nb-NO"})
+	srv := serve(t, slackEnv(fake, filepath.Join(t.TempDir(), "cases.db"))...)
+	client := fake.Client(srv.base, slackfake.SigningSecret)
+	if _, body, err := client.SlashCommand("/return", `reason=damaged order=2231 customer="Kari Nordmann"`, slackfake.SlashOpts{UserID: "U0KARI"}); err != nil || !strings.Contains(string(body), "RMA-1001") {
+		t.Fatalf("open: %v %s", err, body)
+	}
+	_, body, err := client.SlashCommand("/case", "draft RMA-1001", slackfake.SlashOpts{UserID: "U0KARI"})
+	if err != nil || !strings.Contains(string(body), "Draft 1 for RMA-1001 (nb, warm, offline)") || !strings.Contains(string(body), "Kari") {
+		t.Fatalf("draft: %v %s\n%s", err, body, srv.logs.String())
+	}
+	if _, body, err = client.SlashCommand("/case", "approve RMA-1001 1", slackfake.SlashOpts{UserID: "U0KARI"}); err != nil || !strings.Contains(string(body), "Approved reply for RMA-1001") {
+		t.Fatalf("approve: %v %s", err, body)
+	}
+	fake.WaitFor(t, 10*time.Second, func(m []slackfake.Message) bool {
+		for _, x := range m {
+			if x.ThreadTS != "" && strings.Contains(x.Text, "approved a reply to the customer (draft 1, nb)") && strings.Contains(string(x.Blocks), "RMA-1001") {
+				return true
+			}
+		}
+		return false
+	})
+}
