@@ -39,6 +39,10 @@ type Request struct {
 	// Permalink links to the message, for a message posted in a thread.
 	Permalink string
 	At        time.Time
+	// Progress, when set, shows the text of a slow answer while it is
+	// written (a reply draft from a model), before the reply itself.
+	// Adapters that cannot show partial text leave it nil.
+	Progress func(text string)
 }
 
 // IsMessage reports whether the request is a plain chat message rather than

@@ -98,7 +98,7 @@ func (r *Router) draft(ctx context.Context, c *call, cs storage.Case, st storage
 	req := prompts.Request{Facts: r.facts(pb, cs, st, c.req), CustomerMessage: message, Language: lang, Tone: tone, MaxLen: maxLen(c.req.Platform)}
 	dctx, cancel := context.WithTimeout(ctx, draftTimeout)
 	defer cancel()
-	d, err := r.deps.Drafter.Draft(dctx, req, nil)
+	d, err := r.deps.Drafter.Draft(dctx, req, c.req.Progress)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("draft for %s: %w", cs.Ref, err)
 	}

@@ -28,7 +28,11 @@ type harness struct {
 	n      atomic.Int64
 }
 
-func newHarness(t testing.TB) *harness {
+func newHarness(t testing.TB) *harness { t.Helper(); return newHarnessWith(t, nil) }
+
+// newHarnessWith uses model, when not nil, for drafts, with the offline
+// templates as its fallback.
+func newHarnessWith(t testing.TB, model prompts.Drafter) *harness {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "cases.db"), sqlstore.Options{})
@@ -51,7 +55,7 @@ func newHarness(t testing.TB) *harness {
 	h.router, err = commands.NewRouter(commands.Deps{
 		Store:     st,
 		Playbooks: catalog,
-		Drafter:   &prompts.Fallback{Offline: offline, Lint: prompts.Lint},
+		Drafter:   &prompts.Fallback{Model: model, Offline: offline, Lint: prompts.Lint},
 		Now:       func() time.Time { return h.now },
 	})
 	if err != nil {

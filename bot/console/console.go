@@ -91,9 +91,22 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 			Text:      line,
 			At:        now(),
 		}
+		streamed := false
+		if a.Prompt != "" { // a person is watching: show a draft as it is written
+			req.Progress = func(text string) {
+				if !streamed {
+					fmt.Fprint(a.Out, "… ")
+					streamed = true
+				}
+				fmt.Fprint(a.Out, text)
+			}
+		}
 		reply, err := h.Handle(ctx, req)
 		if err != nil {
 			return fmt.Errorf("console: %w", err)
+		}
+		if streamed {
+			fmt.Fprintln(a.Out)
 		}
 		if _, err := io.WriteString(a.Out, Render(reply)); err != nil {
 			return fmt.Errorf("console: write reply: %w", err)

@@ -116,3 +116,31 @@ func TestRunStopsWithContext(t *testing.T) {
 		t.Errorf("Run = %v, want context.Canceled", err)
 	}
 }
+
+func TestRunShowsProgressWhenInteractive(t *testing.T) {
+	h := bot.HandlerFunc(func(_ context.Context, req *bot.Request) (bot.Reply, error) {
+		if req.Progress == nil {
+			return bot.Reply{Text: "no progress"}, nil
+		}
+		req.Progress("Hei Kari, ")
+		req.Progress("beklager!")
+		return bot.Reply{Text: "Draft 1"}, nil
+	})
+	var out strings.Builder
+	a := &Adapter{In: strings.NewReader("/case draft RMA-1\n"), Out: &out, Prompt: "> "}
+	if err := a.Run(context.Background(), h); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), "> … Hei Kari, beklager!\nDraft 1\n> "; got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+	// A script gets only the replies.
+	out.Reset()
+	a = &Adapter{In: strings.NewReader("/case draft RMA-1\n"), Out: &out}
+	if err := a.Run(context.Background(), h); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "no progress\n" {
+		t.Errorf("scripted output %q", got)
+	}
+}
