@@ -2,7 +2,6 @@ package prompts
 
 import (
 	"context"
-	"flag"
 	"maps"
 	"os"
 	"path/filepath"
@@ -14,21 +13,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 )
-
-// -update rewrites the golden files: go test -run Offline ./prompts/ -update.
-// The flag is looked up before it is defined, so another test file of this
-// package may define -update as well.
-var _ = func() bool {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files under testdata")
-	}
-	return true
-}()
-
-func offlineUpdating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // offlineSituations are the situations with their own templates, by
 // playbook: the reason or issue values of the built-in playbooks, plus each
@@ -188,7 +172,7 @@ func TestOfflineGolden(t *testing.T) {
 			d := draftOffline(t, o, c.request())
 			path := filepath.Join("testdata", "offline", c.lang, c.playbook+"-"+c.situation+"-"+c.tone+".txt")
 			got := d.Body + "\n"
-			if offlineUpdating() {
+			if *update {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 					t.Fatal(err)
 				}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,20 +21,6 @@ import (
 
 	"github.com/cenkalti/backoff/v5"
 )
-
-// -update rewrites the golden files; offline_test.go may define it too, so
-// whichever file comes first does.
-var _ = func() bool {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files under testdata")
-	}
-	return true
-}()
-
-func promptUpdating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // injection is a customer's attempt to steer the model and to break out of
 // the fence, with contact details the masker must hide.
@@ -122,7 +107,7 @@ func TestPromptGolden(t *testing.T) {
 
 func checkGolden(t testing.TB, path, got string) {
 	t.Helper()
-	if promptUpdating() {
+	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
