@@ -152,7 +152,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, errors.New("SLACK_BOT_TOKEN must be a bot token, starting xoxb-"))
 		}
 		if cfg.Slack.SigningSecret == "" && cfg.Slack.AppToken == "" {
-			errs = append(errs, errors.New("Slack needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)"))
+			errs = append(errs, errors.New("set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode): Slack needs one of them"))
 		}
 		if cfg.Slack.AppToken != "" && !strings.HasPrefix(cfg.Slack.AppToken, "xapp-") {
 			errs = append(errs, errors.New("SLACK_APP_TOKEN must be an app-level token, starting xapp-"))

@@ -225,10 +225,7 @@ func sqliteParts(databaseURL string) (path, uriPath, query string) {
 	}
 	path = databaseURL
 	if rest, ok := strings.CutPrefix(path, "sqlite:"); ok {
-		path = rest
-		if strings.HasPrefix(path, "//") { // sqlite:///abs/path, sqlite://rel/path
-			path = path[2:]
-		}
+		path = strings.TrimPrefix(rest, "//") // sqlite:///abs/path, sqlite://rel/path
 	}
 	return path, strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path), ""
 }
