@@ -24,6 +24,10 @@ const draftTimeout = 8 * time.Second
 // they are looked for.
 var situationFields = []string{"reason", "issue", "claim_type"}
 
+// detailFields are the case fields a recall notice or a supplier letter
+// states (prompts.Facts.Details).
+var detailFields = []string{"product", "hazard", "batch", "sku", "supplier", "supplier_contact"}
+
 func (r *Router) draftCommands() []*Command {
 	if r.deps.Drafter == nil {
 		return nil
@@ -249,6 +253,14 @@ func (r *Router) facts(pb *playbooks.Playbook, cs storage.Case, st storage.CaseS
 	}
 	if cs.Amount != nil {
 		f.Amount = money.Format(*cs.Amount)
+	}
+	for _, name := range detailFields {
+		if v := cs.Fields[name]; v != "" {
+			if f.Details == nil {
+				f.Details = map[string]string{}
+			}
+			f.Details[name] = v
+		}
 	}
 	for _, name := range situationFields {
 		field, ok := pb.Field(name)

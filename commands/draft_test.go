@@ -73,3 +73,22 @@ func TestDraftApprovedInSlackGoesToTheThread(t *testing.T) {
 	post := payload(t, msgs[0])
 	wantContains(t, post, "@U1KARI approved a reply to the customer (draft 1, de):", "Mit freundlichen Grüßen")
 }
+
+// A recall notice names the product and the hazard from the case, and no
+// banned softening word (GPSR Art. 36).
+func TestRecallDraftStatesTheCaseDetails(t *testing.T) {
+	h := newHarness(t)
+	h.send("kari", `/recall product="Kids' night light NL-200" hazard="The charger overheats and can start a fire" jurisdiction=eu batch=B2311`)
+	r := h.send("kari", "/case draft RCL-1001 lang=en")
+	text := render(r)
+	for _, want := range []string{"Kids' night light NL-200", "The charger overheats and can start a fire", "RCL-1001"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("recall draft lacks %q:\n%s", want, text)
+		}
+	}
+	for _, banned := range []string{"voluntary", "precautionary", "no accidents"} {
+		if strings.Contains(strings.ToLower(text), banned) {
+			t.Errorf("recall draft says %q:\n%s", banned, text)
+		}
+	}
+}

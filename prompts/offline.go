@@ -64,9 +64,9 @@ var offlineFiles embed.FS
 // or else reply_within (the supplier-dispute playbook's reply time); that
 // commits the shop to nothing, so it is no promise. Facts has no field for a
 // few case facts the recall notice and the supplier letter cannot do
-// without, so the caller copies them into Policy too; they are facts, never
-// promises: product, hazard, batch and sku (recall); supplier and
-// supplier_contact (supplier-dispute).
+// without come in Facts.Details (or, in older callers, Policy); they are
+// facts, never promises: product, hazard, batch and sku (recall); supplier
+// and supplier_contact (supplier-dispute).
 //
 // A duration of the form "N [business|working|calendar] days|hours|weeks|
 // months" is written in the draft's language; any other value is quoted as
@@ -272,6 +272,10 @@ func newOfflineData(l *offlineLang, tone string, f Facts) *offlineData {
 	for k, v := range f.Policy {
 		g.Policy[k] = clean(v)
 	}
+	g.Details = make(map[string]string, len(f.Details))
+	for k, v := range f.Details {
+		g.Details[k] = clean(v)
+	}
 	d := &offlineData{
 		Facts:  g,
 		Warm:   tone == ToneWarm,
@@ -303,6 +307,9 @@ func names(s string) (first, full string) {
 // refusal such as "no". It records nothing: use it for wording that
 // commits to nothing.
 func (d *offlineData) Has(key string) bool {
+	if d.Details[key] != "" {
+		return true
+	}
 	switch strings.ToLower(d.Policy[key]) {
 	case "", "no", "false", "none", "n/a", "-", "0":
 		return false
@@ -320,8 +327,12 @@ func (d *offlineData) Offer(key string) bool {
 	return true
 }
 
-// P returns key's policy value as it is and records it as used.
+// P returns key's case detail, or else its policy value as it is, which
+// it records as used (a detail is stated, not promised).
 func (d *offlineData) P(key string) string {
+	if v := d.Details[key]; v != "" {
+		return v
+	}
 	if !d.Has(key) {
 		return ""
 	}
@@ -364,7 +375,11 @@ func (d *offlineData) Dur(key string) string {
 // supplier_contact ("Lily Chen, sales@supplier.example"), without the
 // e-mail address; empty when there is none.
 func (d *offlineData) Addressee() string {
-	for _, part := range strings.Split(d.Policy["supplier_contact"], ",") {
+	contact := d.Details["supplier_contact"]
+	if contact == "" {
+		contact = d.Policy["supplier_contact"]
+	}
+	for _, part := range strings.Split(contact, ",") {
 		if _, full := names(strings.TrimSpace(part)); full != "" {
 			return full
 		}

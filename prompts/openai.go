@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -62,6 +63,7 @@ type promptView struct {
 	MaxLen       int
 	CustomerRole string // "Customer", or who the end customer is to the reader
 	PolicyLines  []policyLine
+	DetailLines  []policyLine
 	Message      string
 	Shortened    bool
 	Placeholders string // examples of the masker's placeholders, for the system prompt
@@ -127,18 +129,21 @@ func newPromptView(req Request) (*promptView, error) {
 	if f.Playbook == "supplier-dispute" {
 		v.CustomerRole = "Affected end customer (not the reader)"
 	}
-	keys := make([]string, 0, len(req.Facts.Policy))
-	for k := range req.Facts.Policy {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if text := factText(req.Facts.Policy[k]); text != "" {
-			v.PolicyLines = append(v.PolicyLines, policyLine{Label: factText(strings.ReplaceAll(k, "_", " ")), Text: text})
-		}
-	}
+	v.PolicyLines, v.DetailLines = lines(req.Facts.Policy), lines(req.Facts.Details)
+	f.Details = nil
 	v.Message, v.Shortened = fenceText(req.CustomerMessage)
 	return v, nil
+}
+
+// lines renders a map of facts as labelled lines, in key order.
+func lines(m map[string]string) []policyLine {
+	var out []policyLine
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if text := factText(m[k]); text != "" {
+			out = append(out, policyLine{Label: factText(strings.ReplaceAll(k, "_", " ")), Text: text})
+		}
+	}
+	return out
 }
 
 // toneGuides tells the model what each tone means; empty is warm.

@@ -44,7 +44,12 @@ type Facts struct {
 	// "refund_within": "14 days", "prepaid_label": "for defective or wrong items".
 	// A draft may promise money or dates only from here.
 	Policy map[string]string
-	Agent  string // who signs
+	// Details are case facts some letters cannot do without, by field name:
+	// product, hazard, batch and sku for a recall notice; supplier and
+	// supplier_contact for a letter to a supplier. They are stated, never
+	// promised.
+	Details map[string]string
+	Agent   string // who signs
 }
 
 // Request asks for one draft.
