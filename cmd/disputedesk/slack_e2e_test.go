@@ -317,3 +317,47 @@ func TestSlackDraftInTheUsersLanguage(t *testing.T) {
 		return false
 	})
 }
+
+// The bot listens: messages in a case's thread go on its timeline, and a
+// mention describing a problem gets a private playbook suggestion.
+func TestSlackListens(t *testing.T) {
+	fake := slackfake.New(t)
+	dbURL := filepath.Join(t.TempDir(), "cases.db")
+	srv := serve(t, slackEnv(fake, dbURL)...)
+	client := fake.Client(srv.base, slackfake.SigningSecret)
+	if _, body, err := client.SlashCommand("/return", "reason=lost order=2231", slackfake.SlashOpts{}); err != nil || !strings.Contains(string(body), "RMA-1001") {
+		t.Fatalf("open: %v %s", err, body)
+	}
+	card := cardsOf("RMA-1001", fake.WaitFor(t, 10*time.Second, func(m []slackfake.Message) bool { return len(cardsOf("RMA-1001", m)) == 1 }))[0]
+
+	msg := slackfake.MessageEvent("", "Ev100", card.Channel, "U0OLA", "Carrier says the parcel is in Trondheim, æøå", "1700000500.000100", card.TS)
+	for retry := range 2 { // Slack retries an event it thinks was not received
+		if resp, _, err := client.Event(msg, slackfake.SignOpts{RetryNum: retry}); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("event: %v %v", err, resp)
+		}
+	}
+	mention := slackfake.AppMention("", "Ev101", card.Channel, "U0OLA", slackfake.BotUserID,
+		"<@"+slackfake.BotUserID+"> customer says the parcel never arrived, order 1042", "1700000600.000100")
+	if resp, _, err := client.Event(mention, slackfake.SignOpts{}); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("mention: %v %v", err, resp)
+	}
+	fake.WaitFor(t, 10*time.Second, func(m []slackfake.Message) bool {
+		for _, x := range m {
+			if x.Method == "chat.postEphemeral" && x.User == "U0OLA" && strings.Contains(x.Text, "That sounds like a return") &&
+				strings.Contains(string(x.Blocks), "/case open return order=1042") {
+				return true
+			}
+		}
+		return false
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, body, _ := client.SlashCommand("/case", "show RMA-1001", slackfake.SlashOpts{})
+		if n := strings.Count(string(body), "Carrier says the parcel is in Trondheim, æøå"); n == 1 {
+			break
+		} else if n > 1 || time.Now().After(deadline) {
+			t.Fatalf("the thread message is on the timeline %d times:\n%s", n, body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
