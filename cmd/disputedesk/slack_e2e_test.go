@@ -329,6 +329,19 @@ func TestSlackListens(t *testing.T) {
 		t.Fatalf("open: %v %s", err, body)
 	}
 	card := cardsOf("RMA-1001", fake.WaitFor(t, 10*time.Second, func(m []slackfake.Message) bool { return len(cardsOf("RMA-1001", m)) == 1 }))[0]
+	// The fake answers chat.postMessage a moment before the bot has stored
+	// the card's ts; a note's thread post can only follow once it has.
+	if _, _, err := client.SlashCommand("/case", "note RMA-1001 Asked the carrier", slackfake.SlashOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	fake.WaitFor(t, 10*time.Second, func(m []slackfake.Message) bool {
+		for _, x := range m {
+			if x.ThreadTS == card.TS && strings.Contains(x.Text, "Noted on RMA-1001") {
+				return true
+			}
+		}
+		return false
+	})
 
 	msg := slackfake.MessageEvent("", "Ev100", card.Channel, "U0OLA", "Carrier says the parcel is in Trondheim, æøå", "1700000500.000100", card.TS)
 	for retry := range 2 { // Slack retries an event it thinks was not received
