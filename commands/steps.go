@@ -46,7 +46,7 @@ func (r *Router) stepCommands() []*Command {
 // setDeadlines computes a case's deadlines and saves those that changed,
 // with one timeline event, in c's transaction. It returns them all.
 func (r *Router) setDeadlines(ctx context.Context, c *call, pb *playbooks.Playbook, cs storage.Case, st storage.CaseState) ([]storage.Deadline, error) {
-	computed, err := pb.ComputeDeadlines(cs, st, "")
+	computed, err := pb.ComputeDeadlines(cs, st, playbooks.Calendar{Holidays: r.deps.Holidays})
 	if err != nil {
 		return nil, fmt.Errorf("deadlines of %s: %w", cs.Ref, err)
 	}

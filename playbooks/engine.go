@@ -53,6 +53,15 @@ func (p *Playbook) Progress(fields map[string]string, st storage.CaseState) (ste
 // condition when applies to a case with these fields.
 func Applies(when string, fields map[string]string) bool { return applies(when, fields) }
 
+// Calendar is the team's working calendar for deadlines.
+type Calendar struct {
+	// Zone is the channel's or team's IANA time zone, for cases without
+	// their own; empty means UTC.
+	Zone string
+	// Holidays are non-working days besides weekends, as "2006-01-02".
+	Holidays map[string]bool
+}
+
 // StepDeadlineID is the deadline id of a step's own due rule.
 func StepDeadlineID(stepID string) string { return "step:" + stepID }
 
@@ -60,9 +69,10 @@ func StepDeadlineID(stepID string) string { return "step:" + stepID }
 // step's due rule, for those that apply to the case and can be computed
 // from what is known. A deadline is met when its met_by step (for a step's
 // due rule, the step itself) is done or skipped. The zone is the case's
-// timezone field, else channelZone, else UTC.
-func (p *Playbook) ComputeDeadlines(c storage.Case, st storage.CaseState, channelZone string) ([]storage.Deadline, error) {
-	loc, _, err := deadline.Zone(c.Fields[FieldTimezone], channelZone)
+// timezone field, else cal.Zone, else UTC; business days skip weekends and
+// cal.Holidays.
+func (p *Playbook) ComputeDeadlines(c storage.Case, st storage.CaseState, cal Calendar) ([]storage.Deadline, error) {
+	loc, _, err := deadline.Zone(c.Fields[FieldTimezone], cal.Zone)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +80,7 @@ func (p *Playbook) ComputeDeadlines(c storage.Case, st storage.CaseState, channe
 	for _, s := range st.Steps {
 		finished[s.StepID] = s.At
 	}
-	in := deadline.Inputs{Opened: c.OpenedAt, Fields: c.Fields, StepsDone: finished, Location: loc}
+	in := deadline.Inputs{Opened: c.OpenedAt, Fields: c.Fields, StepsDone: finished, Location: loc, Holidays: cal.Holidays}
 	var out []storage.Deadline
 	add := func(id, title, rule, source, when, metBy string) error {
 		if rule == "" || !applies(when, c.Fields) {

@@ -300,7 +300,7 @@ func TestComputeDeadlines(t *testing.T) {
 	pb := testPlaybook(t)
 	opened := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC) // a Friday
 	cs := storage.Case{ID: 7, OpenedAt: opened, Fields: map[string]string{"reason": "lost", "delivered_on": "2026-11-07", "timezone": "Europe/Oslo"}}
-	got, err := pb.ComputeDeadlines(cs, storage.CaseState{}, "")
+	got, err := pb.ComputeDeadlines(cs, storage.CaseState{}, Calendar{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +334,7 @@ func TestComputeDeadlines(t *testing.T) {
 	// The processor's date wins, and finishing the met_by step meets it.
 	cs.Fields["due_by"] = "2026-11-25T12:00"
 	doneAt := opened.Add(2 * time.Hour)
-	got, err = pb.ComputeDeadlines(cs, storage.CaseState{Steps: []storage.StepState{{StepID: "refund", Status: storage.StepDone, At: doneAt}}}, "")
+	got, err = pb.ComputeDeadlines(cs, storage.CaseState{Steps: []storage.StepState{{StepID: "refund", Status: storage.StepDone, At: doneAt}}}, Calendar{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,5 +373,35 @@ func TestSuggest(t *testing.T) {
 	}
 	if pb, _, ok := c.Suggest("good morning team"); ok {
 		t.Errorf("Suggest of small talk = %s, want none", pb.Name)
+	}
+}
+
+// A team's public holiday moves an EU deadline that would end on it to the
+// next working day (Regulation 1182/71 Art. 3(4)).
+func TestComputeDeadlinesSkipsTeamHolidays(t *testing.T) {
+	pb := testPlaybook(t)
+	oslo, _ := time.LoadLocation("Europe/Oslo")
+	cs := storage.Case{ID: 1, OpenedAt: time.Date(2026, 12, 14, 9, 0, 0, 0, time.UTC),
+		Fields: map[string]string{"reason": "lost", "delivered_on": "2026-12-11", "timezone": "Europe/Oslo"}} // + 14 days = Friday 25 December
+	due := func(cal Calendar) time.Time {
+		t.Helper()
+		ds, err := pb.ComputeDeadlines(cs, storage.CaseState{}, cal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
+			if d.ID == "withdrawal" {
+				return d.Due.In(oslo)
+			}
+		}
+		t.Fatal("no withdrawal deadline")
+		return time.Time{}
+	}
+	if got, want := due(Calendar{}), time.Date(2026, 12, 25, 23, 59, 59, 0, oslo); !got.Equal(want) {
+		t.Errorf("without holidays: %s, want %s", got, want)
+	}
+	christmas := Calendar{Holidays: map[string]bool{"2026-12-25": true, "2026-12-28": true}}
+	if got, want := due(christmas), time.Date(2026, 12, 29, 23, 59, 59, 0, oslo); !got.Equal(want) {
+		t.Errorf("with 25 and 28 December off: %s, want Tuesday 29 December", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/disputedesk/disputedesk/internal/money"
 	"github.com/disputedesk/disputedesk/prompts"
@@ -29,6 +30,8 @@ type Config struct {
 	Model ModelConfig
 	// Language is the team's language for reply drafts.
 	Language string
+	// Holidays are the team's non-working days besides weekends.
+	Holidays map[string]bool
 }
 
 // ModelConfig reaches an OpenAI-compatible model for reply drafts; empty
@@ -70,6 +73,7 @@ var settings = []setting{
 	{name: "DISPUTEDESK_PLAYBOOKS", def: "none", doc: "a directory of playbook YAML files that add to or replace the built-in ones (checked at start)"},
 	{name: "DISPUTEDESK_MIGRATE", def: "true", doc: "apply database migrations at start; false to run `disputedesk migrate` yourself"},
 	{name: "DISPUTEDESK_LOG_LEVEL", def: "info", doc: "debug, info, warn or error"},
+	{name: "DISPUTEDESK_HOLIDAYS", def: "none", doc: "public holidays that business-day deadlines skip, as dates: 2026-12-24,2026-12-25,2026-12-26"},
 	{name: "DISPUTEDESK_LANGUAGE", def: "en", doc: "the team's language for reply drafts when the customer's is unknown: en, nb, da, de or sv"},
 	{name: "OPENAI_API_KEY", def: "none", secret: true, doc: "key of an OpenAI-compatible model for reply drafts; without a model, drafts come from offline templates"},
 	{name: "OPENAI_BASE_URL", def: "https://api.openai.com/v1", doc: "the model's API base: Azure, Ollama (http://localhost:11434/v1), vLLM, llama.cpp"},
@@ -138,6 +142,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	default:
 		errs = append(errs, fmt.Errorf("DISPUTEDESK_LOG_PROMPTS=%q: use 1 or 0", v))
 	}
+	if v := getenv("DISPUTEDESK_HOLIDAYS"); v != "" {
+		cfg.Holidays = map[string]bool{}
+		for _, d := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+			if _, err := time.Parse("2006-01-02", d); err != nil {
+				errs = append(errs, fmt.Errorf("DISPUTEDESK_HOLIDAYS: %q is not a date: write dates as 2026-12-25, separated by commas", d))
+				continue
+			}
+			cfg.Holidays[d] = true
+		}
+	}
 	cfg.Language = "en"
 	if v := getenv("DISPUTEDESK_LANGUAGE"); v != "" {
 		if cfg.Language, err = prompts.ParseLanguage(v); err != nil {
@@ -195,6 +209,7 @@ func (c Config) Print(w io.Writer) {
 	fmt.Fprintf(tw, "  listen\t%s\n", c.Addr)
 	fmt.Fprintf(tw, "  currency\t%s\n", or(c.DefaultCurrency, "none (amounts need currency=)"))
 	fmt.Fprintf(tw, "  playbooks\t%s\n", or(c.PlaybooksDir, "built-in"))
+	fmt.Fprintf(tw, "  holidays\t%d dates besides weekends\n", len(c.Holidays))
 	fmt.Fprintf(tw, "  migrate at start\t%t\n", c.AutoMigrate)
 	slack := "off"
 	switch {

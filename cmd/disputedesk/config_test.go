@@ -40,6 +40,11 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("DatabaseURL = %q", c.DatabaseURL)
 			}
 		}},
+		{"holidays", map[string]string{"DATABASE_URL": "x.db", "DISPUTEDESK_HOLIDAYS": "2026-12-24, 2026-12-25;2026-12-26"}, func(t *testing.T, c Config) {
+			if len(c.Holidays) != 3 || !c.Holidays["2026-12-25"] {
+				t.Errorf("Holidays = %v", c.Holidays)
+			}
+		}},
 		{"everything set", map[string]string{"DATABASE_URL": "x.db", "DISPUTEDESK_ADDR": "127.0.0.1:9", "DISPUTEDESK_CURRENCY": "nok",
 			"DISPUTEDESK_MIGRATE": "false", "DISPUTEDESK_LOG_LEVEL": "debug"}, func(t *testing.T, c Config) {
 			if c.DatabaseURL != "x.db" || c.Addr != "127.0.0.1:9" || c.DefaultCurrency != "NOK" || c.AutoMigrate || c.LogLevel != slog.LevelDebug {
@@ -61,12 +66,12 @@ func TestLoadConfig(t *testing.T) {
 func TestLoadConfigReportsEveryProblem(t *testing.T) {
 	_, err := LoadConfig(env(map[string]string{
 		"DATABASE_URL": "a", "DATABASE_URL_FILE": "b", "DISPUTEDESK_CURRENCY": "EURO",
-		"DISPUTEDESK_MIGRATE": "maybe", "DISPUTEDESK_LOG_LEVEL": "loud", "HOME": "/h",
+		"DISPUTEDESK_MIGRATE": "maybe", "DISPUTEDESK_LOG_LEVEL": "loud", "HOME": "/h", "DISPUTEDESK_HOLIDAYS": "25.12.2026",
 	}))
 	if err == nil {
 		t.Fatal("LoadConfig accepted a broken environment")
 	}
-	for _, want := range []string{"both set", "DISPUTEDESK_CURRENCY", `DISPUTEDESK_MIGRATE="maybe"`, `DISPUTEDESK_LOG_LEVEL="loud"`} {
+	for _, want := range []string{"both set", "DISPUTEDESK_CURRENCY", `DISPUTEDESK_MIGRATE="maybe"`, `DISPUTEDESK_LOG_LEVEL="loud"`, `"25.12.2026" is not a date`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}

@@ -134,6 +134,7 @@ func (m *Main) Router(wake func(), mw ...bot.Middleware) (*commands.Router, erro
 		Wake:            wake,
 		Drafter:         drafter,
 		DefaultLanguage: m.Config.Language,
+		Holidays:        m.Config.Holidays,
 	}, mw...)
 }
 
