@@ -153,7 +153,7 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 	if err := c.tx.CreateCase(ctx, &cs, &ev); err != nil {
 		return bot.Reply{}, fmt.Errorf("open case: %w", err)
 	}
-	c.opened = true
+	c.opened, c.casePlatform = true, cs.Platform
 	deadlines, err := r.setDeadlines(ctx, c, pb, cs, storage.CaseState{})
 	if err != nil {
 		return bot.Reply{}, err
@@ -419,6 +419,7 @@ func (r *Router) lockCase(ctx context.Context, c *call) (storage.Case, error) {
 	if err != nil {
 		return storage.Case{}, r.caseError(ref, err)
 	}
+	c.casePlatform = cs.Platform
 	return cs, nil
 }
 

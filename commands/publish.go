@@ -23,19 +23,17 @@ func chatPlatform(platform string) bool { return platform != bot.PlatformConsole
 // the case's thread and the card updated in place. The user's own answer
 // then becomes private, since the team sees the card and the thread.
 func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
-	if reply.CaseRef == "" || reply.Form != nil {
-		return nil
+	if reply.CaseRef == "" || reply.Form != nil || !chatPlatform(c.casePlatform) {
+		return nil // nothing changed, or a case without a card (the console's)
 	}
 	ref, err := storage.ParseRef(reply.CaseRef)
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", reply.CaseRef, err)
 	}
+	// Read again: the card shows the case as the command left it.
 	cs, err := c.tx.CaseForUpdate(ctx, ref)
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", ref, err)
-	}
-	if !chatPlatform(cs.Platform) {
-		return nil
 	}
 	st, err := c.tx.State(ctx, cs.ID)
 	if err != nil {

@@ -68,8 +68,11 @@ type call struct {
 	now time.Time
 	tx  storage.Tx // set when cmd.Changes
 
-	opened   bool // the command opened a case: post its card
-	enqueued bool // the command queued messages in the outbox
+	// casePlatform is the platform of the case the command changed, known
+	// from loading it: only cases on a chat platform have a card to update.
+	casePlatform string
+	opened       bool // the command opened a case: post its card
+	enqueued     bool // the command queued messages in the outbox
 	// threadPost, when set, is what goes into the case's thread instead of
 	// the user's answer.
 	threadPost *bot.Reply
@@ -215,7 +218,7 @@ func (r *Router) run(ctx context.Context, req *bot.Request, in Input) (bot.Reply
 	var reply bot.Reply
 	resp, replayed, err := r.deps.Store.Update(ctx, storage.RequestKey{Platform: req.Platform, ID: req.ID},
 		func(tx storage.Tx) ([]byte, error) {
-			c.tx, c.enqueued = tx, false
+			c.tx, c.enqueued, c.casePlatform = tx, false, ""
 			var err error
 			if reply, err = cmd.run(ctx, c); err != nil {
 				return nil, err
