@@ -171,23 +171,7 @@ func TestOfflineGolden(t *testing.T) {
 		t.Run(c.name(), func(t *testing.T) {
 			d := draftOffline(t, o, c.request())
 			path := filepath.Join("testdata", "offline", c.lang, c.playbook+"-"+c.situation+"-"+c.tone+".txt")
-			got := d.Body + "\n"
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("draft differs from %s (run with -update to accept)\ngot:\n%s\nwant:\n%s", path, got, want)
-			}
+			checkGolden(t, path, d.Body+"\n")
 		})
 	}
 }
