@@ -211,7 +211,7 @@ func onlyMissing(err error) bool {
 		return false
 	}
 	for _, p := range ps {
-		if !strings.HasSuffix(strings.SplitN(p.Msg, ":", 2)[0], "is required") {
+		if !p.Missing {
 			return false
 		}
 	}

@@ -24,6 +24,8 @@ const (
 type FieldProblem struct {
 	Field string
 	Msg   string
+	// Missing marks a required field left out, which a form can ask for.
+	Missing bool
 }
 
 // FieldProblems are all the problems with the details of a case.
@@ -60,7 +62,7 @@ func (p *Playbook) CheckFields(given map[string]string, defaultCurrency string) 
 	}
 	for _, k := range sortedKeys(given) {
 		if _, ok := p.Field(k); !ok {
-			problems = append(problems, FieldProblem{k, fmt.Sprintf("a %s has no field %s=.%s Its fields are %s.",
+			problems = append(problems, FieldProblem{Field: k, Msg: fmt.Sprintf("a %s has no field %s=.%s Its fields are %s.",
 				p.Name, k, suggest.DidYouMean(k, names, ""), strings.Join(names, ", "))})
 		}
 	}
@@ -75,15 +77,15 @@ func (p *Playbook) CheckFields(given map[string]string, defaultCurrency string) 
 		if !ok || raw == "" {
 			switch {
 			case ok:
-				problems = append(problems, FieldProblem{f.Name, fmt.Sprintf("%s= is empty: give it a value or leave it out.", f.Name)})
+				problems = append(problems, FieldProblem{Field: f.Name, Msg: fmt.Sprintf("%s= is empty: give it a value or leave it out.", f.Name)})
 			case f.Required:
-				problems = append(problems, FieldProblem{f.Name, fmt.Sprintf("%s= is required: %s.", f.Name, f.HelpOrLabel())})
+				problems = append(problems, FieldProblem{Field: f.Name, Msg: fmt.Sprintf("%s= is required: %s.", f.Name, f.HelpOrLabel()), Missing: true})
 			}
 			continue
 		}
 		v, err := f.check(raw, currency)
 		if err != nil {
-			problems = append(problems, FieldProblem{f.Name, fmt.Sprintf("%s=%s: %v", f.Name, raw, err)})
+			problems = append(problems, FieldProblem{Field: f.Name, Msg: fmt.Sprintf("%s=%s: %v", f.Name, raw, err)})
 			continue
 		}
 		if f.Name == FieldAmount {

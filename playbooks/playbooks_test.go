@@ -261,6 +261,11 @@ func TestCheckFields(t *testing.T) {
 					t.Errorf("problems %q lack %q", err, w)
 				}
 			}
+			for _, p := range ps {
+				if p.Missing != strings.Contains(p.Msg, "= is required") {
+					t.Errorf("problem %q: Missing = %v", p.Msg, p.Missing)
+				}
+			}
 		})
 	}
 }
