@@ -135,6 +135,9 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 		usage.Msg = fmt.Sprintf("cannot open the %s yet:\n%s", pb.Name, bullets(err))
 		return bot.Reply{}, usage
 	}
+	if !c.scope.All && !c.scope.Contains(storage.Case{Platform: c.req.Platform, Workspace: c.req.Workspace, Channel: c.req.Channel}) {
+		return bot.Reply{}, userErrorf("the console is looking at %s, and a case it opens belongs to the console: run disputedesk console without --workspace to open one", WorkspaceKey(c.scope.Platform, c.scope.Workspace))
+	}
 	cs := storage.Case{
 		Ref:       storage.Ref{Prefix: pb.Prefix},
 		Playbook:  pb.Name,
@@ -203,6 +206,9 @@ func (r *Router) caseShow(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, fmt.Errorf("show %s: %w", cs.Ref, err)
 	}
 	reply := r.card(r.playbook(cs), cs, st, c.now)
+	if c.scope.All && chatPlatform(cs.Platform) {
+		reply.Fields = append(reply.Fields, bot.Field{Label: "Workspace", Value: workspaceLabel(cs)})
+	}
 	if ob, ok := r.deps.Store.(storage.Outbox); ok && chatPlatform(cs.Platform) {
 		failed, err := ob.OutboxFailures(ctx, cs.ID)
 		if err != nil {
@@ -222,7 +228,7 @@ func (r *Router) caseShow(ctx context.Context, c *call) (bot.Reply, error) {
 }
 
 func (r *Router) caseList(ctx context.Context, c *call) (bot.Reply, error) {
-	filter := storage.CaseFilter{Limit: listLimit + 1}
+	filter := storage.CaseFilter{Scope: c.scope, Limit: listLimit + 1}
 	which := strings.ToLower(c.in.Arg(0))
 	switch which {
 	case "", "open":
@@ -242,7 +248,11 @@ func (r *Router) caseList(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	lines := make([]string, 0, len(cases)+1)
 	for _, cs := range cases[:min(len(cases), listLimit)] {
-		lines = append(lines, listLine(cs))
+		line := listLine(cs)
+		if c.scope.All && chatPlatform(cs.Platform) {
+			line += " · " + workspaceLabel(cs)
+		}
+		lines = append(lines, line)
 	}
 	if len(cases) > listLimit {
 		lines = append(lines, fmt.Sprintf("… only the newest %d are shown.", listLimit))
@@ -398,7 +408,7 @@ func (r *Router) viewCase(ctx context.Context, c *call) (storage.Case, storage.C
 	if err != nil {
 		return storage.Case{}, storage.CaseState{}, err
 	}
-	cs, err := r.deps.Store.Case(ctx, ref)
+	cs, err := r.deps.Store.Case(ctx, c.scope, ref)
 	if err != nil {
 		return storage.Case{}, storage.CaseState{}, r.caseError(ref, err)
 	}
@@ -415,7 +425,7 @@ func (r *Router) lockCase(ctx context.Context, c *call) (storage.Case, error) {
 	if err != nil {
 		return storage.Case{}, err
 	}
-	cs, err := c.tx.CaseForUpdate(ctx, ref)
+	cs, err := c.tx.CaseForUpdate(ctx, c.scope, ref)
 	if err != nil {
 		return storage.Case{}, r.caseError(ref, err)
 	}

@@ -198,7 +198,7 @@ func TestCardThatFailedIsPostedAgainOnTheNextChange(t *testing.T) {
 	if len(msgs) != 1 || msgs[0].Kind != storage.OutboxCard {
 		t.Fatalf("after the next change: %+v, want a new card", msgs)
 	}
-	cs, err := h.store.Case(ctx, storage.Ref{Prefix: "RMA", Number: 1001})
+	cs, err := h.store.Case(ctx, storage.AllWorkspaces, storage.Ref{Prefix: "RMA", Number: 1001})
 	if err != nil || cs.Thread != "1700000009.000100" {
 		t.Errorf("case thread %q, %v", cs.Thread, err)
 	}

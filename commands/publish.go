@@ -31,7 +31,7 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 		return fmt.Errorf("publish %s: %w", reply.CaseRef, err)
 	}
 	// Read again: the card shows the case as the command left it.
-	cs, err := c.tx.CaseForUpdate(ctx, ref)
+	cs, err := c.tx.CaseForUpdate(ctx, c.scope, ref)
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", ref, err)
 	}
@@ -116,9 +116,9 @@ func (r *Router) cardButtons(cs storage.Case, next *playbooks.StepView) []bot.Bu
 // message handles a plain chat message: one in a case's thread goes on the
 // case's timeline; one that mentions the bot outside a case gets a
 // suggestion of the playbook that fits. Anything else is not for the bot.
-func (r *Router) message(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+func (r *Router) message(ctx context.Context, req *bot.Request, scope storage.Scope) (bot.Reply, error) {
 	if req.Thread != "" {
-		cs, err := r.deps.Store.CaseByThread(ctx, req.Platform, req.Channel, req.Thread)
+		cs, err := r.deps.Store.CaseByThread(ctx, scope, req.Channel, req.Thread)
 		switch {
 		case err == nil:
 			return r.recordMessage(ctx, req, cs)

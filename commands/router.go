@@ -43,6 +43,14 @@ type Deps struct {
 	// DefaultLanguage is the team's language for drafts when neither the
 	// agent, the customer's message nor the platform says otherwise.
 	DefaultLanguage string
+	// Channels limits the bot, in each workspace it names (by
+	// WorkspaceKey), to the channels listed: commands from other channels
+	// there are refused and cases in them are not found. A workspace it
+	// does not name is not limited.
+	Channels map[string][]string
+	// ConsoleWorkspace narrows the console to one workspace (a
+	// WorkspaceKey); empty, the console sees every workspace.
+	ConsoleWorkspace string
 }
 
 // Command is one chat command, described as data.
@@ -67,6 +75,8 @@ type call struct {
 	in  Input // Args start after the subcommand
 	now time.Time
 	tx  storage.Tx // set when cmd.Changes
+	// scope is whose cases the request reaches: every lookup goes through it.
+	scope storage.Scope
 
 	// casePlatform is the platform of the case the command changed, known
 	// from loading it: only cases on a chat platform have a card to update.
@@ -90,6 +100,7 @@ type Router struct {
 	families map[string][]*Command
 	roots    []string
 	handler  bot.Handler
+	console  storage.Scope // the console's scope, from Deps.ConsoleWorkspace
 }
 
 var _ bot.Handler = (*Router)(nil)
@@ -110,7 +121,13 @@ func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
 	if deps.Timeout == 0 {
 		deps.Timeout = 10 * time.Second
 	}
-	r := &Router{deps: deps, commands: map[string]*Command{}, families: map[string][]*Command{}}
+	r := &Router{deps: deps, commands: map[string]*Command{}, families: map[string][]*Command{}, console: storage.AllWorkspaces}
+	if deps.ConsoleWorkspace != "" {
+		var err error
+		if r.console, err = ParseWorkspace(deps.ConsoleWorkspace); err != nil {
+			return nil, fmt.Errorf("commands: console %w", err)
+		}
+	}
 	for _, c := range slices.Concat(r.caseCommands(), []*Command{r.setCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
 		if err := r.add(c); err != nil {
 			return nil, err
@@ -154,7 +171,11 @@ func (r *Router) dispatch(ctx context.Context, req *bot.Request) (bot.Reply, err
 		return r.action(ctx, req)
 	}
 	if req.IsMessage() && req.Platform != bot.PlatformConsole {
-		return r.message(ctx, req)
+		scope, err := r.scope(req)
+		if err != nil {
+			return bot.Reply{}, nil // not a channel of the bot's: not for it
+		}
+		return r.message(ctx, req, scope)
 	}
 	in, err := Parse(req.Text)
 	if err != nil {
@@ -211,7 +232,11 @@ func (r *Router) run(ctx context.Context, req *bot.Request, in Input) (bot.Reply
 	if !whole {
 		in.Args, in.argEnds = in.Args[1:], in.argEnds[1:]
 	}
-	c := &call{cmd: cmd, req: req, in: in, now: r.deps.Now().UTC()}
+	scope, err := r.scope(req)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	c := &call{cmd: cmd, req: req, in: in, now: r.deps.Now().UTC(), scope: scope}
 	if !cmd.Changes {
 		return cmd.run(ctx, c)
 	}

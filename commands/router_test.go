@@ -31,8 +31,8 @@ type harness struct {
 func newHarness(t testing.TB) *harness { t.Helper(); return newHarnessWith(t, nil) }
 
 // newHarnessWith uses model, when not nil, for drafts, with the offline
-// templates as its fallback.
-func newHarnessWith(t testing.TB, model prompts.Drafter) *harness {
+// templates as its fallback, and deps as changed by each of opts.
+func newHarnessWith(t testing.TB, model prompts.Drafter, opts ...func(*commands.Deps)) *harness {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "cases.db"), sqlstore.Options{})
@@ -52,12 +52,16 @@ func newHarnessWith(t testing.TB, model prompts.Drafter) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.router, err = commands.NewRouter(commands.Deps{
+	deps := commands.Deps{
 		Store:     st,
 		Playbooks: catalog,
 		Drafter:   &prompts.Fallback{Model: model, Offline: offline, Lint: prompts.Lint},
 		Now:       func() time.Time { return h.now },
-	})
+	}
+	for _, opt := range opts {
+		opt(&deps)
+	}
+	h.router, err = commands.NewRouter(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +89,7 @@ func (h *harness) sendID(id, user, line string) bot.Reply {
 func (h *harness) snapshot() string {
 	h.t.Helper()
 	ctx := context.Background()
-	cases, err := h.store.Cases(ctx, storage.CaseFilter{})
+	cases, err := h.store.Cases(ctx, storage.CaseFilter{Scope: storage.AllWorkspaces})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -140,7 +144,7 @@ func TestCaseLifecycle(t *testing.T) {
 	if r.CaseRef != "CB-1001" {
 		t.Errorf("CaseRef = %q, want CB-1001", r.CaseRef)
 	}
-	cs, err := h.store.Case(ctx, storage.Ref{Prefix: "CB", Number: 1001})
+	cs, err := h.store.Case(ctx, storage.AllWorkspaces, storage.Ref{Prefix: "CB", Number: 1001})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +181,7 @@ func TestCaseLifecycle(t *testing.T) {
 	wantContains(t, h.send("kari", "/case list all"), "CB-1001 · chargeback · closed (won)")
 
 	wantContains(t, h.send("kari", "/case reopen CB-1001 The bank reversed its decision"), "Reopened CB-1001.")
-	cs, err = h.store.Case(ctx, storage.Ref{Prefix: "CB", Number: 1001})
+	cs, err = h.store.Case(ctx, storage.AllWorkspaces, storage.Ref{Prefix: "CB", Number: 1001})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +273,7 @@ func TestRetriedRequestReturnsFirstResult(t *testing.T) {
 	if first.Text != again.Text || again.CaseRef != "CB-1001" {
 		t.Errorf("retry answered %q, first answer was %q", again.Text, first.Text)
 	}
-	cases, err := h.store.Cases(context.Background(), storage.CaseFilter{})
+	cases, err := h.store.Cases(context.Background(), storage.CaseFilter{Scope: storage.AllWorkspaces})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -280,7 +280,7 @@ func (r *Router) caseEvidence(ctx context.Context, c *call) (bot.Reply, error) {
 }
 
 func (r *Router) caseDue(ctx context.Context, c *call) (bot.Reply, error) {
-	f := storage.DeadlineFilter{Limit: dueLimit + 1}
+	f := storage.DeadlineFilter{Scope: c.scope, Limit: dueLimit + 1}
 	switch which := strings.ToLower(c.in.Arg(0)); which {
 	case "", "all":
 	case "mine":

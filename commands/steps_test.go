@@ -61,7 +61,7 @@ func TestStepsChecklistsAndDeadlines(t *testing.T) {
 	wantContains(t, h.send("ola", "/case close DR-1001 outcome=refunded"), "Closed DR-1001: refunded.")
 	wantContains(t, h.send("ola", "/case due"), "No deadlines ahead on open cases.")
 
-	cs, err := h.store.Case(ctx, storage.Ref{Prefix: "DR", Number: 1001})
+	cs, err := h.store.Case(ctx, storage.AllWorkspaces, storage.Ref{Prefix: "DR", Number: 1001})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestSetRecomputesDeadlines(t *testing.T) {
 
 	// The card shows the new details with their labels.
 	wantContains(t, h.send("kari", "/case show CB-1001"), "Payment processor: Stripe", "Dispute reason: Fraudulent")
-	cs, err := h.store.Case(ctx, storage.Ref{Prefix: "CB", Number: 1001})
+	cs, err := h.store.Case(ctx, storage.AllWorkspaces, storage.Ref{Prefix: "CB", Number: 1001})
 	if err != nil {
 		t.Fatal(err)
 	}

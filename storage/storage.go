@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -130,8 +131,41 @@ type Event struct {
 	Data map[string]string
 }
 
-// CaseFilter selects cases for a list. Zero values match everything.
+// Scope is whose cases a read or a change may reach: one workspace (a Slack
+// team, a Discord guild) of one platform, narrowed to some of its channels
+// when the team allows the bot only there. Every lookup of a case takes one,
+// and a case outside it is ErrNotFound, exactly as one that does not exist,
+// so references can stay short and sequential without being an oracle.
+type Scope struct {
+	// All reaches every workspace: the operator's console on the database.
+	All       bool
+	Platform  string
+	Workspace string
+	// Channels, when set, narrows the scope to cases in these channels.
+	Channels []string
+}
+
+// AllWorkspaces is the scope of the operator's console.
+var AllWorkspaces = Scope{All: true}
+
+// WorkspaceScope is the scope of one workspace of a platform.
+func WorkspaceScope(platform, workspace string) Scope {
+	return Scope{Platform: platform, Workspace: workspace}
+}
+
+// Contains reports whether c is within s.
+func (s Scope) Contains(c Case) bool {
+	if s.All {
+		return true
+	}
+	return c.Platform == s.Platform && c.Workspace == s.Workspace &&
+		(len(s.Channels) == 0 || slices.Contains(s.Channels, c.Channel))
+}
+
+// CaseFilter selects cases for a list within Scope. Zero values of the
+// other fields match everything.
 type CaseFilter struct {
+	Scope  Scope
 	Status Status
 	// Mine selects cases assigned to this user, or opened by them and unassigned.
 	Mine  string
@@ -206,9 +240,10 @@ type DueDeadline struct {
 	Playbook, Assignee, OpenedBy, Channel, Platform string
 }
 
-// DeadlineFilter selects the deadlines Store.Deadlines lists. Zero values
-// match everything.
+// DeadlineFilter selects the deadlines Store.Deadlines lists, of cases
+// within Scope. Zero values of the other fields match everything.
 type DeadlineFilter struct {
+	Scope Scope
 	// Mine selects deadlines of cases assigned to this user, or opened by
 	// them and unassigned, as CaseFilter.Mine.
 	Mine string
@@ -226,7 +261,10 @@ type RequestKey struct {
 
 // Store is the database. Reads run on their own; every change runs inside
 // Update, where the change, its timeline event and the record of the request
-// that caused it commit together or not at all.
+// that caused it commit together or not at all. A case is found by what a
+// user can give (a reference, a thread, a filter) only within a Scope;
+// methods that take a case's ID trust it, since IDs come from such a read
+// and are never shown to users.
 type Store interface {
 	// Update runs fn in one transaction. fn returns the response to record
 	// for key. If key was already processed, Update does not run fn (or rolls
@@ -234,15 +272,16 @@ type Store interface {
 	// An error from fn rolls everything back and is returned as is.
 	Update(ctx context.Context, key RequestKey, fn func(Tx) ([]byte, error)) (response []byte, replayed bool, err error)
 
-	// Case returns the case with ref, or ErrNotFound.
-	Case(ctx context.Context, ref Ref) (Case, error)
+	// Case returns the case with ref within scope, or ErrNotFound.
+	Case(ctx context.Context, scope Scope, ref Ref) (Case, error)
 	// Cases lists cases matching f, newest first.
 	Cases(ctx context.Context, f CaseFilter) ([]Case, error)
 	// Draft returns draft id of case caseID, or ErrNotFound.
 	Draft(ctx context.Context, caseID, id int64) (DraftRecord, error)
-	// CaseByThread returns the case whose thread (or card message) is
-	// thread in channel on platform, or ErrNotFound.
-	CaseByThread(ctx context.Context, platform, channel, thread string) (Case, error)
+	// CaseByThread returns the case within scope whose thread (or card
+	// message) is thread in channel, or ErrNotFound. scope names one
+	// platform's workspace; an All scope is refused.
+	CaseByThread(ctx context.Context, scope Scope, channel, thread string) (Case, error)
 	// Timeline returns a case's events, oldest first.
 	Timeline(ctx context.Context, caseID int64) ([]Event, error)
 	// State returns a case's steps (by time, then step id), checklist ticks
@@ -263,9 +302,9 @@ type Store interface {
 // Tx is the set of changes available inside Store.Update. Each method that
 // changes a case takes the timeline event that explains the change.
 type Tx interface {
-	// CaseForUpdate returns the case with ref, locked until the transaction
-	// ends, or ErrNotFound.
-	CaseForUpdate(ctx context.Context, ref Ref) (Case, error)
+	// CaseForUpdate returns the case with ref within scope, locked until
+	// the transaction ends, or ErrNotFound.
+	CaseForUpdate(ctx context.Context, scope Scope, ref Ref) (Case, error)
 	// CreateCase numbers c within its prefix (c.Ref.Prefix must be set),
 	// inserts it with ev as its first event, and fills in c.ID, c.Ref.Number
 	// and ev's IDs.

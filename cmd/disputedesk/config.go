@@ -11,6 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/commands"
 	"github.com/disputedesk/disputedesk/internal/money"
 	"github.com/disputedesk/disputedesk/prompts"
 	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
@@ -32,6 +34,9 @@ type Config struct {
 	Language string
 	// Holidays are the team's non-working days besides weekends.
 	Holidays map[string]bool
+	// Channels limits the bot to some channels in the workspaces it names
+	// (see commands.Deps.Channels).
+	Channels map[string][]string
 }
 
 // ModelConfig reaches an OpenAI-compatible model for reply drafts; empty
@@ -74,6 +79,7 @@ var settings = []setting{
 	{name: "DISPUTEDESK_MIGRATE", def: "true", doc: "apply database migrations at start; false to run `disputedesk migrate` yourself"},
 	{name: "DISPUTEDESK_LOG_LEVEL", def: "info", doc: "debug, info, warn or error"},
 	{name: "DISPUTEDESK_HOLIDAYS", def: "none", doc: "public holidays that business-day deadlines skip, as dates: 2026-12-24,2026-12-25,2026-12-26"},
+	{name: "DISPUTEDESK_CHANNELS", def: "every channel the bot is in", doc: "limit the bot in a workspace to some channels, as platform:workspace/channel: slack:T0123/C0456,slack:T0123/C0789; elsewhere in that workspace it refuses commands and finds no cases"},
 	{name: "DISPUTEDESK_LANGUAGE", def: "en", doc: "the team's language for reply drafts when the customer's is unknown: en, nb, da, de or sv"},
 	{name: "OPENAI_API_KEY", def: "none", secret: true, doc: "key of an OpenAI-compatible model for reply drafts; without a model, drafts come from offline templates"},
 	{name: "OPENAI_BASE_URL", def: "https://api.openai.com/v1", doc: "the model's API base: Azure, Ollama (http://localhost:11434/v1), vLLM, llama.cpp"},
@@ -152,6 +158,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			cfg.Holidays[d] = true
 		}
 	}
+	if v := getenv("DISPUTEDESK_CHANNELS"); v != "" {
+		cfg.Channels, err = parseChannels(v)
+		errs = append(errs, err)
+	}
 	cfg.Language = "en"
 	if v := getenv("DISPUTEDESK_LANGUAGE"); v != "" {
 		if cfg.Language, err = prompts.ParseLanguage(v); err != nil {
@@ -210,6 +220,9 @@ func (c Config) Print(w io.Writer) {
 	fmt.Fprintf(tw, "  currency\t%s\n", or(c.DefaultCurrency, "none (amounts need currency=)"))
 	fmt.Fprintf(tw, "  playbooks\t%s\n", or(c.PlaybooksDir, "built-in"))
 	fmt.Fprintf(tw, "  holidays\t%d dates besides weekends\n", len(c.Holidays))
+	if len(c.Channels) > 0 {
+		fmt.Fprintf(tw, "  channels\tlimited in %d workspace(s)\n", len(c.Channels))
+	}
 	fmt.Fprintf(tw, "  migrate at start\t%t\n", c.AutoMigrate)
 	slack := "off"
 	switch {
@@ -225,6 +238,23 @@ func (c Config) Print(w io.Writer) {
 	}
 	fmt.Fprintf(tw, "  reply drafts\t%s (team language %s)\n", drafts, c.Language)
 	tw.Flush()
+}
+
+// parseChannels reads DISPUTEDESK_CHANNELS into channels by workspace key.
+func parseChannels(v string) (map[string][]string, error) {
+	channels := map[string][]string{}
+	var errs []error
+	for _, entry := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		ws, channel, ok := strings.Cut(entry, "/")
+		scope, err := commands.ParseWorkspace(ws)
+		if err != nil || !ok || channel == "" || scope.Platform == bot.PlatformConsole {
+			errs = append(errs, fmt.Errorf("DISPUTEDESK_CHANNELS: %q is not a channel: write platform:workspace/channel, e.g. slack:T0123/C0456", entry))
+			continue
+		}
+		key := commands.WorkspaceKey(scope.Platform, scope.Workspace)
+		channels[key] = append(channels[key], channel)
+	}
+	return channels, errors.Join(errs...)
 }
 
 func or(s, def string) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -45,6 +46,11 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("Holidays = %v", c.Holidays)
 			}
 		}},
+		{"channels", map[string]string{"DATABASE_URL": "x.db", "DISPUTEDESK_CHANNELS": "slack:T1/C1, slack:T1/C2;discord:81/90"}, func(t *testing.T, c Config) {
+			if got := fmt.Sprint(c.Channels); got != "map[discord:81:[90] slack:T1:[C1 C2]]" {
+				t.Errorf("Channels = %s", got)
+			}
+		}},
 		{"everything set", map[string]string{"DATABASE_URL": "x.db", "DISPUTEDESK_ADDR": "127.0.0.1:9", "DISPUTEDESK_CURRENCY": "nok",
 			"DISPUTEDESK_MIGRATE": "false", "DISPUTEDESK_LOG_LEVEL": "debug"}, func(t *testing.T, c Config) {
 			if c.DatabaseURL != "x.db" || c.Addr != "127.0.0.1:9" || c.DefaultCurrency != "NOK" || c.AutoMigrate || c.LogLevel != slog.LevelDebug {
@@ -67,11 +73,13 @@ func TestLoadConfigReportsEveryProblem(t *testing.T) {
 	_, err := LoadConfig(env(map[string]string{
 		"DATABASE_URL": "a", "DATABASE_URL_FILE": "b", "DISPUTEDESK_CURRENCY": "EURO",
 		"DISPUTEDESK_MIGRATE": "maybe", "DISPUTEDESK_LOG_LEVEL": "loud", "HOME": "/h", "DISPUTEDESK_HOLIDAYS": "25.12.2026",
+		"DISPUTEDESK_CHANNELS": "slack:T1/C1,T1/C2,slack:T1,console:/x",
 	}))
 	if err == nil {
 		t.Fatal("LoadConfig accepted a broken environment")
 	}
-	for _, want := range []string{"both set", "DISPUTEDESK_CURRENCY", `DISPUTEDESK_MIGRATE="maybe"`, `DISPUTEDESK_LOG_LEVEL="loud"`, `"25.12.2026" is not a date`} {
+	for _, want := range []string{"both set", "DISPUTEDESK_CURRENCY", `DISPUTEDESK_MIGRATE="maybe"`, `DISPUTEDESK_LOG_LEVEL="loud"`, `"25.12.2026" is not a date`,
+		`"T1/C2" is not a channel`, `"slack:T1" is not a channel`, `"console:/x" is not a channel`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}

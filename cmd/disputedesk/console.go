@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/disputedesk/disputedesk/bot/console"
+	"github.com/disputedesk/disputedesk/commands"
 	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
 )
 
@@ -20,18 +21,29 @@ func (m *Main) Console(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("console", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
 	who := fs.String("user", osUser(m.Getenv), "who is typing")
+	workspace := fs.String("workspace", "", "see only this workspace's cases, as slack:T0123 or discord:81234 (default: every workspace)")
 	if err := fs.Parse(args); err != nil {
 		return &usageError{err}
 	}
 	if fs.NArg() > 0 {
 		return &usageError{fmt.Errorf("unexpected %q: commands are read from standard input", fs.Arg(0))}
 	}
+	if *workspace != "" {
+		if _, err := commands.ParseWorkspace(*workspace); err != nil {
+			return &usageError{fmt.Errorf("--workspace: %w", err)}
+		}
+	}
 	quiet := slog.LevelWarn // the console is a conversation: keep the logs to problems
 	if err := m.Open(ctx, &quiet); err != nil {
 		return err
 	}
 	defer m.Close()
-	router, err := m.Router(nil)
+	deps, err := m.Deps(nil)
+	if err != nil {
+		return err
+	}
+	deps.ConsoleWorkspace = *workspace
+	router, err := commands.NewRouter(deps)
 	if err != nil {
 		return err
 	}

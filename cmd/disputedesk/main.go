@@ -122,11 +122,21 @@ func (m *Main) Open(ctx context.Context, logLevel *slog.Level) error {
 // Router builds the command router on the opened store. wake, when set,
 // is called when a change has queued messages for delivery.
 func (m *Main) Router(wake func(), mw ...bot.Middleware) (*commands.Router, error) {
-	drafter, err := m.drafter()
+	deps, err := m.Deps(wake)
 	if err != nil {
 		return nil, err
 	}
-	return commands.NewRouter(commands.Deps{
+	return commands.NewRouter(deps, mw...)
+}
+
+// Deps is what the commands work with, from the configuration; wake is
+// called after a change queued messages in the outbox.
+func (m *Main) Deps(wake func()) (commands.Deps, error) {
+	drafter, err := m.drafter()
+	if err != nil {
+		return commands.Deps{}, err
+	}
+	return commands.Deps{
 		Store:           m.Store,
 		Playbooks:       m.Playbooks,
 		DefaultCurrency: m.Config.DefaultCurrency,
@@ -135,7 +145,8 @@ func (m *Main) Router(wake func(), mw ...bot.Middleware) (*commands.Router, erro
 		Drafter:         drafter,
 		DefaultLanguage: m.Config.Language,
 		Holidays:        m.Config.Holidays,
-	}, mw...)
+		Channels:        m.Config.Channels,
+	}, nil
 }
 
 // drafter writes reply drafts with the configured model, falling back to

@@ -243,7 +243,7 @@ func TestDeliverOnce(t *testing.T) {
 		if n := fake.attempts(); n != 2 {
 			t.Errorf("%d posts, want 2: each message once", n)
 		}
-		got, err := s.Case(t.Context(), c.Ref)
+		got, err := s.Case(t.Context(), storage.AllWorkspaces, c.Ref)
 		if err != nil {
 			t.Fatal(err)
 		}

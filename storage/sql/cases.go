@@ -83,40 +83,54 @@ type eventRow struct {
 	Data   string    `db:"data"`
 }
 
-// Case returns the case with ref, or an error wrapping storage.ErrNotFound.
-func (s *Store) Case(ctx context.Context, ref storage.Ref) (storage.Case, error) {
-	const q = `SELECT ` + caseColumns + ` FROM cases WHERE prefix = ? AND number = ?`
+// selectCaseByRef reads a case by its reference, an index read of
+// cases_prefix_number_key; the scope's condition follows.
+const selectCaseByRef = `SELECT ` + caseColumns + ` FROM cases WHERE prefix = ? AND number = ?`
+
+// Case returns the case with ref within scope, or an error wrapping
+// storage.ErrNotFound (also for a case outside scope).
+func (s *Store) Case(ctx context.Context, scope storage.Scope, ref storage.Ref) (storage.Case, error) {
+	cond, args, err := scopeWhere(scope, "")
+	if err != nil {
+		return storage.Case{}, fmt.Errorf("case %s: %w", ref, err)
+	}
 	var r caseRow
-	if err := s.db.GetContext(ctx, &r, s.db.Rebind(q), ref.Prefix, ref.Number); err != nil {
+	if err := s.db.GetContext(ctx, &r, s.db.Rebind(selectCaseByRef+cond), append([]any{ref.Prefix, ref.Number}, args...)...); err != nil {
 		return storage.Case{}, caseErr(ref, err)
 	}
 	return r.toCase()
 }
 
 // selectCaseByThread finds a case by thread or card message: two index
-// reads (cases_thread_idx, cases_card_message_idx), OR-ed.
+// reads (cases_thread_idx, cases_card_message_idx), OR-ed, then the
+// workspace's condition.
 const selectCaseByThread = `SELECT ` + caseColumns + ` FROM cases
-WHERE platform = ? AND channel = ? AND (thread = ? OR card_message_id = ?)
+WHERE platform = ? AND channel = ? AND (thread = ? OR card_message_id = ?) AND workspace = ?
 ORDER BY CASE WHEN card_message_id = ? THEN 0 ELSE 1 END, id DESC
 LIMIT 1`
 
-// CaseByThread returns the case in channel on platform whose thread or
-// card message is thread, or an error wrapping storage.ErrNotFound. When
-// several match (a case opened from inside another's thread), the case
-// whose card the thread hangs on wins, then the newest. An empty thread
-// matches nothing. Both lookups are index reads (cases_thread_idx,
-// cases_card_message_idx).
-func (s *Store) CaseByThread(ctx context.Context, platform, channel, thread string) (storage.Case, error) {
-	if thread == "" {
-		return storage.Case{}, fmt.Errorf("case of thread %q in %s/%s: %w", thread, platform, channel, storage.ErrNotFound)
+// CaseByThread returns the case in channel of scope's workspace whose
+// thread or card message is thread, or an error wrapping
+// storage.ErrNotFound. When several match (a case opened from inside
+// another's thread), the case whose card the thread hangs on wins, then
+// the newest. An empty thread matches nothing, and a case in a channel
+// outside scope.Channels is not found. An All scope is an error: a thread
+// belongs to one platform's workspace.
+func (s *Store) CaseByThread(ctx context.Context, scope storage.Scope, channel, thread string) (storage.Case, error) {
+	what := fmt.Sprintf("case of thread %q in %s/%s/%s", thread, scope.Platform, scope.Workspace, channel)
+	if scope.All || scope.Platform == "" {
+		return storage.Case{}, fmt.Errorf("%s: a thread is looked up in one platform's workspace", what)
+	}
+	if thread == "" || !scope.Contains(storage.Case{Platform: scope.Platform, Workspace: scope.Workspace, Channel: channel}) {
+		return storage.Case{}, fmt.Errorf("%s: %w", what, storage.ErrNotFound)
 	}
 	var r caseRow
-	err := s.db.GetContext(ctx, &r, s.db.Rebind(selectCaseByThread), platform, channel, thread, thread, thread)
+	err := s.db.GetContext(ctx, &r, s.db.Rebind(selectCaseByThread), scope.Platform, channel, thread, thread, scope.Workspace, thread)
 	switch {
 	case errors.Is(err, dbsql.ErrNoRows):
-		return storage.Case{}, fmt.Errorf("case of thread %q in %s/%s: %w", thread, platform, channel, storage.ErrNotFound)
+		return storage.Case{}, fmt.Errorf("%s: %w", what, storage.ErrNotFound)
 	case err != nil:
-		return storage.Case{}, fmt.Errorf("case of thread %q in %s/%s: %w", thread, platform, channel, err)
+		return storage.Case{}, fmt.Errorf("%s: %w", what, err)
 	}
 	return r.toCase()
 }
@@ -125,26 +139,26 @@ func (s *Store) CaseByThread(ctx context.Context, platform, channel, thread stri
 // Zero fields of f match everything; a Limit of 0 means no limit.
 func (s *Store) Cases(ctx context.Context, f storage.CaseFilter) ([]storage.Case, error) {
 	const (
-		selectCases = `SELECT ` + caseColumns + ` FROM cases`
-		byStatus    = `status = ?`
+		// 1 = 1 lets every condition, the scope's first, start with AND.
+		selectCases = `SELECT ` + caseColumns + ` FROM cases WHERE 1 = 1`
+		byStatus    = ` AND status = ?`
 		// Mine: assigned to me, or opened by me and assigned to no one.
-		byMine  = `(assignee = ? OR (assignee = '' AND opened_by = ?))`
+		byMine  = ` AND (assignee = ? OR (assignee = '' AND opened_by = ?))`
 		newest  = ` ORDER BY opened_at DESC, id DESC`
 		limited = ` LIMIT ?`
 	)
-	var where []string
-	var args []any
+	cond, args, err := scopeWhere(f.Scope, "")
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	q := selectCases + cond
 	if f.Status != "" {
-		where = append(where, byStatus)
+		q += byStatus
 		args = append(args, string(f.Status))
 	}
 	if f.Mine != "" {
-		where = append(where, byMine)
+		q += byMine
 		args = append(args, f.Mine, f.Mine)
-	}
-	q := selectCases
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += newest
 	if f.Limit > 0 {
@@ -209,12 +223,17 @@ WHERE case_id = ? ORDER BY at, id`
 	return events, nil
 }
 
-// CaseForUpdate returns the case with ref, locked against other writers
-// until the transaction ends, or an error wrapping storage.ErrNotFound.
-func (t *Tx) CaseForUpdate(ctx context.Context, ref storage.Ref) (storage.Case, error) {
-	const q = `SELECT ` + caseColumns + ` FROM cases WHERE prefix = ? AND number = ?`
+// CaseForUpdate returns the case with ref within scope, locked against
+// other writers until the transaction ends, or an error wrapping
+// storage.ErrNotFound (also for a case outside scope).
+func (t *Tx) CaseForUpdate(ctx context.Context, scope storage.Scope, ref storage.Ref) (storage.Case, error) {
+	cond, args, err := scopeWhere(scope, "")
+	if err != nil {
+		return storage.Case{}, fmt.Errorf("case %s: %w", ref, err)
+	}
 	var r caseRow
-	if err := t.tx.GetContext(ctx, &r, t.tx.Rebind(q+t.d.lockSuffix), ref.Prefix, ref.Number); err != nil {
+	q := t.tx.Rebind(selectCaseByRef + cond + t.d.lockSuffix)
+	if err := t.tx.GetContext(ctx, &r, q, append([]any{ref.Prefix, ref.Number}, args...)...); err != nil {
 		return storage.Case{}, caseErr(ref, err)
 	}
 	return r.toCase()

@@ -72,12 +72,15 @@ func TestQueryPlans(t *testing.T) {
 			// reads in order.
 			inOrder bool
 		}{
-			{storage.DeadlineFilter{}, false},
-			{storage.DeadlineFilter{Limit: 10}, true},
-			{storage.DeadlineFilter{Before: t0.Add(100 * time.Hour)}, false},
-			{storage.DeadlineFilter{Mine: "U1", Before: t0.Add(100 * time.Hour), Limit: 5}, false},
+			{storage.DeadlineFilter{Scope: storage.AllWorkspaces}, false},
+			{storage.DeadlineFilter{Scope: storage.AllWorkspaces, Limit: 10}, true},
+			{storage.DeadlineFilter{Scope: storage.AllWorkspaces, Before: t0.Add(100 * time.Hour)}, false},
+			{storage.DeadlineFilter{Scope: storage.AllWorkspaces, Mine: "U1", Before: t0.Add(100 * time.Hour), Limit: 5}, false},
 		} {
-			q, args := deadlinesQuery(tc.f)
+			q, args, err := deadlinesQuery(tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
 			p := explain(t, s, q, args...)
 			var ok bool
 			switch s.Dialect() {
@@ -204,7 +207,7 @@ func TestOutboxPlans(t *testing.T) {
 				"postgres": {{"using outbox_case_failed_idx on outbox o", "Bitmap Index Scan on outbox_case_failed_idx"}},
 				"sqlite":   {{"SEARCH o USING INDEX outbox_case_failed_idx (case_id=?)"}},
 			}},
-			{"case by thread", selectCaseByThread, []any{"slack", "C1", "th-7", "th-7", "th-7"}, map[string][][]string{
+			{"case by thread", selectCaseByThread, []any{"slack", "C1", "th-7", "th-7", "T1", "th-7"}, map[string][][]string{
 				"postgres": {{"cases_thread_idx"}, {"cases_card_message_idx"}},
 				"sqlite":   {{"USING INDEX cases_thread_idx"}, {"USING INDEX cases_card_message_idx"}},
 			}},

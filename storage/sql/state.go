@@ -203,12 +203,15 @@ func readState(ctx context.Context, tx *sqlx.Tx, caseID int64) (storage.CaseStat
 	return st, nil
 }
 
-// Deadlines lists the unmet deadlines (met_at NULL) of open cases matching
-// f, soonest first, then by case and deadline id. A zero f.Before means no
+// Deadlines lists the unmet deadlines (met_at NULL) of open cases within
+// f.Scope matching f, soonest first, then by case and deadline id. A zero f.Before means no
 // bound, a zero f.Limit no limit. The list is a scan of the partial index
 // deadlines_unmet_due_idx, joined to each deadline's case.
 func (s *Store) Deadlines(ctx context.Context, f storage.DeadlineFilter) ([]storage.DueDeadline, error) {
-	q, args := deadlinesQuery(f)
+	q, args, err := deadlinesQuery(f)
+	if err != nil {
+		return nil, fmt.Errorf("list deadlines: %w", err)
+	}
 	var rows []dueDeadlineRow
 	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("list deadlines: %w", err)
@@ -231,7 +234,7 @@ func (s *Store) Deadlines(ctx context.Context, f storage.DeadlineFilter) ([]stor
 
 // deadlinesQuery builds the query of Deadlines for f, with ? placeholders,
 // and its arguments.
-func deadlinesQuery(f storage.DeadlineFilter) (string, []any) {
+func deadlinesQuery(f storage.DeadlineFilter) (string, []any, error) {
 	const (
 		// met_at IS NULL is the predicate of deadlines_unmet_due_idx, and
 		// the order is its columns'.
@@ -248,7 +251,12 @@ WHERE d.met_at IS NULL AND c.status = ?`
 	)
 	var q strings.Builder
 	q.WriteString(selectDue)
-	args := []any{string(storage.StatusOpen)}
+	cond, scopeArgs, err := scopeWhere(f.Scope, "c")
+	if err != nil {
+		return "", nil, err
+	}
+	q.WriteString(cond)
+	args := append([]any{string(storage.StatusOpen)}, scopeArgs...)
 	if !f.Before.IsZero() {
 		q.WriteString(before)
 		args = append(args, utc(f.Before))
@@ -262,7 +270,7 @@ WHERE d.met_at IS NULL AND c.status = ?`
 		q.WriteString(limited)
 		args = append(args, f.Limit)
 	}
-	return q.String(), args
+	return q.String(), args, nil
 }
 
 // SetStep records step s.StepID of case s.CaseID as done or skipped,

@@ -582,9 +582,9 @@ func testCaseByThread(t *testing.T, s storage.Store) {
 	change(t, s, "card-b", func(tx storage.Tx) error { return tx.UpdateCase(ctx, &b, &storage.Event{Kind: storage.EventNote}) })
 	// Opened from inside A's thread: same thread, but the thread hangs on A's card.
 	openCase(t, s, key("open-inside"), storage.Case{Ref: storage.Ref{Prefix: "CB"}, Playbook: "chargeback",
-		Platform: "slack", Channel: "C1", Thread: "1700000000.000200"}, storage.Event{})
+		Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1700000000.000200"}, storage.Event{})
 	other, _ := openCase(t, s, key("open-other"), storage.Case{Ref: storage.Ref{Prefix: "RMA"}, Playbook: "return",
-		Platform: "slack", Channel: "C2", Thread: "1700000000.000300"}, storage.Event{})
+		Platform: "slack", Workspace: "T1", Channel: "C2", Thread: "1700000000.000300"}, storage.Event{})
 	slackCase(t, s, "open-threadless", "") // thread "" must not match an empty lookup
 
 	for _, tc := range []struct {
@@ -600,7 +600,7 @@ func testCaseByThread(t *testing.T, s storage.Store) {
 		{"slack", "C1", "1700000000.999999", storage.Ref{}},
 		{"slack", "C1", "", storage.Ref{}},
 	} {
-		got, err := s.CaseByThread(ctx, tc.platform, tc.channel, tc.thread)
+		got, err := s.CaseByThread(ctx, storage.WorkspaceScope(tc.platform, "T1"), tc.channel, tc.thread)
 		switch {
 		case tc.want == storage.Ref{}:
 			if !errors.Is(err, storage.ErrNotFound) {

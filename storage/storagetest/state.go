@@ -298,7 +298,7 @@ func testStateAtomic(t *testing.T, s storage.Store) {
 	before := state(t, s, c.ID)
 	beforeEvents := timeline(t, s, c.ID)
 	beforeCase := getCase(t, s, c.Ref)
-	beforeDue, err := s.Deadlines(ctx, storage.DeadlineFilter{})
+	beforeDue, err := s.Deadlines(ctx, storage.DeadlineFilter{Scope: storage.AllWorkspaces})
 	if err != nil || len(beforeDue) != 1 {
 		t.Fatalf("Deadlines before: %d, %v; want 1", len(beforeDue), err)
 	}
@@ -345,7 +345,7 @@ func testStateAtomic(t *testing.T, s storage.Store) {
 		t.Errorf("timeline has %d events after a rolled back update, want the %d from before", len(after), len(beforeEvents))
 	}
 	diffCase(t, "case after a rolled back update", getCase(t, s, c.Ref), beforeCase)
-	if due, err := s.Deadlines(ctx, storage.DeadlineFilter{}); err != nil || len(due) != 1 || !due[0].Due.Equal(beforeDue[0].Due) {
+	if due, err := s.Deadlines(ctx, storage.DeadlineFilter{Scope: storage.AllWorkspaces}); err != nil || len(due) != 1 || !due[0].Due.Equal(beforeDue[0].Due) {
 		t.Errorf("Deadlines after a rolled back update: %+v, %v; want %+v", due, err, beforeDue)
 	}
 }
@@ -537,15 +537,15 @@ func testDeadlines(t *testing.T, s storage.Store) {
 		f    storage.DeadlineFilter
 		want []string
 	}{
-		{"all unmet of open cases, soonest first, then by case and id", storage.DeadlineFilter{}, all},
-		{"mine: assigned, or opened and unassigned", storage.DeadlineFilter{Mine: "U1"}, all[:4]},
-		{"mine U2", storage.DeadlineFilter{Mine: "U2"}, all[4:]},
-		{"mine U3: opened, but assigned or closed", storage.DeadlineFilter{Mine: "U3"}, nil},
-		{"before is exclusive", storage.DeadlineFilter{Before: t0.Add(24 * time.Hour)}, all[:1]},
-		{"before in another zone", storage.DeadlineFilter{Before: t0.Add(24*time.Hour + time.Microsecond).In(cet)}, all[:4]},
-		{"limit", storage.DeadlineFilter{Limit: 2}, all[:2]},
-		{"all together", storage.DeadlineFilter{Mine: "U1", Before: t0.Add(25 * time.Hour), Limit: 3}, all[:3]},
-		{"nothing due yet", storage.DeadlineFilter{Before: t0}, nil},
+		{"all unmet of open cases, soonest first, then by case and id", storage.DeadlineFilter{Scope: storage.AllWorkspaces}, all},
+		{"mine: assigned, or opened and unassigned", storage.DeadlineFilter{Scope: storage.AllWorkspaces, Mine: "U1"}, all[:4]},
+		{"mine U2", storage.DeadlineFilter{Scope: storage.AllWorkspaces, Mine: "U2"}, all[4:]},
+		{"mine U3: opened, but assigned or closed", storage.DeadlineFilter{Scope: storage.AllWorkspaces, Mine: "U3"}, nil},
+		{"before is exclusive", storage.DeadlineFilter{Scope: storage.AllWorkspaces, Before: t0.Add(24 * time.Hour)}, all[:1]},
+		{"before in another zone", storage.DeadlineFilter{Scope: storage.AllWorkspaces, Before: t0.Add(24*time.Hour + time.Microsecond).In(cet)}, all[:4]},
+		{"limit", storage.DeadlineFilter{Scope: storage.AllWorkspaces, Limit: 2}, all[:2]},
+		{"all together", storage.DeadlineFilter{Scope: storage.AllWorkspaces, Mine: "U1", Before: t0.Add(25 * time.Hour), Limit: 3}, all[:3]},
+		{"nothing due yet", storage.DeadlineFilter{Scope: storage.AllWorkspaces, Before: t0}, nil},
 	}
 	for _, tc := range cases {
 		if got := list(tc.f); !slices.Equal(got, tc.want) {
@@ -554,7 +554,7 @@ func testDeadlines(t *testing.T, s storage.Store) {
 	}
 
 	// A listed deadline carries its case's reminder details.
-	due, err := s.Deadlines(ctx, storage.DeadlineFilter{Mine: "U2"})
+	due, err := s.Deadlines(ctx, storage.DeadlineFilter{Scope: storage.AllWorkspaces, Mine: "U2"})
 	if err != nil || len(due) != 1 {
 		t.Fatalf("Deadlines(U2) = %d, %v; want 1", len(due), err)
 	}
@@ -571,7 +571,7 @@ func testDeadlines(t *testing.T, s storage.Store) {
 	setStatus := func(ref storage.Ref, status storage.Status, kind storage.EventKind) {
 		t.Helper()
 		change(t, s, fmt.Sprint(kind, "-", ref), func(tx storage.Tx) error {
-			c, err := tx.CaseForUpdate(ctx, ref)
+			c, err := tx.CaseForUpdate(ctx, storage.AllWorkspaces, ref)
 			if err != nil {
 				return err
 			}
@@ -580,16 +580,16 @@ func testDeadlines(t *testing.T, s storage.Store) {
 		})
 	}
 	setStatus(c.Ref, storage.StatusClosed, storage.EventClosed)
-	if got, want := list(storage.DeadlineFilter{}), []string{all[0], all[1], all[4]}; !slices.Equal(got, want) {
+	if got, want := list(storage.DeadlineFilter{Scope: storage.AllWorkspaces}), []string{all[0], all[1], all[4]}; !slices.Equal(got, want) {
 		t.Errorf("after closing CB-1002: %v, want %v", got, want)
 	}
 	setStatus(c.Ref, storage.StatusOpen, storage.EventReopened)
 	setStatus(d.Ref, storage.StatusOpen, storage.EventReopened)
-	if got, want := list(storage.DeadlineFilter{}), append([]string{"SUP-1001/x"}, all...); !slices.Equal(got, want) {
+	if got, want := list(storage.DeadlineFilter{Scope: storage.AllWorkspaces}), append([]string{"SUP-1001/x"}, all...); !slices.Equal(got, want) {
 		t.Errorf("after reopening CB-1002 and SUP-1001: %v, want %v", got, want)
 	}
 	set(b, storage.Deadline{ID: "step:ack", Due: t0.Add(time.Hour), MetAt: &met})
-	if got, want := list(storage.DeadlineFilter{Mine: "U1"}), all[1:4]; !slices.Equal(got, want) {
+	if got, want := list(storage.DeadlineFilter{Scope: storage.AllWorkspaces, Mine: "U1"}), all[1:4]; !slices.Equal(got, want) {
 		t.Errorf("after meeting RMA-1001/step:ack: %v, want %v", got, want)
 	}
 }

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"OutboxChannelMessages", testOutboxChannelMessages},
 		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
 		{"CaseByThread", testCaseByThread},
+		{"Scope", testScope},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -95,7 +96,7 @@ func key(id string) storage.RequestKey { return storage.RequestKey{Platform: "co
 
 func getCase(t *testing.T, s storage.Store, ref storage.Ref) storage.Case {
 	t.Helper()
-	c, err := s.Case(t.Context(), ref)
+	c, err := s.Case(t.Context(), storage.AllWorkspaces, ref)
 	if err != nil {
 		t.Fatalf("Case(%s): %v", ref, err)
 	}
@@ -159,7 +160,7 @@ func testRoundTrip(t *testing.T, s storage.Store) {
 	diffCase(t, "Case", got, want)
 
 	// The list and the locking read decode rows the same way.
-	list, err := s.Cases(t.Context(), storage.CaseFilter{})
+	list, err := s.Cases(t.Context(), storage.CaseFilter{Scope: storage.AllWorkspaces})
 	if err != nil || len(list) != 1 {
 		t.Fatalf("Cases: %d cases, %v; want 1", len(list), err)
 	}
@@ -167,7 +168,7 @@ func testRoundTrip(t *testing.T, s storage.Store) {
 	var locked storage.Case
 	if _, _, err := s.Update(t.Context(), storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
 		var err error
-		locked, err = tx.CaseForUpdate(t.Context(), c.Ref)
+		locked, err = tx.CaseForUpdate(t.Context(), storage.AllWorkspaces, c.Ref)
 		return nil, err
 	}); err != nil {
 		t.Fatalf("CaseForUpdate: %v", err)
@@ -259,13 +260,13 @@ func testNotFound(t *testing.T, s storage.Store) {
 		if err != nil {
 			t.Fatalf("ParseRef(%q): %v", typed, err)
 		}
-		if got, err := s.Case(ctx, ref); err != nil || got.ID != c.ID {
+		if got, err := s.Case(ctx, storage.AllWorkspaces, ref); err != nil || got.ID != c.ID {
 			t.Errorf("Case(ParseRef(%q)) = case %d, %v; want case %d", typed, got.ID, err, c.ID)
 		}
 	}
 	for _, typed := range []string{"CB-1002", "SUP-1001", "cb-9999"} {
 		ref, _ := storage.ParseRef(typed)
-		if _, err := s.Case(ctx, ref); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := s.Case(ctx, storage.AllWorkspaces, ref); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("Case(%s) error = %v, want ErrNotFound", typed, err)
 		}
 	}
@@ -279,7 +280,7 @@ func testNotFound(t *testing.T, s storage.Store) {
 		fn   func(tx storage.Tx) error
 	}{
 		{"CaseForUpdate", func(tx storage.Tx) error {
-			_, err := tx.CaseForUpdate(ctx, missing)
+			_, err := tx.CaseForUpdate(ctx, storage.AllWorkspaces, missing)
 			return err
 		}},
 		{"UpdateCase", func(tx storage.Tx) error {
@@ -303,7 +304,7 @@ func testAtomic(t *testing.T, s storage.Store) {
 	before := getCase(t, s, c.Ref)
 
 	resp, replayed, err := s.Update(ctx, key("assign"), func(tx storage.Tx) ([]byte, error) {
-		got, err := tx.CaseForUpdate(ctx, c.Ref)
+		got, err := tx.CaseForUpdate(ctx, storage.AllWorkspaces, c.Ref)
 		if err != nil {
 			return nil, err
 		}
@@ -332,7 +333,7 @@ func testAtomic(t *testing.T, s storage.Store) {
 
 	// The failed request was not recorded: the same key runs for real.
 	resp, replayed, err = s.Update(ctx, key("assign"), func(tx storage.Tx) ([]byte, error) {
-		got, err := tx.CaseForUpdate(ctx, c.Ref)
+		got, err := tx.CaseForUpdate(ctx, storage.AllWorkspaces, c.Ref)
 		if err != nil {
 			return nil, err
 		}
@@ -523,15 +524,15 @@ func testList(t *testing.T, s storage.Store) {
 		f    storage.CaseFilter
 		want []string
 	}{
-		{"all, newest first, later id first on equal time", storage.CaseFilter{}, []string{"CB-1005", "CB-1004", "CB-1003", "CB-1002", "CB-1001"}},
-		{"open", storage.CaseFilter{Status: storage.StatusOpen}, []string{"CB-1005", "CB-1004", "CB-1002", "CB-1001"}},
-		{"closed", storage.CaseFilter{Status: storage.StatusClosed}, []string{"CB-1003"}},
-		{"mine: assigned, or opened and unassigned", storage.CaseFilter{Mine: "U1"}, []string{"CB-1002", "CB-1001"}},
-		{"mine U2", storage.CaseFilter{Mine: "U2"}, []string{"CB-1004", "CB-1003"}},
-		{"mine and open", storage.CaseFilter{Mine: "U2", Status: storage.StatusOpen}, []string{"CB-1004"}},
-		{"limit", storage.CaseFilter{Limit: 2}, []string{"CB-1005", "CB-1004"}},
-		{"open with limit", storage.CaseFilter{Status: storage.StatusOpen, Limit: 3}, []string{"CB-1005", "CB-1004", "CB-1002"}},
-		{"nobody's", storage.CaseFilter{Mine: "U404"}, nil},
+		{"all, newest first, later id first on equal time", storage.CaseFilter{Scope: storage.AllWorkspaces}, []string{"CB-1005", "CB-1004", "CB-1003", "CB-1002", "CB-1001"}},
+		{"open", storage.CaseFilter{Scope: storage.AllWorkspaces, Status: storage.StatusOpen}, []string{"CB-1005", "CB-1004", "CB-1002", "CB-1001"}},
+		{"closed", storage.CaseFilter{Scope: storage.AllWorkspaces, Status: storage.StatusClosed}, []string{"CB-1003"}},
+		{"mine: assigned, or opened and unassigned", storage.CaseFilter{Scope: storage.AllWorkspaces, Mine: "U1"}, []string{"CB-1002", "CB-1001"}},
+		{"mine U2", storage.CaseFilter{Scope: storage.AllWorkspaces, Mine: "U2"}, []string{"CB-1004", "CB-1003"}},
+		{"mine and open", storage.CaseFilter{Scope: storage.AllWorkspaces, Mine: "U2", Status: storage.StatusOpen}, []string{"CB-1004"}},
+		{"limit", storage.CaseFilter{Scope: storage.AllWorkspaces, Limit: 2}, []string{"CB-1005", "CB-1004"}},
+		{"open with limit", storage.CaseFilter{Scope: storage.AllWorkspaces, Status: storage.StatusOpen, Limit: 3}, []string{"CB-1005", "CB-1004", "CB-1002"}},
+		{"nobody's", storage.CaseFilter{Scope: storage.AllWorkspaces, Mine: "U404"}, nil},
 	}
 	for _, tc := range cases {
 		list, err := s.Cases(ctx, tc.f)
@@ -571,7 +572,7 @@ func testTimeline(t *testing.T, s storage.Store) {
 		t.Errorf("AppendEvent moved updated_at back from %v to %v", before.UpdatedAt, after.UpdatedAt)
 	}
 	if _, _, err := s.Update(ctx, key("close"), func(tx storage.Tx) ([]byte, error) {
-		got, err := tx.CaseForUpdate(ctx, c.Ref)
+		got, err := tx.CaseForUpdate(ctx, storage.AllWorkspaces, c.Ref)
 		if err != nil {
 			return nil, err
 		}
@@ -605,7 +606,7 @@ func testTimeline(t *testing.T, s storage.Store) {
 
 func countCases(t *testing.T, s storage.Store, want int) {
 	t.Helper()
-	list, err := s.Cases(t.Context(), storage.CaseFilter{})
+	list, err := s.Cases(t.Context(), storage.CaseFilter{Scope: storage.AllWorkspaces})
 	if err != nil {
 		t.Fatalf("Cases: %v", err)
 	}
