@@ -152,7 +152,7 @@ func (r *Router) message(ctx context.Context, req *bot.Request, scope storage.Sc
 // message is the platform's, so the bot answers nothing.
 func (r *Router) recordMessage(ctx context.Context, req *bot.Request, cs storage.Case) (bot.Reply, error) {
 	_, _, err := r.deps.Store.Update(ctx, storage.RequestKey{Platform: req.Platform, ID: req.ID}, func(tx storage.Tx) ([]byte, error) {
-		ev := storage.Event{CaseID: cs.ID, At: r.deps.Now().UTC(), Actor: req.User, Kind: storage.EventMessage, Body: req.Text}
+		ev := storage.Event{CaseID: cs.ID, At: r.deps.Now().UTC(), Actor: req.User, Kind: storage.EventMessage, Body: cut(req.Text)}
 		if req.Permalink != "" {
 			ev.Data = map[string]string{"permalink": req.Permalink}
 		}

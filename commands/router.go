@@ -177,6 +177,9 @@ func (r *Router) dispatch(ctx context.Context, req *bot.Request) (bot.Reply, err
 		}
 		return r.message(ctx, req, scope)
 	}
+	if err := checkText("the command", req.Text, MaxLineLen); err != nil {
+		return bot.Reply{}, err
+	}
 	in, err := Parse(req.Text)
 	if err != nil {
 		return bot.Reply{}, err
@@ -186,6 +189,9 @@ func (r *Router) dispatch(ctx context.Context, req *bot.Request) (bot.Reply, err
 
 // action turns a button press or a form submission into a command.
 func (r *Router) action(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+	if err := checkText("the button's command", req.Action.Value, MaxLineLen); err != nil {
+		return bot.Reply{}, err
+	}
 	in, err := Parse(req.Action.Value)
 	if err != nil {
 		return bot.Reply{}, err
@@ -231,6 +237,9 @@ func (r *Router) run(ctx context.Context, req *bot.Request, in Input) (bot.Reply
 	}
 	if !whole {
 		in.Args, in.argEnds = in.Args[1:], in.argEnds[1:]
+	}
+	if err := checkFields(in); err != nil {
+		return bot.Reply{}, err
 	}
 	scope, err := r.scope(req)
 	if err != nil {
