@@ -5,6 +5,14 @@
 // platform's bot.Notifier and records the result: sent, retried later with
 // backoff, or failed for good.
 //
+// A platform's 429 is "wait this long", never a failed attempt: the
+// platform gets none of the worker's messages until then. A server or
+// network error holds the platform too, for a wait that grows with its
+// failures up to a few seconds, so one message at a time finds out whether
+// it answers again; once it does, whatever waited is due at once. A message
+// fails for good when the platform says it cannot take it, or when it has
+// kept failing for Worker.RetryFor (a day).
+//
 // Delivery is at least once: a worker that dies between posting and
 // recording (or whose post outlasts its lease) leaves a message that is
 // posted again once its lease runs out. A case's messages go out in order,
@@ -28,11 +36,16 @@ import (
 
 const (
 	// The defaults of the Worker's settings.
-	defaultPoll        = 500 * time.Millisecond
-	defaultLease       = time.Minute
-	defaultMaxAttempts = 12
+	defaultPoll     = 500 * time.Millisecond
+	defaultLease    = time.Minute
+	defaultRetryFor = 24 * time.Hour
 	// maxBackoff caps DefaultBackoff.
 	maxBackoff = 5 * time.Minute
+	// firstHold and maxHold bound how long a failing platform is held:
+	// short, because the hold is how soon delivery resumes once it
+	// answers, and a probe every few seconds costs it nothing.
+	firstHold = time.Second
+	maxHold   = 4 * time.Second
 
 	// batch is how many messages one pass claims. They are posted one
 	// after another, and Slack allows about one message per second per
@@ -61,9 +74,10 @@ type Worker struct {
 	Store     storage.Outbox
 	Notifiers map[string]bot.Notifier // by platform
 	Now       func() time.Time        // nil: time.Now
-	// Logger receives a record per failed post and per failed pass (and,
-	// at debug level, per delivery), never the payload, which holds
-	// customer text; nothing is logged when nil. The caller names the
+	// Logger receives a record per failed post (of a platform's outage,
+	// the first and its end; the rest at debug level), per failed pass
+	// and, at debug level, per delivery; never the payload, which holds
+	// customer text. Nothing is logged when nil. The caller names the
 	// component.
 	Logger *slog.Logger
 	Poll   time.Duration // how often to look for due messages; 0: 500ms
@@ -72,17 +86,22 @@ type Worker struct {
 	// and a message of the batch that could not be posted in time is left
 	// for the next claim.
 	Lease time.Duration
-	// MaxAttempts is the number of failed attempts after which a message
-	// fails permanently; 0: 12. A message whose platform has no notifier
-	// here is retried, and counted, as a failed post.
-	MaxAttempts int
+	// RetryFor is how long a message is tried again after its first
+	// failed attempt before it fails permanently; 0: 24 hours. A 429 is
+	// no failed attempt. A message whose platform has no notifier here is
+	// retried as a failed post.
+	RetryFor time.Duration
 	// Backoff is the wait after the attempt-th failed post (counting from
-	// 1); nil: DefaultBackoff, 1s, 2s, 4s ... capped at 5 minutes, with
-	// jitter. A platform's RetryAfter overrides it.
+	// 1) of a message whose platform was answering; nil: DefaultBackoff,
+	// 1s, 2s, 4s ... capped at 5 minutes, with jitter. While the platform
+	// keeps failing, its messages wait for its hold instead, and a
+	// platform's RetryAfter overrides both.
 	Backoff func(attempt int) time.Duration
 
-	once sync.Once
-	wake chan struct{}
+	once      sync.Once
+	wake      chan struct{}
+	mu        sync.Mutex           // held by a pass, for platforms
+	platforms map[string]*platform // by name
 }
 
 // DefaultBackoff is the default backoff: 1s after the first failed
@@ -99,7 +118,12 @@ func DefaultBackoff(attempt int) time.Duration {
 	return d - rand.N(d/4+1)
 }
 
-func (w *Worker) init() { w.once.Do(func() { w.wake = make(chan struct{}, 1) }) }
+func (w *Worker) init() {
+	w.once.Do(func() {
+		w.wake = make(chan struct{}, 1)
+		w.platforms = map[string]*platform{}
+	})
+}
 
 // Wake makes Run look for due messages now instead of at its next poll;
 // the commands call it after committing a transaction that enqueued. It
@@ -162,6 +186,7 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 	if w.Store == nil {
 		return 0, errors.New("outbox worker: no store")
 	}
+	w.init()
 	_, sent, err := w.pass(ctx)
 	return sent, err
 }
@@ -170,6 +195,8 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 // It stops early when ctx is done, when a result cannot be recorded, and
 // before a post that could outlast the lease.
 func (w *Worker) pass(ctx context.Context) (claimed, sent int, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	now := w.now()
 	lease := w.lease()
 	msgs, err := w.Store.ClaimOutbox(ctx, now, lease, batch)
@@ -214,48 +241,71 @@ func (w *Worker) deliver(ctx context.Context, m storage.OutboxMessage) (bool, er
 	if err != nil {
 		return false, w.fail(ctx, log, m, err.Error())
 	}
-	var id string
-	if n := w.Notifiers[m.Platform]; n == nil {
+	n := w.Notifiers[m.Platform]
+	if n == nil {
 		// Retried like a failed post: a restart (or another replica)
-		// with the platform configured delivers it while it has
-		// attempts left.
-		err = fmt.Errorf("no notifier for platform %s", m.Platform)
-	} else {
-		// The post is not cut short by ctx: once started, it finishes
-		// (or times out) and its result is recorded, so a stopping
-		// worker does not leave a posted message to be posted again.
-		postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.postTime())
-		id, err = n.Post(postCtx, msg)
-		cancel()
+		// with the platform configured delivers it within RetryFor.
+		err := fmt.Errorf("no notifier for platform %s", m.Platform)
+		return false, w.retry(ctx, log, m, err.Error(), w.backoff(attempt), slog.LevelWarn)
 	}
-	if err == nil {
-		rctx, cancel := recordContext(ctx)
-		defer cancel()
-		if err := w.Store.OutboxSent(rctx, m.ID, id, w.now()); err != nil {
-			return true, fmt.Errorf("outbox message %d was posted (%s) but not recorded, so it may be posted again: %w", m.ID, id, err)
-		}
-		log.DebugContext(ctx, "outbox message delivered", "message_id", id)
-		return true, nil
+	p := w.platform(m.Platform)
+	if until := p.until; w.now().Before(until) {
+		return false, w.postpone(ctx, m, until)
 	}
+	// The post is not cut short by ctx: once started, it finishes (or
+	// times out) and its result is recorded, so a stopping worker does
+	// not leave a posted message to be posted again.
+	postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.postTime())
+	id, err := n.Post(postCtx, msg)
+	cancel()
+	now := w.now()
 
 	var de *bot.DeliveryError
 	isDelivery := errors.As(err, &de)
 	switch {
+	case err == nil:
+		rctx, cancel := recordContext(ctx)
+		defer cancel()
+		if err := w.Store.OutboxSent(rctx, m.ID, id, now); err != nil {
+			return true, fmt.Errorf("outbox message %d was posted (%s) but not recorded, so it may be posted again: %w", m.ID, id, err)
+		}
+		log.DebugContext(ctx, "outbox message delivered", "message_id", id)
+		return true, w.answered(ctx, m.Platform, p, now)
 	case isDelivery && de.Permanent:
-		return false, w.fail(ctx, log, m, err.Error())
-	case attempt >= w.maxAttempts():
-		return false, w.fail(ctx, log, m, fmt.Sprintf("gave up after %d attempts: %v", attempt, err))
+		if err := w.fail(ctx, log, m, err.Error()); err != nil {
+			return false, err
+		}
+		return false, w.answered(ctx, m.Platform, p, now)
 	case isDelivery && de.RetryAfter > 0:
-		return false, w.retry(ctx, log, m, err.Error(), de.RetryAfter)
-	default:
-		return false, w.retry(ctx, log, m, err.Error(), w.backoff(attempt))
+		// Not an attempt: the platform took the request and asked to wait.
+		level := p.failed(false)
+		p.until = later(p.until, now.Add(de.RetryAfter))
+		log.Log(ctx, level, "outbox platform asks to wait", "error", err.Error(), "retry_in", p.until.Sub(now))
+		return false, w.postpone(ctx, m, p.until)
 	}
+	// A server or network error: hold the platform. The message that
+	// finds it failing backs off on its own, so that one the platform
+	// keeps refusing while it takes others does not hold it for ever;
+	// while it keeps failing, its messages wait for the hold.
+	first := !p.failing
+	level := p.failed(true)
+	p.until = now.Add(p.hold.NextBackOff())
+	next := p.until
+	if first {
+		next = later(next, now.Add(w.backoff(attempt)))
+	}
+	return false, w.retry(ctx, log, m, err.Error(), next.Sub(now), level)
 }
 
-// retry logs a failed attempt at m and records it, to try again after wait.
-func (w *Worker) retry(ctx context.Context, log *slog.Logger, m storage.OutboxMessage, reason string, wait time.Duration) error {
-	next := w.now().Add(wait)
-	log.WarnContext(ctx, "outbox message not delivered; will retry", "error", reason, "retry_in", wait)
+// retry logs a failed attempt at m at level and records it, to try again
+// after wait, or as failed when m has kept failing for RetryFor.
+func (w *Worker) retry(ctx context.Context, log *slog.Logger, m storage.OutboxMessage, reason string, wait time.Duration, level slog.Level) error {
+	now := w.now()
+	if m.FailingSince != nil && now.Sub(*m.FailingSince) >= w.retryFor() {
+		return w.fail(ctx, log, m, fmt.Sprintf("gave up after trying for %v (%d attempts): %s", w.retryFor(), m.Attempts+1, reason))
+	}
+	next := now.Add(wait)
+	log.Log(ctx, level, "outbox message not delivered; will retry", "error", reason, "retry_in", wait)
 	rctx, cancel := recordContext(ctx)
 	defer cancel()
 	if err := w.Store.OutboxRetry(rctx, m.ID, truncate(reason), next); err != nil {
@@ -351,16 +401,9 @@ func (w *Worker) lease() time.Duration {
 // postTime bounds one post: half the lease, at most maxPostTime.
 func (w *Worker) postTime() time.Duration { return min(w.lease()/2, maxPostTime) }
 
-func (w *Worker) maxAttempts() int {
-	if w.MaxAttempts > 0 {
-		return w.MaxAttempts
+func (w *Worker) retryFor() time.Duration {
+	if w.RetryFor > 0 {
+		return w.RetryFor
 	}
-	return defaultMaxAttempts
-}
-
-func (w *Worker) backoff(attempt int) time.Duration {
-	if w.Backoff != nil {
-		return w.Backoff(attempt)
-	}
-	return DefaultBackoff(attempt)
+	return defaultRetryFor
 }
