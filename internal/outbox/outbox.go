@@ -37,7 +37,7 @@ import (
 const (
 	// The defaults of the Worker's settings.
 	defaultPoll     = 500 * time.Millisecond
-	defaultLease    = time.Minute
+	defaultLease    = 2 * time.Minute
 	defaultRetryFor = 24 * time.Hour
 	// maxBackoff caps DefaultBackoff.
 	maxBackoff = 5 * time.Minute
@@ -54,6 +54,9 @@ const (
 	// maxPostTime bounds one post; less when the lease is short (see
 	// Worker.postTime).
 	maxPostTime = 30 * time.Second
+	// maxRecordFor bounds the retries of recording a post (the database
+	// is restarting, say); less when the lease is short (Worker.recordFor).
+	maxRecordFor = 30 * time.Second
 	// recordTime bounds writing a delivery's result, which is done even
 	// when the worker is stopping, so a post that went out is recorded.
 	recordTime = 10 * time.Second
@@ -81,10 +84,12 @@ type Worker struct {
 	// component.
 	Logger *slog.Logger
 	Poll   time.Duration // how often to look for due messages; 0: 500ms
-	// Lease is how long a claimed message is this worker's; 0: 1 minute.
-	// A post is cut off well before it ends (at half of it, at most 30 s),
-	// and a message of the batch that could not be posted in time is left
-	// for the next claim.
+	// Lease is how long a claimed message is this worker's; 0: 2 minutes.
+	// A post is cut off at a quarter of it (at most 30 s), recording a
+	// post is retried for another quarter (at most 30 s), and a message
+	// of the batch that could not be posted and recorded before the lease
+	// ends (less a tenth, for other workers' clocks) is left for the next
+	// claim.
 	Lease time.Duration
 	// RetryFor is how long a message is tried again after its first
 	// failed attempt before it fails permanently; 0: 24 hours. A 429 is
@@ -98,10 +103,17 @@ type Worker struct {
 	// platform's RetryAfter overrides both.
 	Backoff func(attempt int) time.Duration
 
-	once      sync.Once
-	wake      chan struct{}
-	mu        sync.Mutex           // held by a pass, for platforms
+	once sync.Once
+	wake chan struct{}
+	// mu is held by a pass, for what follows.
+	mu        sync.Mutex
 	platforms map[string]*platform // by name
+	// What a pass could not write while the database was away, for the
+	// next one: posts to record, and claimed messages to release while
+	// their lease, until releaseBy, is still this worker's.
+	unrecorded []sentRecord
+	unreleased []int64
+	releaseBy  time.Time
 }
 
 // DefaultBackoff is the default backoff: 1s after the first failed
@@ -197,44 +209,47 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 func (w *Worker) pass(ctx context.Context) (claimed, sent int, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if err := w.settle(ctx); err != nil {
+		return 0, 0, err
+	}
 	now := w.now()
 	lease := w.lease()
 	msgs, err := w.Store.ClaimOutbox(ctx, now, lease, batch)
 	if err != nil {
 		return 0, 0, err
 	}
-	// Leave a post's time before the lease ends: a message posted after
-	// it may be claimed and posted by another worker too.
-	last := now.Add(lease - w.postTime())
+	// The lease, less a margin for the clocks of other workers, must
+	// outlive each post and the recording of its result: a message
+	// recorded after it may be claimed and posted by another worker too.
+	end := now.Add(lease - lease/10)
+	last := end.Add(-w.postTime() - w.recordFor())
 	for i, m := range msgs {
 		if ctx.Err() != nil || w.now().After(last) {
 			// Hand the rest back rather than hold it for the lease: a
 			// restarted or other worker can deliver it at once.
-			rest := make([]int64, 0, len(msgs)-i)
-			for _, r := range msgs[i:] {
-				rest = append(rest, r.ID)
-			}
-			rctx, cancel := recordContext(ctx)
-			defer cancel()
-			if err := w.Store.OutboxRelease(rctx, rest...); err != nil {
-				return len(msgs), sent, err
-			}
-			break
+			return len(msgs), sent, w.release(ctx, end, msgs[i:])
 		}
-		ok, err := w.deliver(ctx, m)
+		ok, err := w.deliver(ctx, m, end)
 		if ok {
 			sent++
 		}
 		if err != nil {
+			// The database is away: what is left of the batch is
+			// released when it is back (see settle).
+			rest := msgs[i:]
+			if ok {
+				rest = msgs[i+1:]
+			}
+			w.owe(end, rest)
 			return len(msgs), sent, err
 		}
 	}
 	return len(msgs), sent, nil
 }
 
-// deliver posts m and records the result. It reports whether m was posted;
-// its error is a failure to record.
-func (w *Worker) deliver(ctx context.Context, m storage.OutboxMessage) (bool, error) {
+// deliver posts m and records the result, by end. It reports whether m was
+// posted; its error is a failure to record.
+func (w *Worker) deliver(ctx context.Context, m storage.OutboxMessage, end time.Time) (bool, error) {
 	attempt := m.Attempts + 1
 	log := w.log().With("outbox_id", m.ID, "case_id", m.CaseID, "kind", string(m.Kind), "platform", m.Platform, "attempt", attempt)
 	msg, err := message(m)
@@ -264,10 +279,8 @@ func (w *Worker) deliver(ctx context.Context, m storage.OutboxMessage) (bool, er
 	isDelivery := errors.As(err, &de)
 	switch {
 	case err == nil:
-		rctx, cancel := recordContext(ctx)
-		defer cancel()
-		if err := w.Store.OutboxSent(rctx, m.ID, id, now); err != nil {
-			return true, fmt.Errorf("outbox message %d was posted (%s) but not recorded, so it may be posted again: %w", m.ID, id, err)
+		if err := w.recordSent(ctx, log, m.ID, id, now, end); err != nil {
+			return true, err
 		}
 		log.DebugContext(ctx, "outbox message delivered", "message_id", id)
 		return true, w.answered(ctx, m.Platform, p, now)
@@ -398,8 +411,12 @@ func (w *Worker) lease() time.Duration {
 	return defaultLease
 }
 
-// postTime bounds one post: half the lease, at most maxPostTime.
-func (w *Worker) postTime() time.Duration { return min(w.lease()/2, maxPostTime) }
+// postTime bounds one post: a quarter of the lease, at most maxPostTime.
+func (w *Worker) postTime() time.Duration { return min(w.lease()/4, maxPostTime) }
+
+// recordFor bounds the retries of recording one post: a quarter of the
+// lease, at most maxRecordFor.
+func (w *Worker) recordFor() time.Duration { return min(w.lease()/4, maxRecordFor) }
 
 func (w *Worker) retryFor() time.Duration {
 	if w.RetryFor > 0 {

@@ -481,7 +481,7 @@ func TestLeaseRunsOut(t *testing.T) {
 	enqueue(t, s, channelMsg(t, "C1", "one"), channelMsg(t, "C2", "two"), channelMsg(t, "C3", "three"))
 	fake := &fakeNotifier{before: func() { clk.Add(20 * time.Second) }}
 	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now, Lease: time.Minute}
-	deliver(t, w, 2) // at 0s and 20s; at 40s a 30s post could outlast the lease
+	deliver(t, w, 2) // at 0s and 20s; at 40s a 15s post and 15s of recording could outlast the lease
 	deliver(t, w, 1) // the third was released, so the next pass takes it
 	deliver(t, w, 0)
 	if n := fake.attempts(); n != 3 {
