@@ -30,6 +30,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cenkalti/backoff/v5"
+
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/storage"
 )
@@ -61,8 +63,11 @@ const (
 	// when the worker is stopping, so a post that went out is recorded.
 	recordTime = 10 * time.Second
 	// maxErrorWait is the longest Run waits after a failed pass (the
-	// database is away): the wait doubles from Poll up to it.
-	maxErrorWait = 30 * time.Second
+	// database is away): the wait doubles from Poll up to it, and is how
+	// soon delivery resumes once the database is back.
+	maxErrorWait = 2 * time.Second
+	// reportEvery is how often Run logs that its passes keep failing.
+	reportEvery = 30 * time.Second
 	// maxReason bounds the error text kept as a message's last error.
 	maxReason = 1000
 )
@@ -151,10 +156,12 @@ func (w *Worker) Wake() {
 // Run delivers due messages until ctx is done, then returns nil. It looks
 // at once, again right after every pass that claimed something (a case's
 // next message may now be due), on Wake, and every Poll. A failed pass
-// (the database is away) is logged and tried again later. When ctx ends
-// during a post, that post is allowed to finish and its result is
-// recorded; the rest of the batch is left for the next claim. Run returns
-// an error only when the Worker has no Store.
+// (the database is away) is tried again after a wait that grows to 2 s;
+// that the passes fail is logged once, then once every 30 s with their
+// count, and their end once. When ctx ends during a post, that post is
+// allowed to finish and its result is recorded; the rest of the batch is
+// left for the next claim. Run returns an error only when the Worker has
+// no Store.
 func (w *Worker) Run(ctx context.Context) error {
 	if w.Store == nil {
 		return errors.New("outbox worker: no store")
@@ -163,23 +170,28 @@ func (w *Worker) Run(ctx context.Context) error {
 	timer := time.NewTimer(w.poll())
 	timer.Stop()
 	defer timer.Stop()
-	wait := time.Duration(0)
+	retry := backoff.ExponentialBackOff{InitialInterval: w.poll(), RandomizationFactor: 0.2, Multiplier: 2, MaxInterval: maxErrorWait}
+	var down outage
 	for {
 		claimed, _, err := w.pass(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
+		var wait time.Duration
 		switch {
 		case err != nil:
-			wait = min(max(2*wait, w.poll()), maxErrorWait)
-			w.log().ErrorContext(ctx, "deliver outbox", "error", err, "retry_in", wait)
+			wait = retry.NextBackOff()
+			down.failed(ctx, w.log(), w.now(), err, wait)
+			timer.Reset(wait)
+		case down.passes > 0:
+			down.over(ctx, w.log(), w.now())
+			retry.Reset()
+			continue
 		case claimed > 0:
-			wait = 0
 			continue
 		default:
-			wait = w.poll()
+			timer.Reset(w.poll())
 		}
-		timer.Reset(wait)
 		select {
 		case <-ctx.Done():
 			return nil
@@ -188,6 +200,32 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 		timer.Stop()
 	}
+}
+
+// outage is Run's account of passes failing in a row.
+type outage struct {
+	since, reported time.Time
+	passes          int
+}
+
+// failed counts a failed pass and logs it if it is the first, or the first
+// for reportEvery.
+func (o *outage) failed(ctx context.Context, log *slog.Logger, now time.Time, err error, wait time.Duration) {
+	o.passes++
+	if o.passes == 1 {
+		o.since = now
+	} else if now.Sub(o.reported) < reportEvery {
+		return
+	}
+	o.reported = now
+	log.ErrorContext(ctx, "outbox cannot reach its database; retrying", "error", err, "failed_passes", o.passes,
+		"down_for", now.Sub(o.since), "retry_in", wait)
+}
+
+// over logs that the passes succeed again.
+func (o *outage) over(ctx context.Context, log *slog.Logger, now time.Time) {
+	log.InfoContext(ctx, "outbox reaches its database again", "failed_passes", o.passes, "down_for", now.Sub(o.since))
+	*o = outage{}
 }
 
 // DeliverDue claims what is due now and delivers it, once: it returns how
