@@ -21,7 +21,7 @@ func rateLimited(after time.Duration) error {
 	return fmt.Errorf("post: %w", &bot.DeliveryError{Err: errors.New("slack: rate_limited"), RetryAfter: after})
 }
 
-var serverError = errors.New("slack: HTTP 500")
+var errServer = errors.New("slack: HTTP 500")
 
 // texts are the texts of the successful posts, in order.
 func texts(f *fakeNotifier) []string {
@@ -86,7 +86,7 @@ func TestServerErrorsKeepTrying(t *testing.T) {
 	clk := newClock()
 	s := openSQLite(t, clk)
 	c := openCase(t, s, "", msg(t, storage.OutboxCard, reply("card")), msg(t, storage.OutboxThread, reply("post")))
-	fake := &fakeNotifier{errs: slices.Repeat([]error{serverError}, 40)}
+	fake := &fakeNotifier{errs: slices.Repeat([]error{errServer}, 40)}
 	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now}
 	for range 50 {
 		if _, err := w.DeliverDue(t.Context()); err != nil {
@@ -109,7 +109,7 @@ func TestServerErrorsHoldThePlatform(t *testing.T) {
 	clk := newClock()
 	s := openSQLite(t, clk)
 	enqueue(t, s, channelMsg(t, "C1", "one"), channelMsg(t, "C2", "two"), channelMsg(t, "C3", "three"))
-	fake := &fakeNotifier{errs: slices.Repeat([]error{serverError}, 3)}
+	fake := &fakeNotifier{errs: slices.Repeat([]error{errServer}, 3)}
 	var logs bytes.Buffer
 	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))}
@@ -142,7 +142,7 @@ func TestRecoveryIsPrompt(t *testing.T) {
 	clk := newClock()
 	s := openSQLite(t, clk)
 	enqueue(t, s, channelMsg(t, "C1", "backed off"))
-	fake := &fakeNotifier{errs: []error{serverError, serverError}}
+	fake := &fakeNotifier{errs: []error{errServer, errServer}}
 	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now,
 		Backoff: func(int) time.Duration { return time.Hour }}
 	deliver(t, w, 0)
@@ -188,7 +188,7 @@ func TestGivesUpAfterRetryFor(t *testing.T) {
 	clk := newClock()
 	s := openSQLite(t, clk)
 	c := openCase(t, s, "", msg(t, storage.OutboxCard, reply("card")))
-	fake := &fakeNotifier{errs: slices.Repeat([]error{serverError}, 1000)}
+	fake := &fakeNotifier{errs: slices.Repeat([]error{errServer}, 1000)}
 	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now, RetryFor: time.Hour}
 	for range 11 { // 55 minutes
 		deliver(t, w, 0)
