@@ -202,6 +202,14 @@ func TestCardThatFailedIsPostedAgainOnTheNextChange(t *testing.T) {
 	if err != nil || cs.Thread != "1700000009.000100" {
 		t.Errorf("case thread %q, %v", cs.Thread, err)
 	}
+	// The note lost with the first card follows the new one into its
+	// thread; the card update lost with it does not (the new card is
+	// current).
+	more := h.claim()
+	if len(more) != 1 || more[0].Kind != storage.OutboxThread || more[0].Thread != "1700000009.000100" ||
+		!strings.Contains(payload(t, more[0]).Text, "Noted on RMA-1001") {
+		t.Errorf("after the repost: %+v, want the lost note in the new card's thread", more)
+	}
 	if more := h.claim(); len(more) != 0 {
 		t.Errorf("more queued after the repost: %+v", more)
 	}

@@ -51,6 +51,9 @@ type OutboxMessage struct {
 	MessageID     string // the platform's id of the posted message
 	CreatedAt     time.Time
 	SentAt        *time.Time
+	// FailingSince is when OutboxRetry first recorded a failed attempt;
+	// nil while there has been none (or since RequeueFailed).
+	FailingSince *time.Time
 
 	// Thread and CardMessageID are read from the case when the message is
 	// claimed: where to post, and which message to edit.
@@ -72,10 +75,22 @@ type Outbox interface {
 	// message already sent it does nothing (the first messageID stands).
 	// It returns ErrNotFound when no message has id.
 	OutboxSent(ctx context.Context, id int64, messageID string, at time.Time) error
-	// OutboxRetry records a failed attempt and when to try again. For a
-	// message no longer pending it does nothing. It returns ErrNotFound
-	// when no message has id.
+	// OutboxSent of a card also puts the case's failed thread posts back
+	// as pending (they failed with the card, see OutboxFailed), to follow
+	// it in their original order.
+	//
+	// OutboxRetry records a failed attempt and when to try again; the
+	// first one sets FailingSince. For a message no longer pending it does
+	// nothing. It returns ErrNotFound when no message has id.
 	OutboxRetry(ctx context.Context, id int64, reason string, next time.Time) error
+	// OutboxPostpone makes the pending messages among ids due at next and
+	// frees them without counting an attempt: the platform asked to wait
+	// (HTTP 429), or the worker holds back a failing platform's messages.
+	OutboxPostpone(ctx context.Context, next time.Time, ids ...int64) error
+	// OutboxResume makes the pending messages of platform that are due
+	// after at due at at, and returns how many: the platform answers
+	// again, so what waited out a backoff or a hold need wait no longer.
+	OutboxResume(ctx context.Context, platform string, at time.Time) (int, error)
 	// OutboxFailed records a permanent failure and its reason. For a
 	// message no longer pending it does nothing. It returns ErrNotFound
 	// when no message has id.
@@ -85,4 +100,13 @@ type Outbox interface {
 	OutboxRelease(ctx context.Context, ids ...int64) error
 	// OutboxFailures lists a case's permanently failed messages, newest first.
 	OutboxFailures(ctx context.Context, caseID int64) ([]OutboxMessage, error)
+	// RequeueFailed puts case caseID's failed messages back as pending,
+	// due now, with no attempts and no FailingSince; they keep their IDs,
+	// so they go out in their original order, before the case's later
+	// messages. It leaves failed what would post a second card or an
+	// older card over a newer one, and, while the case's card is not
+	// posted but pending, everything (that card's OutboxSent requeues
+	// the thread posts). It returns how many it requeued, and
+	// ErrNotFound when no case has caseID.
+	RequeueFailed(ctx context.Context, caseID int64) (int, error)
 }

@@ -5,6 +5,14 @@
 // platform's bot.Notifier and records the result: sent, retried later with
 // backoff, or failed for good.
 //
+// A platform's 429 is "wait this long", never a failed attempt: the
+// platform gets none of the worker's messages until then. A server or
+// network error holds the platform too, for a wait that grows with its
+// failures up to a few seconds, so one message at a time finds out whether
+// it answers again; once it does, whatever waited is due at once. A message
+// fails for good when the platform says it cannot take it, or when it has
+// kept failing for Worker.RetryFor (a day).
+//
 // Delivery is at least once: a worker that dies between posting and
 // recording (or whose post outlasts its lease) leaves a message that is
 // posted again once its lease runs out. A case's messages go out in order,
@@ -22,17 +30,24 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cenkalti/backoff/v5"
+
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
 const (
 	// The defaults of the Worker's settings.
-	defaultPoll        = 500 * time.Millisecond
-	defaultLease       = time.Minute
-	defaultMaxAttempts = 12
+	defaultPoll     = 500 * time.Millisecond
+	defaultLease    = 2 * time.Minute
+	defaultRetryFor = 24 * time.Hour
 	// maxBackoff caps DefaultBackoff.
 	maxBackoff = 5 * time.Minute
+	// firstHold and maxHold bound how long a failing platform is held:
+	// short, because the hold is how soon delivery resumes once it
+	// answers, and a probe every few seconds costs it nothing.
+	firstHold = time.Second
+	maxHold   = 4 * time.Second
 
 	// batch is how many messages one pass claims. They are posted one
 	// after another, and Slack allows about one message per second per
@@ -41,12 +56,18 @@ const (
 	// maxPostTime bounds one post; less when the lease is short (see
 	// Worker.postTime).
 	maxPostTime = 30 * time.Second
+	// maxRecordFor bounds the retries of recording a post (the database
+	// is restarting, say); less when the lease is short (Worker.recordFor).
+	maxRecordFor = 30 * time.Second
 	// recordTime bounds writing a delivery's result, which is done even
 	// when the worker is stopping, so a post that went out is recorded.
 	recordTime = 10 * time.Second
 	// maxErrorWait is the longest Run waits after a failed pass (the
-	// database is away): the wait doubles from Poll up to it.
-	maxErrorWait = 30 * time.Second
+	// database is away): the wait doubles from Poll up to it, and is how
+	// soon delivery resumes once the database is back.
+	maxErrorWait = 2 * time.Second
+	// reportEvery is how often Run logs that its passes keep failing.
+	reportEvery = 30 * time.Second
 	// maxReason bounds the error text kept as a message's last error.
 	maxReason = 1000
 )
@@ -61,28 +82,43 @@ type Worker struct {
 	Store     storage.Outbox
 	Notifiers map[string]bot.Notifier // by platform
 	Now       func() time.Time        // nil: time.Now
-	// Logger receives a record per failed post and per failed pass (and,
-	// at debug level, per delivery), never the payload, which holds
-	// customer text; nothing is logged when nil. The caller names the
+	// Logger receives a record per failed post (of a platform's outage,
+	// the first and its end; the rest at debug level), per failed pass
+	// and, at debug level, per delivery; never the payload, which holds
+	// customer text. Nothing is logged when nil. The caller names the
 	// component.
 	Logger *slog.Logger
 	Poll   time.Duration // how often to look for due messages; 0: 500ms
-	// Lease is how long a claimed message is this worker's; 0: 1 minute.
-	// A post is cut off well before it ends (at half of it, at most 30 s),
-	// and a message of the batch that could not be posted in time is left
-	// for the next claim.
+	// Lease is how long a claimed message is this worker's; 0: 2 minutes.
+	// A post is cut off at a quarter of it (at most 30 s), recording a
+	// post is retried for another quarter (at most 30 s), and a message
+	// of the batch that could not be posted and recorded before the lease
+	// ends (less a tenth, for other workers' clocks) is left for the next
+	// claim.
 	Lease time.Duration
-	// MaxAttempts is the number of failed attempts after which a message
-	// fails permanently; 0: 12. A message whose platform has no notifier
-	// here is retried, and counted, as a failed post.
-	MaxAttempts int
+	// RetryFor is how long a message is tried again after its first
+	// failed attempt before it fails permanently; 0: 24 hours. A 429 is
+	// no failed attempt. A message whose platform has no notifier here is
+	// retried as a failed post.
+	RetryFor time.Duration
 	// Backoff is the wait after the attempt-th failed post (counting from
-	// 1); nil: DefaultBackoff, 1s, 2s, 4s ... capped at 5 minutes, with
-	// jitter. A platform's RetryAfter overrides it.
+	// 1) of a message whose platform was answering; nil: DefaultBackoff,
+	// 1s, 2s, 4s ... capped at 5 minutes, with jitter. While the platform
+	// keeps failing, its messages wait for its hold instead, and a
+	// platform's RetryAfter overrides both.
 	Backoff func(attempt int) time.Duration
 
 	once sync.Once
 	wake chan struct{}
+	// mu is held by a pass, for what follows.
+	mu        sync.Mutex
+	platforms map[string]*platform // by name
+	// What a pass could not write while the database was away, for the
+	// next one: posts to record, and claimed messages to release while
+	// their lease, until releaseBy, is still this worker's.
+	unrecorded []sentRecord
+	unreleased []int64
+	releaseBy  time.Time
 }
 
 // DefaultBackoff is the default backoff: 1s after the first failed
@@ -99,7 +135,12 @@ func DefaultBackoff(attempt int) time.Duration {
 	return d - rand.N(d/4+1)
 }
 
-func (w *Worker) init() { w.once.Do(func() { w.wake = make(chan struct{}, 1) }) }
+func (w *Worker) init() {
+	w.once.Do(func() {
+		w.wake = make(chan struct{}, 1)
+		w.platforms = map[string]*platform{}
+	})
+}
 
 // Wake makes Run look for due messages now instead of at its next poll;
 // the commands call it after committing a transaction that enqueued. It
@@ -115,10 +156,12 @@ func (w *Worker) Wake() {
 // Run delivers due messages until ctx is done, then returns nil. It looks
 // at once, again right after every pass that claimed something (a case's
 // next message may now be due), on Wake, and every Poll. A failed pass
-// (the database is away) is logged and tried again later. When ctx ends
-// during a post, that post is allowed to finish and its result is
-// recorded; the rest of the batch is left for the next claim. Run returns
-// an error only when the Worker has no Store.
+// (the database is away) is tried again after a wait that grows to 2 s;
+// that the passes fail is logged once, then once every 30 s with their
+// count, and their end once. When ctx ends during a post, that post is
+// allowed to finish and its result is recorded; the rest of the batch is
+// left for the next claim. Run returns an error only when the Worker has
+// no Store.
 func (w *Worker) Run(ctx context.Context) error {
 	if w.Store == nil {
 		return errors.New("outbox worker: no store")
@@ -127,23 +170,28 @@ func (w *Worker) Run(ctx context.Context) error {
 	timer := time.NewTimer(w.poll())
 	timer.Stop()
 	defer timer.Stop()
-	wait := time.Duration(0)
+	retry := backoff.ExponentialBackOff{InitialInterval: w.poll(), RandomizationFactor: 0.2, Multiplier: 2, MaxInterval: maxErrorWait}
+	var down outage
 	for {
 		claimed, _, err := w.pass(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
+		var wait time.Duration
 		switch {
 		case err != nil:
-			wait = min(max(2*wait, w.poll()), maxErrorWait)
-			w.log().ErrorContext(ctx, "deliver outbox", "error", err, "retry_in", wait)
+			wait = retry.NextBackOff()
+			down.failed(ctx, w.log(), w.now(), err, wait)
+			timer.Reset(wait)
+		case down.passes > 0:
+			down.over(ctx, w.log(), w.now())
+			retry.Reset()
+			continue
 		case claimed > 0:
-			wait = 0
 			continue
 		default:
-			wait = w.poll()
+			timer.Reset(w.poll())
 		}
-		timer.Reset(wait)
 		select {
 		case <-ctx.Done():
 			return nil
@@ -154,6 +202,32 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 }
 
+// outage is Run's account of passes failing in a row.
+type outage struct {
+	since, reported time.Time
+	passes          int
+}
+
+// failed counts a failed pass and logs it if it is the first, or the first
+// for reportEvery.
+func (o *outage) failed(ctx context.Context, log *slog.Logger, now time.Time, err error, wait time.Duration) {
+	o.passes++
+	if o.passes == 1 {
+		o.since = now
+	} else if now.Sub(o.reported) < reportEvery {
+		return
+	}
+	o.reported = now
+	log.ErrorContext(ctx, "outbox cannot reach its database; retrying", "error", err, "failed_passes", o.passes,
+		"down_for", now.Sub(o.since), "retry_in", wait)
+}
+
+// over logs that the passes succeed again.
+func (o *outage) over(ctx context.Context, log *slog.Logger, now time.Time) {
+	log.InfoContext(ctx, "outbox reaches its database again", "failed_passes", o.passes, "down_for", now.Sub(o.since))
+	*o = outage{}
+}
+
 // DeliverDue claims what is due now and delivers it, once: it returns how
 // many messages were posted. Its error is a failure to claim or to record
 // a result; failed posts are recorded (to try again, or as failed) and
@@ -162,6 +236,7 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 	if w.Store == nil {
 		return 0, errors.New("outbox worker: no store")
 	}
+	w.init()
 	_, sent, err := w.pass(ctx)
 	return sent, err
 }
@@ -170,92 +245,118 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 // It stops early when ctx is done, when a result cannot be recorded, and
 // before a post that could outlast the lease.
 func (w *Worker) pass(ctx context.Context) (claimed, sent int, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.settle(ctx); err != nil {
+		return 0, 0, err
+	}
 	now := w.now()
 	lease := w.lease()
 	msgs, err := w.Store.ClaimOutbox(ctx, now, lease, batch)
 	if err != nil {
 		return 0, 0, err
 	}
-	// Leave a post's time before the lease ends: a message posted after
-	// it may be claimed and posted by another worker too.
-	last := now.Add(lease - w.postTime())
+	// The lease, less a margin for the clocks of other workers, must
+	// outlive each post and the recording of its result: a message
+	// recorded after it may be claimed and posted by another worker too.
+	end := now.Add(lease - lease/10)
+	last := end.Add(-w.postTime() - w.recordFor())
 	for i, m := range msgs {
 		if ctx.Err() != nil || w.now().After(last) {
 			// Hand the rest back rather than hold it for the lease: a
 			// restarted or other worker can deliver it at once.
-			rest := make([]int64, 0, len(msgs)-i)
-			for _, r := range msgs[i:] {
-				rest = append(rest, r.ID)
-			}
-			rctx, cancel := recordContext(ctx)
-			defer cancel()
-			if err := w.Store.OutboxRelease(rctx, rest...); err != nil {
-				return len(msgs), sent, err
-			}
-			break
+			return len(msgs), sent, w.release(ctx, end, msgs[i:])
 		}
-		ok, err := w.deliver(ctx, m)
+		ok, err := w.deliver(ctx, m, end)
 		if ok {
 			sent++
 		}
 		if err != nil {
+			// The database is away: what is left of the batch is
+			// released when it is back (see settle).
+			rest := msgs[i:]
+			if ok {
+				rest = msgs[i+1:]
+			}
+			w.owe(end, rest)
 			return len(msgs), sent, err
 		}
 	}
 	return len(msgs), sent, nil
 }
 
-// deliver posts m and records the result. It reports whether m was posted;
-// its error is a failure to record.
-func (w *Worker) deliver(ctx context.Context, m storage.OutboxMessage) (bool, error) {
+// deliver posts m and records the result, by end. It reports whether m was
+// posted; its error is a failure to record.
+func (w *Worker) deliver(ctx context.Context, m storage.OutboxMessage, end time.Time) (bool, error) {
 	attempt := m.Attempts + 1
 	log := w.log().With("outbox_id", m.ID, "case_id", m.CaseID, "kind", string(m.Kind), "platform", m.Platform, "attempt", attempt)
 	msg, err := message(m)
 	if err != nil {
 		return false, w.fail(ctx, log, m, err.Error())
 	}
-	var id string
-	if n := w.Notifiers[m.Platform]; n == nil {
+	n := w.Notifiers[m.Platform]
+	if n == nil {
 		// Retried like a failed post: a restart (or another replica)
-		// with the platform configured delivers it while it has
-		// attempts left.
-		err = fmt.Errorf("no notifier for platform %s", m.Platform)
-	} else {
-		// The post is not cut short by ctx: once started, it finishes
-		// (or times out) and its result is recorded, so a stopping
-		// worker does not leave a posted message to be posted again.
-		postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.postTime())
-		id, err = n.Post(postCtx, msg)
-		cancel()
+		// with the platform configured delivers it within RetryFor.
+		err := fmt.Errorf("no notifier for platform %s", m.Platform)
+		return false, w.retry(ctx, log, m, err.Error(), w.backoff(attempt), slog.LevelWarn)
 	}
-	if err == nil {
-		rctx, cancel := recordContext(ctx)
-		defer cancel()
-		if err := w.Store.OutboxSent(rctx, m.ID, id, w.now()); err != nil {
-			return true, fmt.Errorf("outbox message %d was posted (%s) but not recorded, so it may be posted again: %w", m.ID, id, err)
-		}
-		log.DebugContext(ctx, "outbox message delivered", "message_id", id)
-		return true, nil
+	p := w.platform(m.Platform)
+	if until := p.until; w.now().Before(until) {
+		return false, w.postpone(ctx, m, until)
 	}
+	// The post is not cut short by ctx: once started, it finishes (or
+	// times out) and its result is recorded, so a stopping worker does
+	// not leave a posted message to be posted again.
+	postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.postTime())
+	id, err := n.Post(postCtx, msg)
+	cancel()
+	now := w.now()
 
 	var de *bot.DeliveryError
 	isDelivery := errors.As(err, &de)
 	switch {
+	case err == nil:
+		if err := w.recordSent(ctx, log, m.ID, id, now, end); err != nil {
+			return true, err
+		}
+		log.DebugContext(ctx, "outbox message delivered", "message_id", id)
+		return true, w.answered(ctx, m.Platform, p, now)
 	case isDelivery && de.Permanent:
-		return false, w.fail(ctx, log, m, err.Error())
-	case attempt >= w.maxAttempts():
-		return false, w.fail(ctx, log, m, fmt.Sprintf("gave up after %d attempts: %v", attempt, err))
+		if err := w.fail(ctx, log, m, err.Error()); err != nil {
+			return false, err
+		}
+		return false, w.answered(ctx, m.Platform, p, now)
 	case isDelivery && de.RetryAfter > 0:
-		return false, w.retry(ctx, log, m, err.Error(), de.RetryAfter)
-	default:
-		return false, w.retry(ctx, log, m, err.Error(), w.backoff(attempt))
+		// Not an attempt: the platform took the request and asked to wait.
+		level := p.failed(false)
+		p.until = later(p.until, now.Add(de.RetryAfter))
+		log.Log(ctx, level, "outbox platform asks to wait", "error", err.Error(), "retry_in", p.until.Sub(now))
+		return false, w.postpone(ctx, m, p.until)
 	}
+	// A server or network error: hold the platform. The message that
+	// finds it failing backs off on its own, so that one the platform
+	// keeps refusing while it takes others does not hold it for ever;
+	// while it keeps failing, its messages wait for the hold.
+	first := !p.failing
+	level := p.failed(true)
+	p.until = now.Add(p.hold.NextBackOff())
+	next := p.until
+	if first {
+		next = later(next, now.Add(w.backoff(attempt)))
+	}
+	return false, w.retry(ctx, log, m, err.Error(), next.Sub(now), level)
 }
 
-// retry logs a failed attempt at m and records it, to try again after wait.
-func (w *Worker) retry(ctx context.Context, log *slog.Logger, m storage.OutboxMessage, reason string, wait time.Duration) error {
-	next := w.now().Add(wait)
-	log.WarnContext(ctx, "outbox message not delivered; will retry", "error", reason, "retry_in", wait)
+// retry logs a failed attempt at m at level and records it, to try again
+// after wait, or as failed when m has kept failing for RetryFor.
+func (w *Worker) retry(ctx context.Context, log *slog.Logger, m storage.OutboxMessage, reason string, wait time.Duration, level slog.Level) error {
+	now := w.now()
+	if m.FailingSince != nil && now.Sub(*m.FailingSince) >= w.retryFor() {
+		return w.fail(ctx, log, m, fmt.Sprintf("gave up after trying for %v (%d attempts): %s", w.retryFor(), m.Attempts+1, reason))
+	}
+	next := now.Add(wait)
+	log.Log(ctx, level, "outbox message not delivered; will retry", "error", reason, "retry_in", wait)
 	rctx, cancel := recordContext(ctx)
 	defer cancel()
 	if err := w.Store.OutboxRetry(rctx, m.ID, truncate(reason), next); err != nil {
@@ -348,19 +449,16 @@ func (w *Worker) lease() time.Duration {
 	return defaultLease
 }
 
-// postTime bounds one post: half the lease, at most maxPostTime.
-func (w *Worker) postTime() time.Duration { return min(w.lease()/2, maxPostTime) }
+// postTime bounds one post: a quarter of the lease, at most maxPostTime.
+func (w *Worker) postTime() time.Duration { return min(w.lease()/4, maxPostTime) }
 
-func (w *Worker) maxAttempts() int {
-	if w.MaxAttempts > 0 {
-		return w.MaxAttempts
-	}
-	return defaultMaxAttempts
-}
+// recordFor bounds the retries of recording one post: a quarter of the
+// lease, at most maxRecordFor.
+func (w *Worker) recordFor() time.Duration { return min(w.lease()/4, maxRecordFor) }
 
-func (w *Worker) backoff(attempt int) time.Duration {
-	if w.Backoff != nil {
-		return w.Backoff(attempt)
+func (w *Worker) retryFor() time.Duration {
+	if w.RetryFor > 0 {
+		return w.RetryFor
 	}
-	return DefaultBackoff(attempt)
+	return defaultRetryFor
 }

@@ -253,14 +253,15 @@ func TestDeliverOnce(t *testing.T) {
 	})
 }
 
-// TestRetryThenDeliver: the platform fails twice (HTTP 500), then takes it.
+// TestRetryThenDeliver: a message the platform refuses (HTTP 500) while it
+// takes others backs off on its own, by Backoff, and goes once it is taken.
 func TestRetryThenDeliver(t *testing.T) {
 	dialects(t, func(t *testing.T, open func(*testing.T, *clock) store) {
 		clk := newClock()
 		s := open(t, clk)
 		m := channelMsg(t, "C1", "reminder")
 		enqueue(t, s, m)
-		fake := &fakeNotifier{errs: []error{errors.New("slack: HTTP 500"), errors.New("slack: HTTP 500")}}
+		fake := &fakeNotifier{errs: []error{errors.New("slack: HTTP 500"), nil, errors.New("slack: HTTP 500")}}
 		var backoffs []int
 		w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now,
 			Backoff: func(attempt int) time.Duration {
@@ -269,10 +270,13 @@ func TestRetryThenDeliver(t *testing.T) {
 			}}
 
 		deliver(t, w, 0) // fails; again in 10s
-		clk.Add(10*time.Second - time.Microsecond)
+		enqueue(t, s, channelMsg(t, "C2", "other"))
+		clk.Add(5 * time.Second) // past the platform's hold
+		deliver(t, w, 1)         // the other message: the platform answers
+		clk.Add(5*time.Second - time.Microsecond)
 		deliver(t, w, 0)
-		if n := fake.attempts(); n != 1 {
-			t.Fatalf("%d posts before the backoff ended, want 1", n)
+		if n := fake.attempts(); n != 2 {
+			t.Fatalf("%d posts before the backoff ended, want 2", n)
 		}
 		clk.Add(time.Microsecond)
 		deliver(t, w, 0) // fails again; again in 20s
@@ -283,8 +287,8 @@ func TestRetryThenDeliver(t *testing.T) {
 		clk.Add(time.Hour)
 		deliver(t, w, 0)
 
-		if n, d := fake.attempts(), len(fake.delivered()); n != 3 || d != 1 {
-			t.Errorf("%d posts, %d delivered; want 3 and 1", n, d)
+		if n, d := fake.attempts(), len(fake.delivered()); n != 4 || d != 2 {
+			t.Errorf("%d posts, %d delivered; want 4 and 2", n, d)
 		}
 		if !slices.Equal(backoffs, []int{1, 2}) {
 			t.Errorf("Backoff called with %v, want [1 2]", backoffs)
@@ -333,43 +337,22 @@ func TestPermanentFailure(t *testing.T) {
 	})
 }
 
-func TestMaxAttempts(t *testing.T) {
-	clk := newClock()
-	s := openSQLite(t, clk)
-	c := openCase(t, s, "", msg(t, storage.OutboxCard, reply("card")))
-	down := errors.New("slack: HTTP 503")
-	fake := &fakeNotifier{errs: slices.Repeat([]error{down}, 10)}
-	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now, MaxAttempts: 3,
-		Backoff: func(int) time.Duration { return time.Second }}
-	for range 6 {
-		deliver(t, w, 0)
-		clk.Add(time.Second)
-	}
-	if n := fake.attempts(); n != 3 {
-		t.Errorf("%d posts, want 3 (MaxAttempts)", n)
-	}
-	list := failures(t, s, c.ID)
-	if len(list) != 1 || list[0].Attempts != 3 || list[0].LastError != "gave up after 3 attempts: slack: HTTP 503" {
-		t.Errorf("OutboxFailures = %+v, want the card failed after 3 attempts", list)
-	}
-}
-
 // TestNoNotifierGivesUp: without a notifier for its platform a message is
-// retried until its attempts run out, like a failed post.
+// retried for RetryFor, like a failed post.
 func TestNoNotifierGivesUp(t *testing.T) {
 	clk := newClock()
 	s := openSQLite(t, clk)
 	c := openCase(t, s, "", msg(t, storage.OutboxCard, reply("card")))
 	discord := &fakeNotifier{}
-	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"discord": discord}, Now: clk.Now, MaxAttempts: 2,
+	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"discord": discord}, Now: clk.Now, RetryFor: 2 * time.Second,
 		Backoff: func(int) time.Duration { return time.Second }}
 	for range 4 {
 		deliver(t, w, 0)
 		clk.Add(time.Second)
 	}
 	list := failures(t, s, c.ID)
-	if len(list) != 1 || list[0].Attempts != 2 || list[0].LastError != "gave up after 2 attempts: no notifier for platform slack" {
-		t.Errorf("OutboxFailures = %+v, want the card failed after 2 attempts without a notifier", list)
+	if len(list) != 1 || list[0].Attempts != 3 || list[0].LastError != "gave up after trying for 2s (3 attempts): no notifier for platform slack" {
+		t.Errorf("OutboxFailures = %+v, want the card failed after 2s without a notifier", list)
 	}
 	if n := discord.attempts(); n != 0 {
 		t.Errorf("%d posts through another platform's notifier", n)
@@ -498,7 +481,7 @@ func TestLeaseRunsOut(t *testing.T) {
 	enqueue(t, s, channelMsg(t, "C1", "one"), channelMsg(t, "C2", "two"), channelMsg(t, "C3", "three"))
 	fake := &fakeNotifier{before: func() { clk.Add(20 * time.Second) }}
 	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now, Lease: time.Minute}
-	deliver(t, w, 2) // at 0s and 20s; at 40s a 30s post could outlast the lease
+	deliver(t, w, 2) // at 0s and 20s; at 40s a 15s post and 15s of recording could outlast the lease
 	deliver(t, w, 1) // the third was released, so the next pass takes it
 	deliver(t, w, 0)
 	if n := fake.attempts(); n != 3 {
@@ -605,7 +588,7 @@ func TestLogs(t *testing.T) {
 		Logger:  slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Backoff: func(int) time.Duration { return time.Second }}
 	deliver(t, w, 0)
-	clk.Add(time.Second)
+	clk.Add(2 * time.Second) // past the platform's hold
 	deliver(t, w, 0)
 
 	var records []map[string]any

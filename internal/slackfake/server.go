@@ -139,6 +139,7 @@ type Server struct {
 	responses []response
 	respURLs  map[string]int // response URL path -> posts so far
 	faults    map[string][]fault
+	outages   map[string][]outage // by method, in time order
 	calls     map[string]int
 	triggers  map[string]bool // exchanged trigger ids
 	users     map[string]User
@@ -164,6 +165,12 @@ type fault struct {
 	code   string
 }
 
+// outage is a time during which every call of a method fails.
+type outage struct {
+	fault
+	from, until time.Time
+}
+
 // New starts a fake Slack and registers its shutdown with t.Cleanup.
 func New(t testing.TB) *Server {
 	t.Helper()
@@ -173,6 +180,7 @@ func New(t testing.TB) *Server {
 		posted:   map[string]*Message{},
 		respURLs: map[string]int{},
 		faults:   map[string][]fault{},
+		outages:  map[string][]outage{},
 		calls:    map[string]int{},
 		triggers: map[string]bool{},
 		users:    map[string]User{},
@@ -292,6 +300,24 @@ func (s *Server) FailNextWith(method string, codes ...string) {
 	for _, c := range codes {
 		s.faults[method] = append(s.faults[method], fault{status: http.StatusOK, code: c})
 	}
+}
+
+// FailFor makes every call of method answer the HTTP status for d, as
+// FailNext answers it, starting when the outages FailFor queued before for
+// method end (now, when there are none). It returns when this one ends:
+// FailFor(m, 429, 15*time.Second) then FailFor(m, 500, 15*time.Second) is
+// 15 s of rate limiting, then 15 s of server errors, then service again at
+// the time the second call returns. Calls queued with FailNext come first.
+func (s *Server) FailFor(method string, status int, d time.Duration) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	from := time.Now()
+	if q := s.outages[method]; len(q) > 0 && q[len(q)-1].until.After(from) {
+		from = q[len(q)-1].until
+	}
+	until := from.Add(d)
+	s.outages[method] = append(s.outages[method], outage{fault: fault{status: status}, from: from, until: until})
+	return until
 }
 
 // Calls returns how many calls of method the fake received, including

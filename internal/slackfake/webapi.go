@@ -92,13 +92,23 @@ func checkToken(method, token string) string {
 	}
 }
 
+// popFaultLocked returns the failure a call of method gets: the next one
+// FailNext queued, or the outage FailFor set for now. s.mu must be held.
 func (s *Server) popFaultLocked(method string) (fault, bool) {
-	q := s.faults[method]
-	if len(q) == 0 {
-		return fault{}, false
+	if q := s.faults[method]; len(q) > 0 {
+		s.faults[method] = q[1:]
+		return q[0], true
 	}
-	s.faults[method] = q[1:]
-	return q[0], true
+	now := time.Now()
+	q := s.outages[method]
+	for len(q) > 0 && !q[0].until.After(now) {
+		q = q[1:]
+	}
+	s.outages[method] = q
+	if len(q) > 0 && !q[0].from.After(now) {
+		return q[0].fault, true
+	}
+	return fault{}, false
 }
 
 func writeFault(w http.ResponseWriter, f fault) {

@@ -246,6 +246,36 @@ func TestFailNext(t *testing.T) {
 	}
 }
 
+// TestFailFor: outages queue one after another, then Slack serves again.
+func TestFailFor(t *testing.T) {
+	s := slackfake.New(t)
+	api := newAPI(s)
+	limited := s.FailFor("chat.postMessage", http.StatusTooManyRequests, 300*time.Millisecond)
+	down := s.FailFor("chat.postMessage", http.StatusInternalServerError, 300*time.Millisecond)
+	if !down.Equal(limited.Add(300 * time.Millisecond)) {
+		t.Errorf("the second outage ends at %v, want 300ms after the first (%v)", down, limited)
+	}
+	var rl *slack.RateLimitedError
+	if _, _, err := api.PostMessage("C1", slack.MsgOptionText("hi", false)); !errors.As(err, &rl) {
+		t.Errorf("during the first outage: err = %v, want *slack.RateLimitedError", err)
+	}
+	time.Sleep(time.Until(limited))
+	var sc slack.StatusCodeError
+	if _, _, err := api.PostMessage("C1", slack.MsgOptionText("hi", false)); !errors.As(err, &sc) || sc.Code != 500 {
+		t.Errorf("during the second outage: err = %v, want slack.StatusCodeError 500", err)
+	}
+	if _, _, _, err := api.UpdateMessage("C1", "1.2", slack.MsgOptionText("hi", false)); errString(err) != "message_not_found" {
+		t.Errorf("another method during the outage: err = %v, want it served (message_not_found)", err)
+	}
+	time.Sleep(time.Until(down))
+	if _, _, err := api.PostMessage("C1", slack.MsgOptionText("hi", false)); err != nil {
+		t.Errorf("after the outages: %v", err)
+	}
+	if n, m := s.Calls("chat.postMessage"), len(s.Messages()); n != 3 || m != 1 {
+		t.Errorf("Calls = %d, Messages = %d; want 3 calls and 1 message", n, m)
+	}
+}
+
 func TestRateLimited(t *testing.T) {
 	s := slackfake.New(t)
 	s.FailNext("chat.update", http.StatusTooManyRequests)

@@ -24,7 +24,7 @@ var _ storage.Outbox = (*Store)(nil)
 // (its card message while it has no thread of its own) and card message
 // come with each message, empty for a message without a case.
 const outboxColumns = `o.id, o.case_id, o.platform, o.workspace, o.channel, o.kind, o.payload,
-	o.status, o.attempts, o.next_attempt_at, o.last_error, o.message_id, o.created_at, o.sent_at,
+	o.status, o.attempts, o.next_attempt_at, o.last_error, o.message_id, o.created_at, o.sent_at, o.failing_since,
 	COALESCE(CASE WHEN c.thread = '' THEN c.card_message_id ELSE c.thread END, '') AS thread,
 	COALESCE(c.card_message_id, '') AS card_message_id`
 
@@ -45,6 +45,7 @@ type outboxRow struct {
 	MessageID     string          `db:"message_id"`
 	CreatedAt     time.Time       `db:"created_at"`
 	SentAt        dbsql.NullTime  `db:"sent_at"`
+	FailingSince  dbsql.NullTime  `db:"failing_since"`
 	Thread        string          `db:"thread"`
 	CardMessageID string          `db:"card_message_id"`
 }
@@ -65,6 +66,7 @@ func (r *outboxRow) toMessage() storage.OutboxMessage {
 		MessageID:     r.MessageID,
 		CreatedAt:     r.CreatedAt.UTC(),
 		SentAt:        nullTime(r.SentAt),
+		FailingSince:  nullTime(r.FailingSince),
 		Thread:        r.Thread,
 		CardMessageID: r.CardMessageID,
 	}
@@ -137,7 +139,7 @@ RETURNING id, platform, workspace, channel`
 		return fmt.Errorf("enqueue %s message: %w", m.Kind, err)
 	}
 	m.ID, m.Platform, m.Workspace, m.Channel = r.ID, r.Platform, r.Workspace, r.Channel
-	m.Status, m.Attempts, m.LastError, m.MessageID, m.SentAt = storage.OutboxPending, 0, "", "", nil
+	m.Status, m.Attempts, m.LastError, m.MessageID, m.SentAt, m.FailingSince = storage.OutboxPending, 0, "", "", nil, nil
 	m.CreatedAt, m.NextAttemptAt = t.now, t.now
 	return nil
 }
@@ -238,8 +240,10 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 // timeline event is written (this is delivery metadata) and the case's
 // updated_at is left alone. A message already recorded as sent keeps its
 // first messageID (a second call is a no-op), while a message recorded as
-// failed whose post did go out becomes sent. It returns an error wrapping
-// storage.ErrNotFound when no message has id.
+// failed whose post did go out becomes sent. The case's failed thread posts,
+// which failed with an earlier card (OutboxFailed), are pending again, due
+// at at, in the same transaction: the thread now exists. It returns an error
+// wrapping storage.ErrNotFound when no message has id.
 func (s *Store) OutboxSent(ctx context.Context, id int64, messageID string, at time.Time) error {
 	const (
 		sent = `UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, locked_until = NULL
@@ -247,6 +251,9 @@ WHERE id = ? AND status <> 'sent'
 RETURNING kind, case_id`
 		card = `UPDATE cases SET card_message_id = ?, thread = CASE WHEN thread = '' THEN ? ELSE thread END
 WHERE id = ?`
+		// threads reads outbox_case_failed_idx.
+		threads = `UPDATE outbox SET status = 'pending', ` + requeued + `
+WHERE case_id = ? AND status = 'failed' AND kind = 'thread'`
 	)
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
@@ -269,6 +276,9 @@ WHERE id = ?`
 		if _, err := tx.ExecContext(ctx, tx.Rebind(card), messageID, messageID, r.CaseID.Int64); err != nil {
 			return fmt.Errorf("outbox message %d sent: card of case %d: %w", id, r.CaseID.Int64, err)
 		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(threads), utc(at), r.CaseID.Int64); err != nil {
+			return fmt.Errorf("outbox message %d sent: thread posts of case %d: %w", id, r.CaseID.Int64, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("outbox message %d sent: commit: %w", id, err)
@@ -278,12 +288,14 @@ WHERE id = ?`
 
 // OutboxRetry records a failed attempt at pending message id: it counts the
 // attempt, keeps reason as the last error, frees the message and makes it
-// due at next. A message already sent or failed is left as it is. It
-// returns an error wrapping storage.ErrNotFound when no message has id.
+// due at next; the first failed attempt sets failing_since to the store's
+// clock. A message already sent or failed is left as it is. It returns an
+// error wrapping storage.ErrNotFound when no message has id.
 func (s *Store) OutboxRetry(ctx context.Context, id int64, reason string, next time.Time) error {
-	const q = `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, locked_until = NULL
+	const q = `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, locked_until = NULL,
+	failing_since = COALESCE(failing_since, ?)
 WHERE id = ? AND status = 'pending'`
-	return s.settle(ctx, id, "retry", q, reason, utc(next), id)
+	return s.settle(ctx, id, "retry", q, reason, utc(next), utc(s.now()), id)
 }
 
 // OutboxRelease clears the lease of pending messages among ids.

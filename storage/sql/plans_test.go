@@ -151,7 +151,8 @@ func explain(tb testing.TB, s *Store, q string, args ...any) string {
 // many messages were sent before: claiming reads the partial index of
 // pending messages by due time and each candidate's older pending messages
 // by case, a case's failures come from the partial index of failed
-// messages, and CaseByThread reads the two case indexes.
+// messages, resuming a platform reads the pending messages by due time, and
+// CaseByThread reads the two case indexes.
 func TestOutboxPlans(t *testing.T) {
 	dialects(t, func(t *testing.T, open func(testing.TB) *Store) {
 		ctx := context.Background()
@@ -206,6 +207,10 @@ func TestOutboxPlans(t *testing.T) {
 			{"failures", selectFailures, []any{42}, map[string][][]string{
 				"postgres": {{"using outbox_case_failed_idx on outbox o", "Bitmap Index Scan on outbox_case_failed_idx"}},
 				"sqlite":   {{"SEARCH o USING INDEX outbox_case_failed_idx (case_id=?)"}},
+			}},
+			{"resume", resumeOutbox, []any{now, now, "slack"}, map[string][][]string{
+				"postgres": {{"outbox_pending_due_idx"}},
+				"sqlite":   {{"USING INDEX outbox_pending_due_idx"}},
 			}},
 			{"case by thread", selectCaseByThread, []any{"slack", "C1", "th-7", "th-7", "T1", "th-7"}, map[string][][]string{
 				"postgres": {{"cases_thread_idx"}, {"cases_card_message_idx"}},

@@ -123,6 +123,7 @@ func diffMessage(t *testing.T, what string, got, want storage.OutboxMessage) {
 	checkTime(t, what+": NextAttemptAt", &got.NextAttemptAt, &want.NextAttemptAt)
 	checkTime(t, what+": CreatedAt", &got.CreatedAt, &want.CreatedAt)
 	checkTime(t, what+": SentAt", got.SentAt, want.SentAt)
+	checkTime(t, what+": FailingSince", got.FailingSince, want.FailingSince)
 }
 
 func testOutboxEnqueue(t *testing.T, s storage.Store) {
@@ -352,9 +353,11 @@ func testOutboxRetry(t *testing.T, s storage.Store) {
 		t.Fatalf("ClaimOutbox = %v, want the card", got)
 	}
 	next := now.Add(10 * time.Minute)
+	before := time.Now().UTC().Truncate(time.Microsecond)
 	if err := ob.OutboxRetry(ctx, cardM.ID, "slack: HTTP 500", next); err != nil {
 		t.Fatal(err)
 	}
+	after := time.Now().UTC()
 	if got := claimIDs(t, ob, next.Add(-time.Microsecond), time.Hour, 10); len(got) != 0 {
 		t.Fatalf("ClaimOutbox before the retry is due = %v, want nothing (the thread message waits for the card)", got)
 	}
@@ -363,8 +366,13 @@ func testOutboxRetry(t *testing.T, s storage.Store) {
 	if len(got) != 1 || got[0].ID != cardM.ID {
 		t.Fatalf("ClaimOutbox when the retry is due = %v, want the card", msgIDs(got))
 	}
+	// The first failed attempt is stamped with the store's clock.
+	failing := got[0].FailingSince
+	if failing == nil || failing.Before(before) || failing.After(after) {
+		t.Fatalf("after one retry FailingSince = %v, want between %v and %v", failing, before, after)
+	}
 	want := *cardM
-	want.Attempts, want.LastError, want.NextAttemptAt = 1, "slack: HTTP 500", next
+	want.Attempts, want.LastError, want.NextAttemptAt, want.FailingSince = 1, "slack: HTTP 500", next, failing
 	diffMessage(t, "after one retry", got[0], want)
 
 	next2 := next.Add(20 * time.Minute)
@@ -372,8 +380,8 @@ func testOutboxRetry(t *testing.T, s storage.Store) {
 		t.Fatal(err)
 	}
 	got = claim(t, ob, next2, time.Minute, 10)
-	if len(got) != 1 || got[0].Attempts != 2 || got[0].LastError != "slack: HTTP 502" {
-		t.Fatalf("after two retries ClaimOutbox = %+v, want the card with 2 attempts and the last error", got)
+	if len(got) != 1 || got[0].Attempts != 2 || got[0].LastError != "slack: HTTP 502" || got[0].FailingSince == nil || !got[0].FailingSince.Equal(*failing) {
+		t.Fatalf("after two retries ClaimOutbox = %+v, want the card with 2 attempts, the last error and FailingSince %v still", got, failing)
 	}
 	sent(t, ob, cardM.ID, "card.1", next2)
 	if got := claimIDs(t, ob, next2, time.Minute, 10); !slices.Equal(got, []int64{thread.ID}) {

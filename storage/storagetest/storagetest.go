@@ -51,6 +51,9 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"OutboxFailed", testOutboxFailed},
 		{"OutboxChannelMessages", testOutboxChannelMessages},
 		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
+		{"OutboxCardRepostedRequeuesThread", testOutboxCardRepostedRequeuesThread},
+		{"OutboxPostponeResume", testOutboxPostponeResume},
+		{"OutboxRequeueFailed", testOutboxRequeueFailed},
 		{"CaseByThread", testCaseByThread},
 		{"Scope", testScope},
 	}
