@@ -219,6 +219,7 @@ func (r *Router) caseShow(ctx context.Context, c *call) (bot.Reply, error) {
 			for _, m := range failed {
 				sec.Lines = append(sec.Lines, fmt.Sprintf("%s %s after %d attempt(s): %s", m.Kind, when(m.CreatedAt), m.Attempts, m.LastError))
 			}
+			sec.Lines = append(sec.Lines, fmt.Sprintf("Once the cause is fixed, /case resend %s posts them again.", cs.Ref))
 			reply.Sections = append(reply.Sections, sec)
 		}
 	}

@@ -100,13 +100,4 @@ type Outbox interface {
 	OutboxRelease(ctx context.Context, ids ...int64) error
 	// OutboxFailures lists a case's permanently failed messages, newest first.
 	OutboxFailures(ctx context.Context, caseID int64) ([]OutboxMessage, error)
-	// RequeueFailed puts case caseID's failed messages back as pending,
-	// due now, with no attempts and no FailingSince; they keep their IDs,
-	// so they go out in their original order, before the case's later
-	// messages. It leaves failed what would post a second card or an
-	// older card over a newer one, and, while the case's card is not
-	// posted but pending, everything (that card's OutboxSent requeues
-	// the thread posts). It returns how many it requeued, and
-	// ErrNotFound when no case has caseID.
-	RequeueFailed(ctx context.Context, caseID int64) (int, error)
 }

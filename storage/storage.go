@@ -117,6 +117,7 @@ const (
 	EventDeadline EventKind = "deadline"
 	EventFields   EventKind = "fields"  // details added or corrected
 	EventMessage  EventKind = "message" // a message posted in the case's thread
+	EventResent   EventKind = "resent"  // messages the bot could not post, queued again
 )
 
 // Event is one entry of a case's append-only timeline.
@@ -329,6 +330,15 @@ type Tx interface {
 	// that holds the case (CaseForUpdate, or CreateCase). Returns
 	// ErrNotFound when m.CaseID names no case.
 	Enqueue(ctx context.Context, m *OutboxMessage) error
+	// RequeueFailed puts case caseID's failed messages back as pending,
+	// due now, with no attempts and no FailingSince; they keep their IDs,
+	// so they go out in their original order, before the case's later
+	// messages. It leaves failed what would post a second card or an
+	// older card over a newer one, and, while the case's card is not
+	// posted but pending, everything (that card's OutboxSent requeues
+	// the thread posts). It returns how many it requeued, and
+	// ErrNotFound when no case has caseID.
+	RequeueFailed(ctx context.Context, caseID int64) (int, error)
 
 	// State is Store.State inside the transaction: it sees what the
 	// transaction wrote.

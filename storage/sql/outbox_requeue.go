@@ -69,8 +69,9 @@ func (s *Store) OutboxResume(ctx context.Context, platform string, at time.Time)
 //     requeues them instead.
 //
 // It returns how many messages it requeued, and an error wrapping
-// storage.ErrNotFound when no case has caseID.
-func (s *Store) RequeueFailed(ctx context.Context, caseID int64) (int, error) {
+// storage.ErrNotFound when no case has caseID. /case resend runs it in the
+// transaction that writes the case's timeline event for it.
+func (t *Tx) RequeueFailed(ctx context.Context, caseID int64) (int, error) {
 	const (
 		caseCard = `SELECT card_message_id FROM cases WHERE id = ?`
 		// failed reads outbox_case_failed_idx, pendingCards
@@ -84,11 +85,7 @@ WHERE case_id = ? AND id > ? AND status <> 'failed' AND kind IN ('card', 'card_u
 		requeue = `UPDATE outbox SET status = 'pending', ` + requeued + ` WHERE status = 'failed' AND id IN (?)`
 	)
 	wrap := func(err error) error { return fmt.Errorf("requeue failed messages of case %d: %w", caseID, err) }
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return 0, wrap(err)
-	}
-	defer tx.Rollback()
+	tx := t.tx
 	var card string
 	switch err := tx.GetContext(ctx, &card, tx.Rebind(caseCard), caseID); {
 	case errors.Is(err, dbsql.ErrNoRows):
@@ -140,7 +137,7 @@ WHERE case_id = ? AND id > ? AND status <> 'failed' AND kind IN ('card', 'card_u
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	q, args, err := sqlx.In(requeue, utc(s.now()), ids)
+	q, args, err := sqlx.In(requeue, t.now, ids)
 	if err != nil {
 		return 0, wrap(err)
 	}
@@ -150,9 +147,6 @@ WHERE case_id = ? AND id > ? AND status <> 'failed' AND kind IN ('card', 'card_u
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, wrap(err)
-	}
-	if err := tx.Commit(); err != nil {
 		return 0, wrap(err)
 	}
 	return int(n), nil

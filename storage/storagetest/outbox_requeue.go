@@ -154,7 +154,7 @@ func testOutboxRequeueFailed(t *testing.T, s storage.Store) {
 		claimOne(t, ob, now, m)
 		failed(t, ob, m.ID, "gave up")
 	}
-	n, err := ob.RequeueFailed(ctx, a.ID)
+	n, err := requeueFailed(t, s, a.ID)
 	if err != nil || n != 3 {
 		t.Fatalf("RequeueFailed = %d, %v; want 3 (two thread posts, the last update)", n, err)
 	}
@@ -169,7 +169,7 @@ func testOutboxRequeueFailed(t *testing.T, s storage.Store) {
 	if got := failureIDs(t, ob, a.ID); !slices.Equal(got, []int64{update1.ID}) {
 		t.Errorf("OutboxFailures = %v, want the superseded update [%d]", got, update1.ID)
 	}
-	if n, err := ob.RequeueFailed(ctx, a.ID); err != nil || n != 0 {
+	if n, err := requeueFailed(t, s, a.ID); err != nil || n != 0 {
 		t.Errorf("RequeueFailed again = %d, %v; want 0", n, err)
 	}
 
@@ -184,7 +184,7 @@ func testOutboxRequeueFailed(t *testing.T, s storage.Store) {
 	enqueue(t, s, "repost-b", cardB2)
 	claimOne(t, ob, now, cardB2)
 	failed(t, ob, cardB2.ID, "not_in_channel")
-	if n, err := ob.RequeueFailed(ctx, b.ID); err != nil || n != 3 {
+	if n, err := requeueFailed(t, s, b.ID); err != nil || n != 3 {
 		t.Fatalf("RequeueFailed of a case without card = %d, %v; want 3", n, err)
 	}
 	claimOne(t, ob, now, cardB)
@@ -207,12 +207,24 @@ func testOutboxRequeueFailed(t *testing.T, s storage.Store) {
 	failed(t, ob, cardC.ID, "gave up")
 	cardC2 := card(c, "card C again")
 	enqueue(t, s, "repost-c", cardC2)
-	if n, err := ob.RequeueFailed(ctx, c.ID); err != nil || n != 0 {
+	if n, err := requeueFailed(t, s, c.ID); err != nil || n != 0 {
 		t.Errorf("RequeueFailed while the card is pending = %d, %v; want 0", n, err)
 	}
 	claimOne(t, ob, now, cardC2)
 
-	if n, err := ob.RequeueFailed(ctx, c.ID+1000); !errors.Is(err, storage.ErrNotFound) || n != 0 {
+	if n, err := requeueFailed(t, s, c.ID+1000); !errors.Is(err, storage.ErrNotFound) || n != 0 {
 		t.Errorf("RequeueFailed(missing case) = %d, %v; want ErrNotFound", n, err)
 	}
+}
+
+// requeueFailed runs Tx.RequeueFailed for caseID in a transaction of its own.
+func requeueFailed(t *testing.T, s storage.Store, caseID int64) (int, error) {
+	t.Helper()
+	var n int
+	_, _, err := s.Update(t.Context(), storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
+		var err error
+		n, err = tx.RequeueFailed(t.Context(), caseID)
+		return nil, err
+	})
+	return n, err
 }
