@@ -12,21 +12,10 @@ import (
 	"github.com/disputedesk/disputedesk/storage"
 )
 
-// slack sends a request as it arrives from Slack in channel C1.
+// slack sends a request as it arrives from Slack in channel C1 of T1.
 func (h *harness) slack(req bot.Request) bot.Reply {
 	h.t.Helper()
-	if req.ID == "" {
-		req.ID = fmt.Sprintf("slack-%d", h.n.Add(1))
-	}
-	req.Platform, req.Workspace, req.Channel = bot.PlatformSlack, "T1", "C1"
-	if req.User == "" {
-		req.User = "U1KARI"
-	}
-	reply, err := h.router.Handle(context.Background(), &req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return reply
+	return h.in("T1", "C1", req)
 }
 
 // claim takes what the outbox would deliver now, marking each sent with
@@ -171,21 +160,31 @@ func TestMentionSuggestsAPlaybook(t *testing.T) {
 	}
 }
 
-func TestCardThatFailedIsPostedAgainOnTheNextChange(t *testing.T) {
-	h := newHarness(t)
+// cardRefused opens RMA-1001 with a note, and has Slack refuse its card for
+// good (the bot is not in the channel), which fails the note waiting on it
+// too. It returns the case's id.
+func (h *harness) cardRefused() int64 {
+	h.t.Helper()
 	ctx := context.Background()
 	ob := h.store.(storage.Outbox)
 	h.slack(bot.Request{Text: "/return order=1 reason=late"})
 	h.slack(bot.Request{Text: "/case note RMA-1001 Called the carrier"})
 	msgs, err := ob.ClaimOutbox(ctx, time.Now(), time.Minute, 10)
 	if err != nil || len(msgs) != 1 || msgs[0].Kind != storage.OutboxCard {
-		t.Fatalf("claim: %v %+v", err, msgs)
+		h.t.Fatalf("claim: %v %+v", err, msgs)
 	}
-	// Slack refuses the card for good: the note waiting on it fails too.
 	if err := ob.OutboxFailed(ctx, msgs[0].ID, "not_in_channel"); err != nil {
-		t.Fatal(err)
+		h.t.Fatal(err)
 	}
-	failed, err := ob.OutboxFailures(ctx, msgs[0].CaseID)
+	return msgs[0].CaseID
+}
+
+func TestCardThatFailedIsPostedAgainOnTheNextChange(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	ob := h.store.(storage.Outbox)
+	caseID := h.cardRefused()
+	failed, err := ob.OutboxFailures(ctx, caseID)
 	if err != nil || len(failed) != 3 {
 		t.Fatalf("failures: %v %+v, want the card, the thread post and the card update", err, failed)
 	}
@@ -194,7 +193,7 @@ func TestCardThatFailedIsPostedAgainOnTheNextChange(t *testing.T) {
 
 	// The bot is invited; the next change posts the card again.
 	h.slack(bot.Request{Text: "/case note RMA-1001 Carrier found it"})
-	msgs = h.claim("1700000009.000100")
+	msgs := h.claim("1700000009.000100")
 	if len(msgs) != 1 || msgs[0].Kind != storage.OutboxCard {
 		t.Fatalf("after the next change: %+v, want a new card", msgs)
 	}

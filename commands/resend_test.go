@@ -1,10 +1,8 @@
 package commands_test
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/storage"
@@ -15,17 +13,7 @@ import (
 // it; /case resend puts both back, card first, and says so on the timeline.
 func TestResendPostsWhatFailedInOrder(t *testing.T) {
 	h := newHarness(t)
-	ctx := context.Background()
-	ob := h.store.(storage.Outbox)
-	h.slack(bot.Request{Text: "/return order=1 reason=late"})
-	h.slack(bot.Request{Text: "/case note RMA-1001 Called the carrier"})
-	msgs, err := ob.ClaimOutbox(ctx, time.Now(), time.Minute, 10)
-	if err != nil || len(msgs) != 1 {
-		t.Fatalf("claim: %v %+v", err, msgs)
-	}
-	if err := ob.OutboxFailed(ctx, msgs[0].ID, "not_in_channel"); err != nil {
-		t.Fatal(err)
-	}
+	h.cardRefused()
 	wantContains(t, h.send("kari", "/case show RMA-1001"), "Messages the bot could not post", "/case resend RMA-1001 posts them again")
 
 	if r := h.slack(bot.Request{Text: "/case resend RMA-1001"}); !strings.Contains(r.Text, "Posting 3 message(s) of RMA-1001 again") {
