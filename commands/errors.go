@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"strings"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/prompts"
 )
 
 // UserError is a mistake the user can fix. Its message says what is wrong
@@ -29,8 +29,10 @@ func userErrorf(format string, args ...any) *UserError {
 
 // errorReplies turns errors into replies, so every adapter renders them the
 // same way. A UserError is shown as it is, privately. Anything else is logged
-// once with a short reference, and the user sees only that reference.
-func errorReplies(log *slog.Logger) bot.Middleware {
+// once with a short reference, and the user sees only that reference. The
+// log names the request by its id and by name(req), the registered command,
+// never by what the user wrote.
+func errorReplies(log *slog.Logger, name func(*bot.Request) string) bot.Middleware {
 	return func(next bot.Handler) bot.Handler {
 		return bot.HandlerFunc(func(ctx context.Context, req *bot.Request) (reply bot.Reply, err error) {
 			defer func() {
@@ -51,7 +53,7 @@ func errorReplies(log *slog.Logger) bot.Middleware {
 				}
 				ref := errorRef()
 				log.ErrorContext(ctx, "request failed", "error_ref", ref, "request_id", req.ID,
-					"platform", req.Platform, "command", commandWord(req), "error", err)
+					"platform", req.Platform, "command", name(req), "error", logError(err))
 				reply = bot.Reply{
 					Text:       fmt.Sprintf("Something went wrong on our side (ref %s). Nothing was changed; please try again, and give the ref to your admin if it keeps happening.", ref),
 					Visibility: bot.Ephemeral,
@@ -63,20 +65,11 @@ func errorReplies(log *slog.Logger) bot.Middleware {
 	}
 }
 
-// commandWord names the command of a request for logs without logging its
-// text, which can hold customer details.
-func commandWord(req *bot.Request) string {
-	if req.Action != nil {
-		return "action:" + req.Action.ID
-	}
-	f := strings.Fields(req.Text)
-	if len(f) > 1 && !strings.ContainsAny(f[1], "=@\"") {
-		return f[0] + " " + f[1]
-	}
-	if len(f) > 0 {
-		return f[0]
-	}
-	return ""
+// logError is err as a log shows it: an error can quote what the user
+// typed, so e-mail addresses, phone numbers, card numbers, IBANs and street
+// addresses in it are masked as they are in prompts.
+func logError(err error) string {
+	return prompts.Redact(err.Error())
 }
 
 func errorRef() string {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -448,6 +449,11 @@ func (a *Adapter) postResponseURL(ctx context.Context, responseURL string, msg m
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := a.httpClient.Do(req)
 	if err != nil {
+		// A *url.Error quotes the URL, and a response_url is a secret:
+		// whoever holds it can post to the channel.
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = fmt.Errorf("%s: %w", ue.Op, ue.Err)
+		}
 		return fmt.Errorf("response_url: %w", err)
 	}
 	defer resp.Body.Close()
