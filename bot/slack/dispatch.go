@@ -102,7 +102,11 @@ func (a *Adapter) command(h bot.Handler, sc slack.SlashCommand, ack ackFunc) {
 			return
 		}
 		if err := ack(renderMessage(reply)); err != nil {
-			a.log.Warn("slack: reply did not fit the acknowledgement; sending it to response_url", "request_id", req.ID, "error", err)
+			if errors.Is(err, errRequestEnded) {
+				a.log.Debug("slack: slash command request ended before its reply; sending it to response_url", "request_id", req.ID)
+			} else {
+				a.log.Warn("slack: reply did not fit the acknowledgement; sending it to response_url", "request_id", req.ID, "error", err)
+			}
 			a.deliver(ctx, d, reply)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"sync"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -79,15 +80,55 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, h bot.Han
 		http.Error(w, "no command", http.StatusBadRequest)
 		return
 	}
-	acks := make(chan any, 1)
-	a.command(h, sc, func(payload any) error {
-		acks <- payload
-		return nil
-	})
+	var ack httpAck
+	ack.ch = make(chan any, 1)
+	a.command(h, sc, ack.send)
 	select {
-	case payload := <-acks:
+	case payload := <-ack.ch:
 		writeAck(w, payload)
 	case <-r.Context().Done():
+		// Slack hung up, or the server is going away: a reply from now on
+		// goes to the response_url. One already queued is written, in case
+		// the connection is still there.
+		if payload, queued := ack.end(); queued {
+			writeAck(w, payload)
+		}
+	}
+}
+
+// errRequestEnded is the acknowledgement of a request that has already
+// been answered (empty) because its HTTP request ended.
+var errRequestEnded = errors.New("the request ended before its reply was ready")
+
+// httpAck hands a slash command's acknowledgement to the HTTP handler that
+// waits for it, and refuses it once that handler has given up, so that the
+// reply is sent to the response_url rather than lost.
+type httpAck struct {
+	ch    chan any // buffered, 1
+	mu    sync.Mutex
+	ended bool
+}
+
+func (k *httpAck) send(payload any) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.ended {
+		return errRequestEnded
+	}
+	k.ch <- payload
+	return nil
+}
+
+// end refuses later acknowledgements and returns one that was sent before.
+func (k *httpAck) end() (payload any, queued bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.ended = true
+	select {
+	case payload = <-k.ch:
+		return payload, true
+	default:
+		return nil, false
 	}
 }
 

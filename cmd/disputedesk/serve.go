@@ -86,7 +86,10 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return ctx },
+		// Requests are not cancelled by SIGTERM: Shutdown waits for them, and
+		// the Slack adapter drains the work they started, so that every
+		// committed change's reply still reaches its user.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "database", m.Store.Dialect())
 
