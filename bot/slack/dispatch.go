@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -151,7 +152,17 @@ func (a *Adapter) interaction(h bot.Handler, cb *slack.InteractionCallback) {
 	}
 }
 
+// blockActions runs the first action of a block_actions payload that
+// carries a value. Slack sends one action per press, so the others of a
+// payload carrying many are not presses and are dropped: one signed request
+// must not run many commands. A payload naming no user or no team is
+// refused: it would run as user "" in no workspace.
 func (a *Adapter) blockActions(h bot.Handler, cb *slack.InteractionCallback) {
+	workspace := first(cb.Team.ID, cb.User.TeamID)
+	if cb.User.ID == "" || workspace == "" {
+		a.log.Warn("slack: block action without a user or team refused", "trigger_id", cb.TriggerID)
+		return
+	}
 	channel := first(cb.Channel.ID, cb.Container.ChannelID)
 	thread := first(cb.Message.ThreadTimestamp, cb.Container.ThreadTs)
 	if thread == "" && !cb.Container.IsEphemeral {
@@ -159,30 +170,30 @@ func (a *Adapter) blockActions(h bot.Handler, cb *slack.InteractionCallback) {
 		// is) the thread. An ephemeral message cannot start a thread.
 		thread = first(cb.Message.Timestamp, cb.Container.MessageTs)
 	}
-	for i, act := range cb.ActionCallback.BlockActions {
-		value := first(act.Value, act.SelectedOption.Value)
-		if value == "" {
-			continue
-		}
-		id := first(cb.TriggerID, act.ActionTs, cb.ActionTs)
-		if i > 0 {
-			id = fmt.Sprintf("%s#%d", id, i)
-		}
-		req := &bot.Request{
-			ID:        id,
-			Platform:  bot.PlatformSlack,
-			Workspace: first(cb.Team.ID, cb.User.TeamID),
-			Channel:   channel,
-			Thread:    thread,
-			User:      cb.User.ID,
-			UserName:  first(cb.User.Name, cb.User.Profile.DisplayName),
-			Action:    &bot.Action{ID: bot.ActionRun, Value: value},
-			At:        a.now(),
-		}
-		d := destination{requestID: id, responseURL: cb.ResponseURL, triggerID: cb.TriggerID, channel: channel, thread: thread, user: cb.User.ID}
-		a.log.Debug("slack: button", "request_id", id, "action_id", act.ActionID, "team", req.Workspace, "channel", channel)
-		a.run(h, req, d)
+	acts := cb.ActionCallback.BlockActions
+	i := slices.IndexFunc(acts, func(act *slack.BlockAction) bool { return first(act.Value, act.SelectedOption.Value) != "" })
+	if i < 0 {
+		return
 	}
+	if len(acts) > 1 {
+		a.log.Warn("slack: block actions payload with several actions; only the first runs", "actions", len(acts))
+	}
+	act := acts[i]
+	id := first(cb.TriggerID, act.ActionTs, cb.ActionTs)
+	req := &bot.Request{
+		ID:        id,
+		Platform:  bot.PlatformSlack,
+		Workspace: workspace,
+		Channel:   channel,
+		Thread:    thread,
+		User:      cb.User.ID,
+		UserName:  first(cb.User.Name, cb.User.Profile.DisplayName),
+		Action:    &bot.Action{ID: bot.ActionRun, Value: first(act.Value, act.SelectedOption.Value)},
+		At:        a.now(),
+	}
+	d := destination{requestID: id, responseURL: cb.ResponseURL, triggerID: cb.TriggerID, channel: channel, thread: thread, user: cb.User.ID}
+	a.log.Debug("slack: button", "request_id", id, "action_id", act.ActionID, "team", req.Workspace, "channel", channel)
+	a.run(h, req, d)
 }
 
 func (a *Adapter) viewSubmission(h bot.Handler, cb *slack.InteractionCallback) {
