@@ -62,7 +62,7 @@ func errorReplies(log *slog.Logger, name func(*bot.Request) string) bot.Middlewa
 				}
 				if dbUnavailable(err) {
 					down.refuse(ctx, req, name(req), err)
-					reply, err = bot.Reply{Text: unavailableText, Visibility: bot.Ephemeral}, nil
+					reply, err = bot.Reply{Text: unavailableText, Visibility: bot.Ephemeral, Failed: true}, nil
 					return
 				}
 				ref := errorRef()
@@ -71,6 +71,7 @@ func errorReplies(log *slog.Logger, name func(*bot.Request) string) bot.Middlewa
 				reply = bot.Reply{
 					Text:       fmt.Sprintf("Something went wrong on our side (ref %s). Nothing was changed; please try again, and give the ref to your admin if it keeps happening.", ref),
 					Visibility: bot.Ephemeral,
+					Failed:     true,
 				}
 				err = nil
 			}()

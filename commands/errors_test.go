@@ -87,7 +87,7 @@ func TestDatabaseOutageLoggedOncePerInterval(t *testing.T) {
 			t.Helper()
 			for i := range n {
 				reply, err := h.Handle(t.Context(), &bot.Request{ID: fmt.Sprint("req-", i), Platform: bot.PlatformSlack})
-				if err != nil || reply.Text != unavailableText || reply.Visibility != bot.Ephemeral {
+				if err != nil || reply.Text != unavailableText || reply.Visibility != bot.Ephemeral || !reply.Failed {
 					t.Fatalf("reply %+v, %v; want the database-unavailable reply", reply, err)
 				}
 			}
@@ -128,7 +128,7 @@ func TestOtherFailuresLoggedEach(t *testing.T) {
 		_, rest, ok := strings.Cut(reply.Text, "(ref ")
 		ref, _, _ := strings.Cut(rest, ")")
 		lines := logs.errorLines()
-		if !ok || len(lines) != i+1 || !strings.Contains(lines[i], "error_ref="+ref) {
+		if !ok || !reply.Failed || len(lines) != i+1 || !strings.Contains(lines[i], "error_ref="+ref) {
 			t.Fatalf("reply %q; ERROR lines:\n%s", reply.Text, strings.Join(lines, "\n"))
 		}
 	}

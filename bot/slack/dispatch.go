@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/slackevents"
 
 	"github.com/disputedesk/disputedesk/bot"
 )
@@ -244,116 +243,6 @@ func (a *Adapter) run(h bot.Handler, req *bot.Request, d destination) {
 	}
 }
 
-// inbound is a chat message from the Events API that is for the bot.
-type inbound struct {
-	eventID   string
-	team      string
-	channel   string
-	thread    string
-	ts        string
-	user      string
-	text      string
-	mentioned bool
-}
-
-// event handles an Events API callback after it has been acknowledged: a
-// human's message in a thread, and a message mentioning the bot. The request
-// id is the event_id, which Slack keeps when it delivers the event again. It
-// reports false when no worker could take the event, so that Slack may be
-// asked to deliver it again.
-func (a *Adapter) event(h bot.Handler, ev slackevents.EventsAPIEvent, retry string) bool {
-	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
-	if !ok {
-		return true
-	}
-	in := inbound{eventID: cb.EventID, team: first(cb.TeamID, ev.TeamID)}
-	switch e := ev.InnerEvent.Data.(type) {
-	case *slackevents.MessageEvent:
-		// thread_broadcast and file_share are people's replies too; other
-		// subtypes are edits, deletions, joins and bots.
-		human := e.SubType == "" || e.SubType == "thread_broadcast" || e.SubType == "file_share"
-		if e.ThreadTimeStamp == "" || e.ThreadTimeStamp == e.TimeStamp || !human || e.BotID != "" || e.User == "" {
-			return true
-		}
-		in.channel, in.thread, in.ts, in.user, in.text = e.Channel, e.ThreadTimeStamp, e.TimeStamp, e.User, e.Text
-	case *slackevents.AppMentionEvent:
-		if e.BotID != "" || e.User == "" {
-			return true
-		}
-		in.channel, in.thread, in.ts, in.user, in.text, in.mentioned = e.Channel, e.ThreadTimeStamp, e.TimeStamp, e.User, e.Text, true
-	default:
-		return true
-	}
-	a.log.Debug("slack: event", "event_id", in.eventID, "type", ev.InnerEvent.Type, "team", in.team, "channel", in.channel, "retry", retry)
-	accepted, dup := a.submit(in.eventID, submitWait, func(ctx context.Context) {
-		self := a.whoami(ctx)
-		if self.userID != "" && in.user == self.userID {
-			return
-		}
-		if !in.mentioned && self.userID != "" && strings.Contains(in.text, "<@"+self.userID) {
-			// Slack sends a message that mentions the bot twice, as a
-			// message and as an app_mention: the app_mention is handled.
-			return
-		}
-		text := in.text
-		if in.mentioned {
-			text = stripMention(text, self.userID)
-		}
-		req := &bot.Request{
-			ID:        in.eventID,
-			Platform:  bot.PlatformSlack,
-			Workspace: in.team,
-			Channel:   in.channel,
-			Thread:    in.thread,
-			User:      in.user,
-			Text:      incomingText(text),
-			Mentioned: in.mentioned,
-			Permalink: permalink(self.url, in.channel, in.ts, in.thread),
-			At:        a.now(),
-		}
-		a.deliver(ctx, destination{requestID: req.ID, channel: in.channel, thread: in.thread, user: in.user}, a.handle(ctx, h, req))
-	})
-	if dup {
-		a.log.Info("slack: event already being handled; this delivery is dropped", "event_id", in.eventID, "retry", retry)
-		return true
-	}
-	if !accepted {
-		a.log.Warn("slack: no worker free for event", "event_id", in.eventID)
-	}
-	return accepted
-}
-
-// stripMention removes the mention of the bot that starts an app_mention's
-// text; the first mention is taken for the bot's when its id is unknown.
-func stripMention(text, botUser string) string {
-	t := strings.TrimSpace(text)
-	if !strings.HasPrefix(t, "<@") {
-		return t
-	}
-	end := strings.IndexByte(t, '>')
-	if end < 0 {
-		return t
-	}
-	id, _, _ := strings.Cut(t[2:end], "|")
-	if botUser != "" && id != botUser {
-		return t
-	}
-	return strings.TrimSpace(t[end+1:])
-}
-
-// permalink links to a message from the workspace URL auth.test gave, or
-// is empty when it is unknown.
-func permalink(teamURL, channel, ts, thread string) string {
-	if teamURL == "" || channel == "" || ts == "" {
-		return ""
-	}
-	link := strings.TrimSuffix(teamURL, "/") + "/archives/" + channel + "/p" + strings.Replace(ts, ".", "", 1)
-	if thread != "" && thread != ts {
-		link += "?thread_ts=" + thread + "&cid=" + channel
-	}
-	return link
-}
-
 // handle calls the handler. An error or a panic is logged once with a short
 // reference, and the user gets a private message naming the reference.
 func (a *Adapter) handle(ctx context.Context, h bot.Handler, req *bot.Request) (reply bot.Reply) {
@@ -379,6 +268,7 @@ func (a *Adapter) failed(requestID string, err error) bot.Reply {
 	return bot.Reply{
 		Text:       fmt.Sprintf("Something went wrong on our side (ref %s). Please try again, and give the ref to your admin if it keeps happening.", ref),
 		Visibility: bot.Ephemeral,
+		Failed:     true,
 	}
 }
 

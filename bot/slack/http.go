@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -147,9 +149,12 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, h bot
 	a.interaction(h, &cb)
 }
 
-// serveEvent answers the url_verification challenge, and acknowledges an
-// event_callback with 200 before it is handled (503 when no worker is free,
-// so that Slack delivers it again later).
+// serveEvent answers the url_verification challenge, and an event_callback
+// once it has been handled: 200 when the handler has answered (a message in
+// a case's thread is stored by then), 503 when Slack should deliver it again
+// (no worker free, the handler failed on our side or is still running when
+// the ack budget runs out; a retry of an event that was stored is recognised
+// by its event id).
 func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, h bot.Handler) {
 	body, ok := a.verified(w, r)
 	if !ok {
@@ -182,12 +187,28 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, h bot.Handl
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	if !a.event(h, ev, r.Header.Get("X-Slack-Retry-Num")) {
-		w.Header().Set("Retry-After", "5")
-		http.Error(w, "busy", http.StatusServiceUnavailable)
+	retry, _ := strconv.Atoi(r.Header.Get("X-Slack-Retry-Num"))
+	handled := make(chan bool, 1)
+	a.event(h, ev, retry, func(ok bool) { handled <- ok })
+	timer := time.NewTimer(a.ackBudget)
+	defer timer.Stop()
+	select {
+	case ok := <-handled:
+		if ok {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+	case <-timer.C:
+		var id string
+		if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
+			id = cb.EventID
+		}
+		a.log.Info("slack: event still being handled at the ack budget; Slack is asked to deliver it again", "event_id", id)
+	case <-r.Context().Done():
 		return
 	}
-	w.WriteHeader(http.StatusOK)
+	w.Header().Set("Retry-After", "5")
+	http.Error(w, "not handled yet", http.StatusServiceUnavailable)
 }
 
 // writeAck writes an acknowledgement: an empty 200 for a nil payload, else
