@@ -101,6 +101,11 @@ type Reply struct {
 	// Form, when set, asks the user to fill in a form (a Slack modal, a
 	// Discord modal) instead of showing the reply.
 	Form *Form
+	// Failed marks the answer to a request that failed on our side (the
+	// database down, a bug): nothing was changed, and Text says so. An
+	// adapter whose platform delivers again what it was not acknowledged
+	// for (Slack's Events API) asks for that instead of showing Text.
+	Failed bool
 }
 
 // Form is a set of fields to fill in, which completes a command.

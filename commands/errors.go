@@ -3,14 +3,20 @@ package commands
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"runtime/debug"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/prompts"
 )
 
 // UserError is a mistake the user can fix. Its message says what is wrong
@@ -28,9 +34,14 @@ func userErrorf(format string, args ...any) *UserError {
 }
 
 // errorReplies turns errors into replies, so every adapter renders them the
-// same way. A UserError is shown as it is, privately. Anything else is logged
-// once with a short reference, and the user sees only that reference.
-func errorReplies(log *slog.Logger) bot.Middleware {
+// same way. A UserError is shown as it is, privately. A database that cannot
+// be reached is said so, and logged once per outage interval (outage).
+// Anything else is logged once with a short reference, and the user sees
+// only that reference. The
+// log names the request by its id and by name(req), the registered command,
+// never by what the user wrote.
+func errorReplies(log *slog.Logger, name func(*bot.Request) string) bot.Middleware {
+	down := &outage{log: log, every: unavailableEvery}
 	return func(next bot.Handler) bot.Handler {
 		return bot.HandlerFunc(func(ctx context.Context, req *bot.Request) (reply bot.Reply, err error) {
 			defer func() {
@@ -49,12 +60,18 @@ func errorReplies(log *slog.Logger) bot.Middleware {
 					reply, err = bot.Reply{Text: text, Visibility: bot.Ephemeral}, nil
 					return
 				}
+				if dbUnavailable(err) {
+					down.refuse(ctx, req, name(req), err)
+					reply, err = bot.Reply{Text: unavailableText, Visibility: bot.Ephemeral, Failed: true}, nil
+					return
+				}
 				ref := errorRef()
 				log.ErrorContext(ctx, "request failed", "error_ref", ref, "request_id", req.ID,
-					"platform", req.Platform, "command", commandWord(req), "error", err)
+					"platform", req.Platform, "command", name(req), "error", logError(err))
 				reply = bot.Reply{
 					Text:       fmt.Sprintf("Something went wrong on our side (ref %s). Nothing was changed; please try again, and give the ref to your admin if it keeps happening.", ref),
 					Visibility: bot.Ephemeral,
+					Failed:     true,
 				}
 				err = nil
 			}()
@@ -63,20 +80,82 @@ func errorReplies(log *slog.Logger) bot.Middleware {
 	}
 }
 
-// commandWord names the command of a request for logs without logging its
-// text, which can hold customer details.
-func commandWord(req *bot.Request) string {
-	if req.Action != nil {
-		return "action:" + req.Action.ID
+// unavailableText answers a request refused because the database cannot be
+// reached.
+const unavailableText = "disputedesk cannot reach its database right now, so nothing was changed. Please try again in a minute."
+
+// unavailableEvery is how often a database outage is logged while it lasts.
+const unavailableEvery = 10 * time.Second
+
+// dbUnavailable reports whether err means the database cannot be reached
+// (refused or dropped connections, a server shutting down or out of
+// connections, the database gone) rather than that this request is wrong.
+// It reads the SQLSTATE through the method lib/pq's errors have, so that
+// commands need not import a driver.
+func dbUnavailable(err error) bool {
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
+		return true
 	}
-	f := strings.Fields(req.Text)
-	if len(f) > 1 && !strings.ContainsAny(f[1], "=@\"") {
-		return f[0] + " " + f[1]
+	if _, ok := errors.AsType[*net.OpError](err); ok {
+		return true
 	}
-	if len(f) > 0 {
-		return f[0]
+	if se, ok := errors.AsType[interface {
+		error
+		SQLState() string
+	}](err); ok {
+		code := se.SQLState()
+		// Class 08 connection exception, 53 insufficient resources,
+		// 57P0x the server shutting down, 3D000 no such database.
+		return strings.HasPrefix(code, "08") || strings.HasPrefix(code, "53") || strings.HasPrefix(code, "57P") || code == "3D000"
 	}
-	return ""
+	return false
+}
+
+// outage logs requests refused because the database is down: the first at
+// once, with its error, then one line per interval with the number refused
+// in it, until an interval passes without any. Thousands of requests in a
+// short outage make a few lines, not one each; /readyz says 503 meanwhile.
+type outage struct {
+	log   *slog.Logger
+	every time.Duration
+
+	mu      sync.Mutex
+	active  bool // the first refusal was logged and an interval is running
+	refused int  // requests refused since the last line
+}
+
+func (o *outage) refuse(ctx context.Context, req *bot.Request, command string, err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.active {
+		o.refused++
+		return
+	}
+	o.active = true
+	o.log.ErrorContext(ctx, "database unavailable; refusing requests", "request_id", req.ID,
+		"platform", req.Platform, "command", command, "error", logError(err))
+	time.AfterFunc(o.every, o.tick)
+}
+
+// tick ends an interval: it logs the requests refused in it, or ends the
+// outage when there were none.
+func (o *outage) tick() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.refused == 0 {
+		o.active = false
+		return
+	}
+	o.log.Error("database still unavailable", "refused", o.refused, "interval", o.every)
+	o.refused = 0
+	time.AfterFunc(o.every, o.tick)
+}
+
+// logError is err as a log shows it: an error can quote what the user
+// typed, so e-mail addresses, phone numbers, card numbers, IBANs and street
+// addresses in it are masked as they are in prompts.
+func logError(err error) string {
+	return prompts.Redact(err.Error())
 }
 
 func errorRef() string {

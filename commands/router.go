@@ -133,7 +133,7 @@ func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
 			return nil, err
 		}
 	}
-	base := []bot.Middleware{errorReplies(deps.Logger), logRequests(deps.Logger), timeout(deps.Timeout)}
+	base := []bot.Middleware{errorReplies(deps.Logger, r.CommandOf), logRequests(deps.Logger, r.CommandOf), timeout(deps.Timeout)}
 	r.handler = bot.Chain(bot.HandlerFunc(r.dispatch), append(base, mw...)...)
 	return r, nil
 }
@@ -318,15 +318,26 @@ func (r *Router) playbookLines() []string {
 	return lines
 }
 
-// logRequests logs each request once, without its text (which can hold
-// customer details).
-func logRequests(log *slog.Logger) bot.Middleware {
+// logRequests logs each request once, at debug level, by its id and by
+// name(req), the registered command. Neither the request's text nor a
+// UserError's message (which quotes it, names included) is logged; other
+// errors are masked (logError).
+func logRequests(log *slog.Logger, name func(*bot.Request) string) bot.Middleware {
 	return func(next bot.Handler) bot.Handler {
 		return bot.HandlerFunc(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 			start := time.Now()
 			reply, err := next.Handle(ctx, req)
-			log.DebugContext(ctx, "request", "request_id", req.ID, "platform", req.Platform,
-				"command", commandWord(req), "duration", time.Since(start), "error", err)
+			attrs := []any{"request_id", req.ID, "platform", req.Platform, "command", name(req), "duration", time.Since(start)}
+			var ue *UserError
+			switch {
+			case err == nil:
+				attrs = append(attrs, "outcome", "ok")
+			case errors.As(err, &ue):
+				attrs = append(attrs, "outcome", "user_error")
+			default:
+				attrs = append(attrs, "outcome", "error", "error", logError(err))
+			}
+			log.DebugContext(ctx, "request", attrs...)
 			return reply, err
 		})
 	}

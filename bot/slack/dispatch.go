@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/slackevents"
 
 	"github.com/disputedesk/disputedesk/bot"
 )
@@ -101,7 +102,11 @@ func (a *Adapter) command(h bot.Handler, sc slack.SlashCommand, ack ackFunc) {
 			return
 		}
 		if err := ack(renderMessage(reply)); err != nil {
-			a.log.Warn("slack: reply did not fit the acknowledgement; sending it to response_url", "request_id", req.ID, "error", err)
+			if errors.Is(err, errRequestEnded) {
+				a.log.Debug("slack: slash command request ended before its reply; sending it to response_url", "request_id", req.ID)
+			} else {
+				a.log.Warn("slack: reply did not fit the acknowledgement; sending it to response_url", "request_id", req.ID, "error", err)
+			}
 			a.deliver(ctx, d, reply)
 		}
 	})
@@ -146,7 +151,17 @@ func (a *Adapter) interaction(h bot.Handler, cb *slack.InteractionCallback) {
 	}
 }
 
+// blockActions runs the first action of a block_actions payload that
+// carries a value. Slack sends one action per press, so the others of a
+// payload carrying many are not presses and are dropped: one signed request
+// must not run many commands. A payload naming no user or no team is
+// refused: it would run as user "" in no workspace.
 func (a *Adapter) blockActions(h bot.Handler, cb *slack.InteractionCallback) {
+	workspace := first(cb.Team.ID, cb.User.TeamID)
+	if cb.User.ID == "" || workspace == "" {
+		a.log.Warn("slack: block action without a user or team refused", "trigger_id", cb.TriggerID)
+		return
+	}
 	channel := first(cb.Channel.ID, cb.Container.ChannelID)
 	thread := first(cb.Message.ThreadTimestamp, cb.Container.ThreadTs)
 	if thread == "" && !cb.Container.IsEphemeral {
@@ -154,30 +169,30 @@ func (a *Adapter) blockActions(h bot.Handler, cb *slack.InteractionCallback) {
 		// is) the thread. An ephemeral message cannot start a thread.
 		thread = first(cb.Message.Timestamp, cb.Container.MessageTs)
 	}
-	for i, act := range cb.ActionCallback.BlockActions {
-		value := first(act.Value, act.SelectedOption.Value)
-		if value == "" {
-			continue
-		}
-		id := first(cb.TriggerID, act.ActionTs, cb.ActionTs)
-		if i > 0 {
-			id = fmt.Sprintf("%s#%d", id, i)
-		}
-		req := &bot.Request{
-			ID:        id,
-			Platform:  bot.PlatformSlack,
-			Workspace: first(cb.Team.ID, cb.User.TeamID),
-			Channel:   channel,
-			Thread:    thread,
-			User:      cb.User.ID,
-			UserName:  first(cb.User.Name, cb.User.Profile.DisplayName),
-			Action:    &bot.Action{ID: bot.ActionRun, Value: value},
-			At:        a.now(),
-		}
-		d := destination{requestID: id, responseURL: cb.ResponseURL, triggerID: cb.TriggerID, channel: channel, thread: thread, user: cb.User.ID}
-		a.log.Debug("slack: button", "request_id", id, "action_id", act.ActionID, "team", req.Workspace, "channel", channel)
-		a.run(h, req, d)
+	acts := cb.ActionCallback.BlockActions
+	i := slices.IndexFunc(acts, func(act *slack.BlockAction) bool { return first(act.Value, act.SelectedOption.Value) != "" })
+	if i < 0 {
+		return
 	}
+	if len(acts) > 1 {
+		a.log.Warn("slack: block actions payload with several actions; only the first runs", "actions", len(acts))
+	}
+	act := acts[i]
+	id := first(cb.TriggerID, act.ActionTs, cb.ActionTs)
+	req := &bot.Request{
+		ID:        id,
+		Platform:  bot.PlatformSlack,
+		Workspace: workspace,
+		Channel:   channel,
+		Thread:    thread,
+		User:      cb.User.ID,
+		UserName:  first(cb.User.Name, cb.User.Profile.DisplayName),
+		Action:    &bot.Action{ID: bot.ActionRun, Value: first(act.Value, act.SelectedOption.Value)},
+		At:        a.now(),
+	}
+	d := destination{requestID: id, responseURL: cb.ResponseURL, triggerID: cb.TriggerID, channel: channel, thread: thread, user: cb.User.ID}
+	a.log.Debug("slack: button", "request_id", id, "action_id", act.ActionID, "team", req.Workspace, "channel", channel)
+	a.run(h, req, d)
 }
 
 func (a *Adapter) viewSubmission(h bot.Handler, cb *slack.InteractionCallback) {
@@ -228,116 +243,6 @@ func (a *Adapter) run(h bot.Handler, req *bot.Request, d destination) {
 	}
 }
 
-// inbound is a chat message from the Events API that is for the bot.
-type inbound struct {
-	eventID   string
-	team      string
-	channel   string
-	thread    string
-	ts        string
-	user      string
-	text      string
-	mentioned bool
-}
-
-// event handles an Events API callback after it has been acknowledged: a
-// human's message in a thread, and a message mentioning the bot. The request
-// id is the event_id, which Slack keeps when it delivers the event again. It
-// reports false when no worker could take the event, so that Slack may be
-// asked to deliver it again.
-func (a *Adapter) event(h bot.Handler, ev slackevents.EventsAPIEvent, retry string) bool {
-	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
-	if !ok {
-		return true
-	}
-	in := inbound{eventID: cb.EventID, team: first(cb.TeamID, ev.TeamID)}
-	switch e := ev.InnerEvent.Data.(type) {
-	case *slackevents.MessageEvent:
-		// thread_broadcast and file_share are people's replies too; other
-		// subtypes are edits, deletions, joins and bots.
-		human := e.SubType == "" || e.SubType == "thread_broadcast" || e.SubType == "file_share"
-		if e.ThreadTimeStamp == "" || e.ThreadTimeStamp == e.TimeStamp || !human || e.BotID != "" || e.User == "" {
-			return true
-		}
-		in.channel, in.thread, in.ts, in.user, in.text = e.Channel, e.ThreadTimeStamp, e.TimeStamp, e.User, e.Text
-	case *slackevents.AppMentionEvent:
-		if e.BotID != "" || e.User == "" {
-			return true
-		}
-		in.channel, in.thread, in.ts, in.user, in.text, in.mentioned = e.Channel, e.ThreadTimeStamp, e.TimeStamp, e.User, e.Text, true
-	default:
-		return true
-	}
-	a.log.Debug("slack: event", "event_id", in.eventID, "type", ev.InnerEvent.Type, "team", in.team, "channel", in.channel, "retry", retry)
-	accepted, dup := a.submit(in.eventID, submitWait, func(ctx context.Context) {
-		self := a.whoami(ctx)
-		if self.userID != "" && in.user == self.userID {
-			return
-		}
-		if !in.mentioned && self.userID != "" && strings.Contains(in.text, "<@"+self.userID) {
-			// Slack sends a message that mentions the bot twice, as a
-			// message and as an app_mention: the app_mention is handled.
-			return
-		}
-		text := in.text
-		if in.mentioned {
-			text = stripMention(text, self.userID)
-		}
-		req := &bot.Request{
-			ID:        in.eventID,
-			Platform:  bot.PlatformSlack,
-			Workspace: in.team,
-			Channel:   in.channel,
-			Thread:    in.thread,
-			User:      in.user,
-			Text:      incomingText(text),
-			Mentioned: in.mentioned,
-			Permalink: permalink(self.url, in.channel, in.ts, in.thread),
-			At:        a.now(),
-		}
-		a.deliver(ctx, destination{requestID: req.ID, channel: in.channel, thread: in.thread, user: in.user}, a.handle(ctx, h, req))
-	})
-	if dup {
-		a.log.Info("slack: event already being handled; this delivery is dropped", "event_id", in.eventID, "retry", retry)
-		return true
-	}
-	if !accepted {
-		a.log.Warn("slack: no worker free for event", "event_id", in.eventID)
-	}
-	return accepted
-}
-
-// stripMention removes the mention of the bot that starts an app_mention's
-// text; the first mention is taken for the bot's when its id is unknown.
-func stripMention(text, botUser string) string {
-	t := strings.TrimSpace(text)
-	if !strings.HasPrefix(t, "<@") {
-		return t
-	}
-	end := strings.IndexByte(t, '>')
-	if end < 0 {
-		return t
-	}
-	id, _, _ := strings.Cut(t[2:end], "|")
-	if botUser != "" && id != botUser {
-		return t
-	}
-	return strings.TrimSpace(t[end+1:])
-}
-
-// permalink links to a message from the workspace URL auth.test gave, or
-// is empty when it is unknown.
-func permalink(teamURL, channel, ts, thread string) string {
-	if teamURL == "" || channel == "" || ts == "" {
-		return ""
-	}
-	link := strings.TrimSuffix(teamURL, "/") + "/archives/" + channel + "/p" + strings.Replace(ts, ".", "", 1)
-	if thread != "" && thread != ts {
-		link += "?thread_ts=" + thread + "&cid=" + channel
-	}
-	return link
-}
-
 // handle calls the handler. An error or a panic is logged once with a short
 // reference, and the user gets a private message naming the reference.
 func (a *Adapter) handle(ctx context.Context, h bot.Handler, req *bot.Request) (reply bot.Reply) {
@@ -363,6 +268,7 @@ func (a *Adapter) failed(requestID string, err error) bot.Reply {
 	return bot.Reply{
 		Text:       fmt.Sprintf("Something went wrong on our side (ref %s). Please try again, and give the ref to your admin if it keeps happening.", ref),
 		Visibility: bot.Ephemeral,
+		Failed:     true,
 	}
 }
 
@@ -448,6 +354,11 @@ func (a *Adapter) postResponseURL(ctx context.Context, responseURL string, msg m
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := a.httpClient.Do(req)
 	if err != nil {
+		// A *url.Error quotes the URL, and a response_url is a secret:
+		// whoever holds it can post to the channel.
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = fmt.Errorf("%s: %w", ue.Op, ue.Err)
+		}
 		return fmt.Errorf("response_url: %w", err)
 	}
 	defer resp.Body.Close()

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
+	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -79,15 +82,55 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, h bot.Han
 		http.Error(w, "no command", http.StatusBadRequest)
 		return
 	}
-	acks := make(chan any, 1)
-	a.command(h, sc, func(payload any) error {
-		acks <- payload
-		return nil
-	})
+	var ack httpAck
+	ack.ch = make(chan any, 1)
+	a.command(h, sc, ack.send)
 	select {
-	case payload := <-acks:
+	case payload := <-ack.ch:
 		writeAck(w, payload)
 	case <-r.Context().Done():
+		// Slack hung up, or the server is going away: a reply from now on
+		// goes to the response_url. One already queued is written, in case
+		// the connection is still there.
+		if payload, queued := ack.end(); queued {
+			writeAck(w, payload)
+		}
+	}
+}
+
+// errRequestEnded is the acknowledgement of a request that has already
+// been answered (empty) because its HTTP request ended.
+var errRequestEnded = errors.New("the request ended before its reply was ready")
+
+// httpAck hands a slash command's acknowledgement to the HTTP handler that
+// waits for it, and refuses it once that handler has given up, so that the
+// reply is sent to the response_url rather than lost.
+type httpAck struct {
+	ch    chan any // buffered, 1
+	mu    sync.Mutex
+	ended bool
+}
+
+func (k *httpAck) send(payload any) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.ended {
+		return errRequestEnded
+	}
+	k.ch <- payload
+	return nil
+}
+
+// end refuses later acknowledgements and returns one that was sent before.
+func (k *httpAck) end() (payload any, queued bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.ended = true
+	select {
+	case payload = <-k.ch:
+		return payload, true
+	default:
+		return nil, false
 	}
 }
 
@@ -106,9 +149,12 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, h bot
 	a.interaction(h, &cb)
 }
 
-// serveEvent answers the url_verification challenge, and acknowledges an
-// event_callback with 200 before it is handled (503 when no worker is free,
-// so that Slack delivers it again later).
+// serveEvent answers the url_verification challenge, and an event_callback
+// once it has been handled: 200 when the handler has answered (a message in
+// a case's thread is stored by then), 503 when Slack should deliver it again
+// (no worker free, the handler failed on our side or is still running when
+// the ack budget runs out; a retry of an event that was stored is recognised
+// by its event id).
 func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, h bot.Handler) {
 	body, ok := a.verified(w, r)
 	if !ok {
@@ -141,12 +187,28 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, h bot.Handl
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	if !a.event(h, ev, r.Header.Get("X-Slack-Retry-Num")) {
-		w.Header().Set("Retry-After", "5")
-		http.Error(w, "busy", http.StatusServiceUnavailable)
+	retry, _ := strconv.Atoi(r.Header.Get("X-Slack-Retry-Num"))
+	handled := make(chan bool, 1)
+	a.event(h, ev, retry, func(ok bool) { handled <- ok })
+	timer := time.NewTimer(a.ackBudget)
+	defer timer.Stop()
+	select {
+	case ok := <-handled:
+		if ok {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+	case <-timer.C:
+		var id string
+		if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
+			id = cb.EventID
+		}
+		a.log.Info("slack: event still being handled at the ack budget; Slack is asked to deliver it again", "event_id", id)
+	case <-r.Context().Done():
 		return
 	}
-	w.WriteHeader(http.StatusOK)
+	w.Header().Set("Retry-After", "5")
+	http.Error(w, "not handled yet", http.StatusServiceUnavailable)
 }
 
 // writeAck writes an acknowledgement: an empty 200 for a nil payload, else

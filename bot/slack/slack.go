@@ -6,7 +6,9 @@
 // Every request is answered within Slack's three seconds: a slash command
 // gets its reply in the acknowledgement when the handler finishes within
 // Config.AckBudget, and through its response_url afterwards otherwise;
-// interactions and events are acknowledged at once and answered later.
+// interactions are acknowledged at once and answered later; an Events API
+// event is acknowledged once the handler has taken it (a message in a
+// case's thread is stored), and otherwise left for Slack to deliver again.
 // Handler work runs on a bounded pool that Run drains on shutdown.
 package slack
 

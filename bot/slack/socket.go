@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -52,9 +51,10 @@ func (a *Adapter) runSocket(ctx context.Context, h bot.Handler) error {
 }
 
 // socketEvent handles one Socket Mode event. Every envelope is acknowledged
-// exactly once: events and interactions at once, slash commands with their
-// reply when it is ready within the ack budget (else empty, the reply going
-// to the response_url).
+// at most once: interactions at once, events once handled (never when Slack
+// should deliver them again), slash commands with their reply when it is
+// ready within the ack budget (else empty, the reply going to the
+// response_url).
 func (a *Adapter) socketEvent(sm *socketmode.Client, h bot.Handler, ev socketmode.Event) {
 	switch ev.Type {
 	case socketmode.EventTypeConnecting:
@@ -100,10 +100,19 @@ func (a *Adapter) socketEvent(sm *socketmode.Client, h bot.Handler, ev socketmod
 		if ev.Request == nil {
 			return
 		}
-		_ = a.socketAck(sm, ev.Request.EnvelopeID, nil)
-		if e, ok := ev.Data.(slackevents.EventsAPIEvent); ok {
-			a.event(h, e, strconv.Itoa(ev.Request.RetryAttempt))
+		// Acknowledged once handled, as over HTTP; an envelope left
+		// unacknowledged is delivered again.
+		envelope := ev.Request.EnvelopeID
+		e, ok := ev.Data.(slackevents.EventsAPIEvent)
+		if !ok {
+			_ = a.socketAck(sm, envelope, nil)
+			return
 		}
+		a.event(h, e, ev.Request.RetryAttempt, func(ok bool) {
+			if ok {
+				_ = a.socketAck(sm, envelope, nil)
+			}
+		})
 	case socketmode.EventTypeSlashCommand:
 		if ev.Request == nil {
 			return

@@ -18,6 +18,10 @@ type fakeModel struct {
 	mu       sync.Mutex
 	requests []string
 	answer   map[string]any // language, body, promises
+	// started, when set, is told of each request; the answer then waits
+	// until release is closed.
+	started chan<- struct{}
+	release <-chan struct{}
 }
 
 func (f *fakeModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -25,6 +29,10 @@ func (f *fakeModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.requests = append(f.requests, string(b))
 	f.mu.Unlock()
+	if f.started != nil {
+		f.started <- struct{}{}
+		<-f.release
+	}
 	if r.URL.Path != "/v1/chat/completions" {
 		http.NotFound(w, r)
 		return
