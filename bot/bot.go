@@ -7,6 +7,7 @@ package bot
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -67,6 +68,29 @@ const (
 	ActionForm = "form"
 )
 
+// Mention is the neutral token for a mention of user (a platform's user id,
+// or the console's name) in text the core writes: "<@id>". It is the form
+// Slack and Discord share, so stored replies read the same on either; each
+// adapter renders it through Mentions (the console as "@id").
+func Mention(user string) string { return "<@" + user + ">" }
+
+// mentionToken matches Mention's tokens.
+var mentionToken = regexp.MustCompile(`<@([A-Za-z0-9_.\-]+)>`)
+
+// Mentions rewrites s for a platform: text renders the runs between mention
+// tokens (escaping them, say) and mention renders each token's user.
+func Mentions(s string, text, mention func(string) string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range mentionToken.FindAllStringSubmatchIndex(s, -1) {
+		b.WriteString(text(s[last:m[0]]))
+		b.WriteString(mention(s[m[2]:m[3]]))
+		last = m[1]
+	}
+	b.WriteString(text(s[last:]))
+	return b.String()
+}
+
 // Visibility says who sees a reply.
 type Visibility int
 
@@ -76,80 +100,71 @@ const (
 	Ephemeral                   // only the user who asked
 )
 
-// Target says where a reply goes.
-type Target int
-
-// Targets.
-const (
-	TargetReply  Target = iota // answer the request where it was made
-	TargetThread               // post in the case's thread
-	TargetCard                 // update the case card in place
-)
-
 // Reply is what the bot answers. Text is always set: it is the whole answer on
-// plain-text platforms and the notification fallback on rich ones.
+// plain-text platforms and the notification fallback on rich ones. Replies
+// are stored (a retried request's first answer, the outbox's messages), so
+// their JSON form is part of the contract: one lower-case word per field,
+// which also reads the untagged JSON stored before the tags (encoding/json
+// matches keys case-insensitively). testdata/reply.json is its golden form.
 type Reply struct {
-	Text       string
-	Title      string
-	Fields     []Field
-	Sections   []Section
-	Buttons    []Button
-	Visibility Visibility
-	Target     Target
-	// CaseRef names the case the reply is about, when there is one.
-	CaseRef string
+	Text       string     `json:"text"`
+	Title      string     `json:"title,omitempty"`
+	Fields     []Field    `json:"fields,omitempty"`
+	Sections   []Section  `json:"sections,omitempty"`
+	Buttons    []Button   `json:"buttons,omitempty"`
+	Visibility Visibility `json:"visibility,omitempty"`
 	// Form, when set, asks the user to fill in a form (a Slack modal, a
 	// Discord modal) instead of showing the reply.
-	Form *Form
+	Form *Form `json:"form,omitempty"`
 	// Failed marks the answer to a request that failed on our side (the
 	// database down, a bug): nothing was changed, and Text says so. An
 	// adapter whose platform delivers again what it was not acknowledged
 	// for (Slack's Events API) asks for that instead of showing Text.
-	Failed bool
+	Failed bool `json:"failed,omitempty"`
 }
 
 // Form is a set of fields to fill in, which completes a command.
 type Form struct {
-	Title   string
-	Submit  string // the submit button's label
-	Command string // the command the values complete, e.g. "/case open chargeback"
-	Fields  []FormField
+	Title   string      `json:"title"`
+	Submit  string      `json:"submit"`  // the submit button's label
+	Command string      `json:"command"` // the command the values complete, e.g. "/case open chargeback"
+	Fields  []FormField `json:"fields"`
 }
 
 // FormField is one input of a form.
 type FormField struct {
-	Name     string // the key=value key the value becomes
-	Label    string
-	Hint     string
-	Required bool
-	Options  []Option // a choice among these, when set
-	Value    string   // the initial value
+	Name     string   `json:"name"` // the key=value key the value becomes
+	Label    string   `json:"label"`
+	Hint     string   `json:"hint,omitempty"`
+	Required bool     `json:"required,omitempty"`
+	Options  []Option `json:"options,omitempty"` // a choice among these, when set
+	Value    string   `json:"value,omitempty"`   // the initial value
 }
 
 // Option is one choice of a FormField.
 type Option struct {
-	Value string
-	Label string
+	Value string `json:"value"`
+	Label string `json:"label"`
 }
 
 // Field is a short labelled value, shown side by side on rich platforms.
 type Field struct {
-	Label string
-	Value string
+	Label string `json:"label"`
+	Value string `json:"value"`
 }
 
 // Section is a titled block of lines (a timeline, a checklist).
 type Section struct {
-	Title string
-	Lines []string
+	Title string   `json:"title,omitempty"`
+	Lines []string `json:"lines"`
 }
 
 // Button is an action a user can take on a reply. Pressing it sends an
 // Action with ID ActionRun and Value Command.
 type Button struct {
-	Label   string
-	Command string // the command line the button runs, e.g. "/case done CB-1042 acknowledge"
-	Style   string // "", "primary" or "danger"
+	Label   string `json:"label"`
+	Command string `json:"command"`         // the command line the button runs, e.g. "/case done CB-1042 acknowledge"
+	Style   string `json:"style,omitempty"` // "", "primary" or "danger"
 }
 
 // Handler answers requests.

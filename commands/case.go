@@ -156,12 +156,13 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 	if err := c.tx.CreateCase(ctx, &cs, &ev); err != nil {
 		return bot.Reply{}, fmt.Errorf("open case: %w", err)
 	}
-	c.opened, c.casePlatform = true, cs.Platform
 	deadlines, err := r.setDeadlines(ctx, c, pb, cs, storage.CaseState{})
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	reply := r.card(pb, cs, storage.CaseState{Deadlines: deadlines}, c.now)
+	st := storage.CaseState{Deadlines: deadlines}
+	c.changed(cs, &st).opened = true
+	reply := r.card(pb, cs, st, c.now)
 	reply.Text = fmt.Sprintf("Opened %s: %s.", cs.Ref, summary(pb, cs))
 	return reply, nil
 }
@@ -283,7 +284,8 @@ func (r *Router) caseNote(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := c.tx.AppendEvent(ctx, &ev); err != nil {
 		return bot.Reply{}, fmt.Errorf("note on %s: %w", cs.Ref, err)
 	}
-	return bot.Reply{Text: fmt.Sprintf("Noted on %s.", cs.Ref), Target: bot.TargetThread, CaseRef: cs.Ref.String()}, nil
+	c.changed(cs, nil)
+	return bot.Reply{Text: fmt.Sprintf("Noted on %s.", cs.Ref)}, nil
 }
 
 func (r *Router) caseAssign(ctx context.Context, c *call) (bot.Reply, error) {
@@ -299,14 +301,15 @@ func (r *Router) caseAssign(ctx context.Context, c *call) (bot.Reply, error) {
 		who = c.req.User
 	}
 	if cs.Assignee == who {
-		return bot.Reply{}, userErrorf("%s is already assigned to @%s.", cs.Ref, who)
+		return bot.Reply{}, userErrorf("%s is already assigned to %s.", cs.Ref, bot.Mention(who))
 	}
 	cs.Assignee, cs.UpdatedAt = who, c.now
-	ev := storage.Event{CaseID: cs.ID, At: c.now, Actor: c.req.User, Kind: storage.EventAssigned, Body: "@" + who}
+	ev := storage.Event{CaseID: cs.ID, At: c.now, Actor: c.req.User, Kind: storage.EventAssigned, Body: bot.Mention(who)}
 	if err := c.tx.UpdateCase(ctx, &cs, &ev); err != nil {
 		return bot.Reply{}, fmt.Errorf("assign %s: %w", cs.Ref, err)
 	}
-	return bot.Reply{Text: fmt.Sprintf("%s is now assigned to @%s.", cs.Ref, who), CaseRef: cs.Ref.String()}, nil
+	c.changed(cs, nil)
+	return bot.Reply{Text: fmt.Sprintf("%s is now assigned to %s.", cs.Ref, bot.Mention(who))}, nil
 }
 
 // closeFields are the fields /case close understands.
@@ -361,7 +364,8 @@ func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := c.tx.UpdateCase(ctx, &cs, &ev); err != nil {
 		return bot.Reply{}, fmt.Errorf("close %s: %w", cs.Ref, err)
 	}
-	reply := r.card(pb, cs, storage.CaseState{}, c.now)
+	c.changed(cs, nil)
+	reply := r.card(pb, cs, storage.CaseState{}, c.now) // a closed case's card shows no steps
 	reply.Text = text + "."
 	return reply, nil
 }
@@ -385,6 +389,7 @@ func (r *Router) caseReopen(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("reopen %s: %w", cs.Ref, err)
 	}
+	c.changed(cs, &st)
 	reply := r.card(r.playbook(cs), cs, st, c.now)
 	reply.Text = fmt.Sprintf("Reopened %s.", cs.Ref)
 	return reply, nil
@@ -430,7 +435,6 @@ func (r *Router) lockCase(ctx context.Context, c *call) (storage.Case, error) {
 	if err != nil {
 		return storage.Case{}, r.caseError(ref, err)
 	}
-	c.casePlatform = cs.Platform
 	return cs, nil
 }
 

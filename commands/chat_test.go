@@ -77,7 +77,7 @@ func TestChatCasePostsCardThenThreadAndUpdates(t *testing.T) {
 	if len(thread) != 1 || thread[0].Kind != storage.OutboxThread || thread[0].Thread != "1700000001.000100" {
 		t.Fatalf("first message after the press: %+v", thread)
 	}
-	if got := payload(t, thread[0]).Text; !strings.HasPrefix(got, "@U2OLA: Done on CB-1001: Acknowledge and log the dispute.") {
+	if got := payload(t, thread[0]).Text; !strings.HasPrefix(got, "<@U2OLA>: Done on CB-1001: Acknowledge and log the dispute.") {
 		t.Errorf("thread message %q", got)
 	}
 	update := h.claim()

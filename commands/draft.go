@@ -135,7 +135,6 @@ func draftReply(cs storage.Case, rec storage.DraftRecord, d prompts.Draft) bot.R
 		Text:       fmt.Sprintf("Draft %s for %s (%s, %s, %s), only you see it. Nothing is sent to the customer until you send it.", id, ref, rec.Language, rec.Tone, rec.Source),
 		Sections:   []bot.Section{{Title: "Draft " + id, Lines: strings.Split(rec.Body, "\n")}},
 		Visibility: bot.Ephemeral,
-		CaseRef:    ref,
 		Buttons: []bot.Button{
 			{Label: "Approve", Command: "/case approve " + ref + " " + id, Style: "primary"},
 			{Label: "Edit", Command: "/case edit " + ref + " " + id},
@@ -192,7 +191,7 @@ func (r *Router) caseApprove(ctx context.Context, c *call) (bot.Reply, error) {
 	case err != nil:
 		return bot.Reply{}, fmt.Errorf("approve draft %d: %w", id, err)
 	case d.ApprovedAt != nil:
-		return bot.Reply{}, userErrorf("draft %d of %s is already approved (by @%s, %s).", id, cs.Ref, d.ApprovedBy, when(*d.ApprovedAt))
+		return bot.Reply{}, userErrorf("draft %d of %s is already approved (by %s, %s).", id, cs.Ref, bot.Mention(d.ApprovedBy), when(*d.ApprovedAt))
 	}
 	if body := strings.TrimSpace(c.in.Fields["body"]); body != "" {
 		d.Body = body
@@ -205,19 +204,16 @@ func (r *Router) caseApprove(ctx context.Context, c *call) (bot.Reply, error) {
 	reply := bot.Reply{
 		Text:     fmt.Sprintf("Approved reply for %s, ready to send to the customer:", cs.Ref),
 		Sections: []bot.Section{{Lines: strings.Split(d.Body, "\n")}},
-		CaseRef:  cs.Ref.String(),
-		Target:   bot.TargetThread,
-	}
-	c.threadPost = &bot.Reply{
-		Text:     fmt.Sprintf("@%s approved a reply to the customer (draft %d, %s):", c.req.User, id, d.Language),
-		Sections: reply.Sections,
-		CaseRef:  reply.CaseRef,
 	}
 	// An edited draft is checked again; the agent decides.
 	pb := r.playbook(cs)
 	st, err := c.tx.State(ctx, cs.ID)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("approve draft %d: %w", id, err)
+	}
+	c.changed(cs, &st).post = &bot.Reply{
+		Text:     fmt.Sprintf("%s approved a reply to the customer (draft %d, %s):", bot.Mention(c.req.User), id, d.Language),
+		Sections: reply.Sections,
 	}
 	req := prompts.Request{Facts: r.facts(pb, cs, st, c.req), Language: d.Language, Tone: d.Tone, MaxLen: maxLen(c.req.Platform)}
 	if problems := prompts.Lint(req, prompts.Draft{Language: d.Language, Body: d.Body}); len(problems) > 0 {

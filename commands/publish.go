@@ -18,28 +18,48 @@ import (
 // in a channel (Slack, Discord), as opposed to the console.
 func chatPlatform(platform string) bool { return platform != bot.PlatformConsole && platform != "" }
 
-// publish queues, in the command's transaction, what the team sees of a
-// change to a case on a chat platform: a new case's card, or a message in
-// the case's thread and the card updated in place. The user's own answer
-// then becomes private, since the team sees the card and the thread.
+// caseChange is what a command did to a case, recorded with call.changed
+// for publish: the case as the command left it, its state when the command
+// holds it, whether it was opened, and what goes into its thread.
+type caseChange struct {
+	cs storage.Case
+	// st is the case's state as the command left it; nil: publish reads it.
+	st     *storage.CaseState
+	opened bool
+	// post is what goes into the case's thread; nil: the user's answer,
+	// credited to them.
+	post *bot.Reply
+}
+
+// changed records that the command changed cs, now with state st (nil when
+// the command does not hold it), and returns the record to add to.
+func (c *call) changed(cs storage.Case, st *storage.CaseState) *caseChange {
+	c.change = &caseChange{cs: cs, st: st}
+	return c.change
+}
+
+// publish queues, in the command's transaction, what the team sees of the
+// change the command recorded to a case on a chat platform: a new case's
+// card, or a message in the case's thread and the card updated in place,
+// rendered once from the change. The user's own answer then becomes
+// private, since the team sees the card and the thread.
 func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
-	if reply.CaseRef == "" || reply.Form != nil || !chatPlatform(c.casePlatform) {
+	ch := c.change
+	if ch == nil || reply.Form != nil || !chatPlatform(ch.cs.Platform) {
 		return nil // nothing changed, or a case without a card (the console's)
 	}
-	ref, err := storage.ParseRef(reply.CaseRef)
-	if err != nil {
-		return fmt.Errorf("publish %s: %w", reply.CaseRef, err)
+	cs, pb := ch.cs, r.playbook(ch.cs)
+	var st storage.CaseState
+	switch {
+	case ch.st != nil:
+		st = *ch.st
+	case cs.Status == storage.StatusOpen: // a closed case's card shows no steps
+		var err error
+		if st, err = c.tx.State(ctx, cs.ID); err != nil {
+			return fmt.Errorf("publish %s: %w", cs.Ref, err)
+		}
 	}
-	// Read again: the card shows the case as the command left it.
-	cs, err := c.tx.CaseForUpdate(ctx, c.scope, ref)
-	if err != nil {
-		return fmt.Errorf("publish %s: %w", ref, err)
-	}
-	st, err := c.tx.State(ctx, cs.ID)
-	if err != nil {
-		return fmt.Errorf("publish %s: %w", ref, err)
-	}
-	card := r.card(r.playbook(cs), cs, st, c.now)
+	card := r.card(pb, cs, st, c.now)
 	enqueue := func(kind storage.OutboxKind, payload bot.Reply) error {
 		b, err := json.Marshal(payload)
 		if err != nil {
@@ -47,14 +67,14 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 		}
 		m := storage.OutboxMessage{CaseID: cs.ID, Platform: cs.Platform, Workspace: cs.Workspace, Channel: cs.Channel, Kind: kind, Payload: string(b)}
 		if err := c.tx.Enqueue(ctx, &m); err != nil {
-			return fmt.Errorf("publish %s: %w", ref, err)
+			return fmt.Errorf("publish %s: %w", cs.Ref, err)
 		}
 		c.enqueued = true
 		return nil
 	}
 	switch {
-	case c.opened:
-		card.Text = fmt.Sprintf("@%s opened %s: %s", c.req.User, reply.Text[len("Opened "):], card.Title)
+	case ch.opened:
+		card.Text = fmt.Sprintf("%s opened %s: %s.", bot.Mention(c.req.User), cs.Ref, summary(pb, cs))
 		if err := enqueue(storage.OutboxCard, card); err != nil {
 			return err
 		}
@@ -65,9 +85,9 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 			return err
 		}
 	default:
-		post := bot.Reply{Text: fmt.Sprintf("@%s: %s", c.req.User, reply.Text), CaseRef: reply.CaseRef}
-		if c.threadPost != nil {
-			post = *c.threadPost
+		post := bot.Reply{Text: bot.Mention(c.req.User) + ": " + reply.Text}
+		if ch.post != nil {
+			post = *ch.post
 		}
 		if err := enqueue(storage.OutboxThread, post); err != nil {
 			return err

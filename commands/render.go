@@ -24,9 +24,8 @@ func (r *Router) card(pb *playbooks.Playbook, cs storage.Case, st storage.CaseSt
 	ref := cs.Ref.String()
 	loc := caseZone(cs)
 	reply := bot.Reply{
-		Text:    fmt.Sprintf("%s · %s · %s", ref, pb.Title, cs.Status),
-		Title:   fmt.Sprintf("%s · %s", ref, pb.Title),
-		CaseRef: ref,
+		Text:  fmt.Sprintf("%s · %s · %s", ref, pb.Title, cs.Status),
+		Title: fmt.Sprintf("%s · %s", ref, pb.Title),
 	}
 	add := func(label, value string) {
 		if value != "" {
@@ -40,9 +39,9 @@ func (r *Router) card(pb *playbooks.Playbook, cs storage.Case, st storage.CaseSt
 	if cs.Amount != nil {
 		add("Amount", money.Format(*cs.Amount))
 	}
-	add("Opened", fmt.Sprintf("%s by @%s", whenIn(cs.OpenedAt, loc), cs.OpenedBy))
+	add("Opened", fmt.Sprintf("%s by %s", whenIn(cs.OpenedAt, loc), bot.Mention(cs.OpenedBy)))
 	if cs.Assignee != "" {
-		add("Assignee", "@"+cs.Assignee)
+		add("Assignee", bot.Mention(cs.Assignee))
 	}
 	if cs.Status == storage.StatusClosed {
 		outcome := cs.Outcome
@@ -162,7 +161,7 @@ func fieldValue(pb *playbooks.Playbook, key, value string) string {
 			}
 		}
 		if f.Type == playbooks.TypeUser {
-			return "@" + value
+			return bot.Mention(value)
 		}
 	}
 	return value
@@ -205,7 +204,7 @@ func listLine(cs storage.Case) string {
 		parts = append(parts, money.Format(*cs.Amount))
 	}
 	if cs.Assignee != "" {
-		parts = append(parts, "@"+cs.Assignee)
+		parts = append(parts, bot.Mention(cs.Assignee))
 	}
 	parts = append(parts, "opened "+when(cs.OpenedAt))
 	return strings.Join(parts, " · ")
@@ -215,7 +214,7 @@ func listLine(cs storage.Case) string {
 func timeline(events []storage.Event, loc *time.Location) bot.Section {
 	lines := make([]string, 0, len(events))
 	for _, ev := range events {
-		line := fmt.Sprintf("%s  @%s  %s", whenIn(ev.At, loc), ev.Actor, ev.Kind)
+		line := fmt.Sprintf("%s  %s  %s", whenIn(ev.At, loc), bot.Mention(ev.Actor), ev.Kind)
 		var detail []string
 		for _, k := range []string{"outcome", "amount"} { // the rest of Data is for machines
 			if v := ev.Data[k]; v != "" {

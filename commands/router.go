@@ -78,14 +78,10 @@ type call struct {
 	// scope is whose cases the request reaches: every lookup goes through it.
 	scope storage.Scope
 
-	// casePlatform is the platform of the case the command changed, known
-	// from loading it: only cases on a chat platform have a card to update.
-	casePlatform string
-	opened       bool // the command opened a case: post its card
-	enqueued     bool // the command queued messages in the outbox
-	// threadPost, when set, is what goes into the case's thread instead of
-	// the user's answer.
-	threadPost *bot.Reply
+	// change is what the command did to a case, for publish; nil when it
+	// changed none.
+	change   *caseChange
+	enqueued bool // the command queued messages in the outbox
 }
 
 // usageErrorf is a UserError that also shows the command's usage.
@@ -252,7 +248,7 @@ func (r *Router) run(ctx context.Context, req *bot.Request, in Input) (bot.Reply
 	var reply bot.Reply
 	resp, replayed, err := r.deps.Store.Update(ctx, storage.RequestKey{Platform: req.Platform, ID: req.ID},
 		func(tx storage.Tx) ([]byte, error) {
-			c.tx, c.enqueued, c.casePlatform = tx, false, ""
+			c.tx, c.enqueued, c.change = tx, false, nil
 			var err error
 			if reply, err = cmd.run(ctx, c); err != nil {
 				return nil, err

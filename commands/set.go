@@ -75,9 +75,9 @@ func (r *Router) caseSet(ctx context.Context, c *call) (bot.Reply, error) {
 	if st.Deadlines, err = r.setDeadlines(ctx, c, pb, cs, st); err != nil {
 		return bot.Reply{}, err
 	}
+	c.changed(cs, &st)
 	reply := r.card(pb, cs, st, c.now)
 	reply.Text = fmt.Sprintf("Updated %s: %s.", cs.Ref, strings.Join(changes, ", "))
-	reply.Target = bot.TargetThread
 	return reply, nil
 }
 

@@ -110,7 +110,7 @@ func (r *Router) caseSteps(ctx context.Context, c *call) (bot.Reply, error) {
 			line += fmt.Sprintf("  [%d/%d]", countTrue(s.Checked), n)
 		}
 		if s.State != nil {
-			line += fmt.Sprintf("  %s by @%s %s", s.State.Status, s.State.By, whenIn(s.State.At, caseZone(cs)))
+			line += fmt.Sprintf("  %s by %s %s", s.State.Status, bot.Mention(s.State.By), whenIn(s.State.At, caseZone(cs)))
 			if s.State.Note != "" {
 				line += ": " + s.State.Note
 			}
@@ -121,7 +121,6 @@ func (r *Router) caseSteps(ctx context.Context, c *call) (bot.Reply, error) {
 		Text:       fmt.Sprintf("%s · %s · %d of %d steps finished", cs.Ref, pb.Title, len(steps)-pendingCount(steps), len(steps)),
 		Sections:   []bot.Section{{Lines: lines}},
 		Visibility: bot.Ephemeral,
-		CaseRef:    cs.Ref.String(),
 	}
 	if next >= 0 {
 		reply.Sections = append(reply.Sections, nextStep(steps[next], cs))
@@ -182,7 +181,7 @@ func (r *Router) finishStep(ctx context.Context, c *call, status storage.StepSta
 		return bot.Reply{}, err
 	}
 	if !step.Pending() {
-		return bot.Reply{}, userErrorf("step %s of %s is already %s (by @%s, %s).", step.ID, cs.Ref, step.State.Status, step.State.By, whenIn(step.State.At, caseZone(cs)))
+		return bot.Reply{}, userErrorf("step %s of %s is already %s (by %s, %s).", step.ID, cs.Ref, step.State.Status, bot.Mention(step.State.By), whenIn(step.State.At, caseZone(cs)))
 	}
 	state := storage.StepState{CaseID: cs.ID, StepID: step.ID, Status: status, By: c.req.User, At: c.now, Note: note}
 	ev := storage.Event{CaseID: cs.ID, At: c.now, Actor: c.req.User, Kind: storage.EventStep,
@@ -199,7 +198,8 @@ func (r *Router) finishStep(ctx context.Context, c *call, status storage.StepSta
 	if open := len(step.Checked) - countTrue(step.Checked); status == storage.StepDone && open > 0 {
 		text += fmt.Sprintf(" (%d checklist item(s) were not ticked.)", open)
 	}
-	reply := bot.Reply{Text: text, CaseRef: cs.Ref.String(), Target: bot.TargetThread}
+	c.changed(cs, nil) // the deadlines changed too: publish reads the state again
+	reply := bot.Reply{Text: text}
 	steps, next := pb.Progress(cs.Fields, st)
 	if next >= 0 {
 		reply.Sections = []bot.Section{nextStep(steps[next], cs)}
@@ -238,10 +238,9 @@ func (r *Router) caseCheck(tick bool) func(context.Context, *call) (bot.Reply, e
 			return bot.Reply{}, fmt.Errorf("%s %s #%d: %w", verb, step.ID, item, err)
 		}
 		step.Checked[item-1] = tick
+		c.changed(cs, nil)
 		return bot.Reply{
 			Text:     fmt.Sprintf("%s %s, %s #%d: %s (%d/%d)", strings.ToUpper(verb[:1])+verb[1:], cs.Ref, step.ID, item, text, countTrue(step.Checked), len(step.Checked)),
-			CaseRef:  cs.Ref.String(),
-			Target:   bot.TargetThread,
 			Sections: []bot.Section{checklist(step)},
 		}, nil
 	}
@@ -276,7 +275,8 @@ func (r *Router) caseEvidence(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := c.tx.AddEvidence(ctx, &e, &ev); err != nil {
 		return bot.Reply{}, fmt.Errorf("evidence on %s: %w", cs.Ref, err)
 	}
-	return bot.Reply{Text: fmt.Sprintf("Evidence recorded on %s: %s %s.", cs.Ref, kind, ref), CaseRef: cs.Ref.String(), Target: bot.TargetThread}, nil
+	c.changed(cs, nil)
+	return bot.Reply{Text: fmt.Sprintf("Evidence recorded on %s: %s %s.", cs.Ref, kind, ref)}, nil
 }
 
 func (r *Router) caseDue(ctx context.Context, c *call) (bot.Reply, error) {

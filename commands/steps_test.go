@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
@@ -104,8 +105,8 @@ func TestStepCommandsRefuseBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := h.send("kari", tt.line)
-			if !strings.Contains(r.Text, tt.want) {
-				t.Errorf("%s\n got: %s\nwant: %s", tt.line, r.Text, tt.want)
+			if got := render(bot.Reply{Text: r.Text}); !strings.Contains(got, tt.want) {
+				t.Errorf("%s\n got: %s\nwant: %s", tt.line, got, tt.want)
 			}
 			if after := h.snapshot(); after != before {
 				t.Errorf("%s changed the database", tt.line)

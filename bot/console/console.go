@@ -115,8 +115,12 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 }
 
 // Render writes a reply as plain text: its text, its fields as an aligned
-// table and its sections, each under its title.
+// table and its sections, each under its title, with mentions as @name.
 func Render(r bot.Reply) string {
+	return bot.Mentions(render(r), func(s string) string { return s }, func(user string) string { return "@" + user })
+}
+
+func render(r bot.Reply) string {
 	var b strings.Builder
 	b.WriteString(r.Text)
 	b.WriteByte('\n')

@@ -147,7 +147,7 @@ func TestSlashCommandAnsweredInAck(t *testing.T) {
 	f := newFakeSlack(t)
 	a, _ := newTestAdapter(t, f, nil)
 	h := newRecorder(reply(bot.Reply{
-		Text:    "Opened CB-1042 & told @U123ABC",
+		Text:    "Opened CB-1042 & told <@U123ABC>",
 		Title:   "CB-1042 · Chargeback",
 		Buttons: []bot.Button{{Label: "Close", Command: "/case close CB-1042", Style: "danger"}},
 	}))

@@ -16,7 +16,7 @@ func TestPost(t *testing.T) {
 	f := newFakeSlack(t)
 	a, _ := newTestAdapter(t, f, nil)
 	card := bot.Reply{
-		Text:    "@U123ABC opened CB-1042: CB-1042 · Chargeback",
+		Text:    "<@U123ABC> opened CB-1042: CB-1042 · Chargeback",
 		Title:   "CB-1042 · Chargeback",
 		Fields:  []bot.Field{{Label: "Status", Value: "open"}},
 		Buttons: []bot.Button{{Label: "Close", Command: "/case close CB-1042", Style: "danger"}},
@@ -32,7 +32,7 @@ func TestPost(t *testing.T) {
 		t.Errorf("chat.postMessage got %v", c.Form)
 	}
 
-	if _, err := a.Post(context.Background(), bot.Message{Channel: "C1", Thread: "1700000000.000100", Reply: bot.Reply{Text: "@U123ABC: Noted on CB-1042."}}); err != nil {
+	if _, err := a.Post(context.Background(), bot.Message{Channel: "C1", Thread: "1700000000.000100", Reply: bot.Reply{Text: "<@U123ABC>: Noted on CB-1042."}}); err != nil {
 		t.Fatal(err)
 	}
 	c = f.next("chat.postMessage")

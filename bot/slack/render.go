@@ -291,16 +291,13 @@ func decodeFormMeta(s string) formMeta {
 	return m
 }
 
-// userMention matches "@U123ABC": a Slack user id written as the core
-// writes mentions. It must not follow a word character, so that e-mail
-// addresses stay as they are.
-var userMention = regexp.MustCompile(`(^|[^A-Za-z0-9_.@])@([UW][A-Z0-9]{2,})\b`)
+// mrkdwnEscaper escapes &, < and > in text for Slack's mrkdwn, as Slack asks.
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
-// mrkdwn escapes text for Slack's mrkdwn (&, < and >, as Slack asks) and
-// turns mentions of Slack user ids into real mentions.
+// mrkdwn escapes text for Slack's mrkdwn and renders the core's mention
+// tokens as Slack mentions.
 func mrkdwn(s string) string {
-	s = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-	return userMention.ReplaceAllString(s, "$1<@$2>")
+	return bot.Mentions(s, mrkdwnEscaper.Replace, func(user string) string { return "<@" + user + ">" })
 }
 
 // slackMarkup matches Slack's markup in incoming text: <@U123|name>,

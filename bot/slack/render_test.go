@@ -53,9 +53,8 @@ func TestRenderGolden(t *testing.T) {
 		reply bot.Reply
 	}{
 		{"case_card.json", bot.Reply{
-			Text:    "@U123ABC opened CB-1042: CB-1042 · Chargeback",
-			Title:   "CB-1042 · Chargeback",
-			CaseRef: "CB-1042",
+			Text:  "<@U123ABC> opened CB-1042: CB-1042 · Chargeback",
+			Title: "CB-1042 · Chargeback",
 			Fields: []bot.Field{
 				{Label: "Status", Value: "open"},
 				{Label: "Customer", Value: "Kari Nordmann, Trondheim, æøå"},
@@ -63,7 +62,7 @@ func TestRenderGolden(t *testing.T) {
 				{Label: "Dispute reason", Value: "Product not received (Visa 13.1, Mastercard 4855)"},
 				{Label: "Payment processor", Value: "Stripe"},
 				{Label: "Amount", Value: "EUR 49.90"},
-				{Label: "Opened", Value: "2026-11-22 10:30 CET by @U123ABC"},
+				{Label: "Opened", Value: "2026-11-22 10:30 CET by <@U123ABC>"},
 			},
 			Sections: []bot.Section{
 				{Title: "Next step", Lines: []string{
@@ -85,12 +84,12 @@ func TestRenderGolden(t *testing.T) {
 				{Label: "Close", Command: "/case close CB-1042", Style: "danger"},
 			},
 		}},
-		{"confirmation.json", bot.Reply{Text: "Noted on CB-1042.", Visibility: bot.Ephemeral, Target: bot.TargetThread, CaseRef: "CB-1042"}},
+		{"confirmation.json", bot.Reply{Text: "Noted on CB-1042.", Visibility: bot.Ephemeral}},
 		{"list.json", bot.Reply{
 			Text: "Open cases:",
 			Sections: []bot.Section{{Lines: []string{
 				"CB-1042  Chargeback  Kari Nordmann  due 2026-12-01 (9d)",
-				"RMA-7  Return  <damaged> parcel  assigned to @U999XYZ",
+				"RMA-7  Return  <damaged> parcel  assigned to <@U999XYZ>",
 				"SUP-3  Supplier dispute  ACME Ltd & Co",
 			}}},
 			Visibility: bot.Ephemeral,
@@ -134,12 +133,12 @@ func TestMrkdwn(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"plain", "plain"},
 		{"a & b < c > d", "a &amp; b &lt; c &gt; d"},
-		{"@U123ABC opened CB-1", "<@U123ABC> opened CB-1"},
-		{"by @U123ABC, @W0ABCDEF.", "by <@U123ABC>, <@W0ABCDEF>."},
+		{"<@U123ABC> opened CB-1", "<@U123ABC> opened CB-1"}, // the core's mention token
+		{"by <@U123ABC>, <@W0ABCDEF>.", "by <@U123ABC>, <@W0ABCDEF>."},
 		{"mail kari@U123ABC.no", "mail kari@U123ABC.no"},
-		{"@kari and @me stay", "@kari and @me stay"},
-		{"@U123abc is no id", "@U123abc is no id"},
-		{"<@U123ABC> typed raw", "&lt;<@U123ABC>&gt; typed raw"},
+		{"@kari and @U123ABC are text", "@kari and @U123ABC are text"},
+		{"<<@U123ABC>> & <b>", "&lt;<@U123ABC>&gt; &amp; &lt;b&gt;"},
+		{"<@U1|kari> is no token", "&lt;@U1|kari&gt; is no token"},
 	}
 	for _, tt := range tests {
 		if got := mrkdwn(tt.in); got != tt.want {

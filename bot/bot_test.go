@@ -1,0 +1,103 @@
+package bot_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/disputedesk/disputedesk/bot"
+)
+
+// fullReply sets every field a stored reply can hold.
+var fullReply = bot.Reply{
+	Text:       "<@U1> opened CB-1001: chargeback for Kari Nordmann.",
+	Title:      "CB-1001 · Chargeback",
+	Fields:     []bot.Field{{Label: "Status", Value: "open"}},
+	Sections:   []bot.Section{{Title: "Next step", Lines: []string{"acknowledge  Acknowledge the dispute"}}},
+	Buttons:    []bot.Button{{Label: "Close", Command: "/case close CB-1001", Style: "danger"}},
+	Visibility: bot.Ephemeral,
+	Form: &bot.Form{Title: "Close CB-1001", Submit: "Close case", Command: "/case close CB-1001", Fields: []bot.FormField{
+		{Name: "outcome", Label: "Outcome", Hint: "how it ended", Required: true, Options: []bot.Option{{Value: "won", Label: "Won"}}, Value: "won"},
+	}},
+	Failed: true,
+}
+
+// TestStoredReplyForm pins the JSON of a stored reply (a retried request's
+// first answer, an outbox message): changing it strands what is stored.
+func TestStoredReplyForm(t *testing.T) {
+	got, err := json.MarshalIndent(fullReply, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("testdata/reply.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(bytes.TrimSpace(got), bytes.TrimSpace(want)) {
+		t.Errorf("stored form of a reply changed:\n%s\nwant (testdata/reply.json)\n%s", got, want)
+	}
+	var back bot.Reply
+	if err := json.Unmarshal(want, &back); err != nil || !reflect.DeepEqual(back, fullReply) {
+		t.Errorf("testdata/reply.json reads back as %+v, %v", back, err)
+	}
+}
+
+// TestStoredReplyBeforeTags: replies stored before the JSON tags (Go's
+// field names as keys) still read back whole.
+func TestStoredReplyBeforeTags(t *testing.T) {
+	type untagged struct { // bot.Reply as it was stored, without tags
+		Text, Title string
+		Fields      []struct{ Label, Value string }
+		Sections    []struct {
+			Title string
+			Lines []string
+		}
+		Buttons    []struct{ Label, Command, Style string }
+		Visibility int
+		Form       *struct {
+			Title, Submit, Command string
+			Fields                 []struct {
+				Name, Label, Hint string
+				Required          bool
+				Options           []struct{ Value, Label string }
+				Value             string
+			}
+		}
+		Failed bool
+	}
+	tagged, _ := json.Marshal(fullReply)
+	var old untagged
+	if err := json.Unmarshal(tagged, &old); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := json.Marshal(old)
+	if !strings.Contains(string(stored), `"Text":`) {
+		t.Fatalf("the untagged form should use Go's names: %s", stored)
+	}
+	var back bot.Reply
+	if err := json.Unmarshal(stored, &back); err != nil || !reflect.DeepEqual(back, fullReply) {
+		t.Errorf("an untagged stored reply reads back as\n%+v, %v\nwant\n%+v", back, err, fullReply)
+	}
+}
+
+func TestMentions(t *testing.T) {
+	plain := func(s string) string { return s }
+	at := func(user string) string { return "@" + user }
+	for _, tc := range []struct{ in, want string }{
+		{bot.Mention("U1") + " opened CB-1", "@U1 opened CB-1"},
+		{"by " + bot.Mention("kari") + ", " + bot.Mention("ola.n") + ".", "by @kari, @ola.n."},
+		{"mail kari@example.com, <b>", "mail kari@example.com, <b>"},
+		{"<@U1|kari> is Slack's markup, not the token", "<@U1|kari> is Slack's markup, not the token"},
+		{"", ""},
+	} {
+		if got := bot.Mentions(tc.in, plain, at); got != tc.want {
+			t.Errorf("Mentions(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := bot.Mentions("a<b "+bot.Mention("U1")+" c>d", strings.ToUpper, at); got != "A<B @U1 C>D" {
+		t.Errorf("text runs are not rendered by text: %q", got)
+	}
+}
