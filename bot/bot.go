@@ -204,17 +204,34 @@ type HTTPAdapter interface {
 // Message is something the bot posts outside a direct reply: a case card, a
 // message in a case thread, a reminder, a daily summary.
 type Message struct {
-	Channel string
-	Thread  string
+	Workspace string
+	Channel   string
+	// Thread is the thread to post in; on an update, the thread of the
+	// message edited (a Discord card's thread is not the card).
+	Thread string
 	// UpdateID, when set, is the id of a message to edit in place.
 	UpdateID string
-	Reply    Reply
+	// ThreadName and Tags name and label a case's own thread, for a
+	// platform that starts one for its card (a Discord thread, or a forum
+	// post whose tags follow the case); Slack's thread is the card's
+	// replies and needs neither.
+	ThreadName string
+	Tags       []string
+	Reply      Reply
 }
 
-// Notifier posts messages outside a reply and returns the platform's id of
-// the posted message. A failure it knows more about is a *DeliveryError.
+// Posted is where a platform put a message: its id and the thread it lives
+// in. On Slack a top-level message's thread is its own ts; on Discord a
+// card's thread is one started from it, or a forum post: another id. So the
+// core keeps both and never derives one from the other.
+type Posted struct {
+	MessageID, ThreadID string
+}
+
+// Notifier posts messages outside a reply and says where they went. A
+// failure it knows more about is a *DeliveryError.
 type Notifier interface {
-	Post(ctx context.Context, m Message) (id string, err error)
+	Post(ctx context.Context, m Message) (Posted, error)
 }
 
 // DeliveryError says whether a failed post may be tried again, and when.

@@ -32,7 +32,7 @@ func (h *harness) claim(ids ...string) []storage.OutboxMessage {
 		if i < len(ids) {
 			id = ids[i]
 		}
-		if err := ob.OutboxSent(context.Background(), m.ID, id, time.Now()); err != nil {
+		if err := ob.OutboxSent(context.Background(), m.ID, storage.Posted{MessageID: id, ThreadID: id}, time.Now()); err != nil {
 			h.t.Fatal(err)
 		}
 	}
@@ -60,6 +60,9 @@ func TestChatCasePostsCardThenThreadAndUpdates(t *testing.T) {
 	}
 	card := payload(t, msgs[0])
 	wantContains(t, card, "@U1KARI opened CB-1001", "Next step", "acknowledge")
+	if m := msgs[0]; !strings.HasPrefix(m.ThreadName, "CB-1001 · chargeback") || strings.Join(m.Tags, ",") != "chargeback,open" {
+		t.Errorf("the card names its thread %q with tags %v; want CB-1001 · chargeback... and chargeback,open", m.ThreadName, m.Tags)
+	}
 	var commands []string
 	for _, b := range card.Buttons {
 		commands = append(commands, b.Command)

@@ -12,7 +12,8 @@ type OutboxKind string
 // card has been posted, and a case's messages are delivered in order.
 const (
 	// OutboxCard posts the case card; its message becomes the case's
-	// CardMessageID and, unless the case already has one, its Thread.
+	// CardMessageID and, unless the case already has one, the thread the
+	// platform says it lives in becomes its Thread.
 	OutboxCard OutboxKind = "card"
 	// OutboxCardUpdate edits the case card in place.
 	OutboxCardUpdate OutboxKind = "card_update"
@@ -43,12 +44,18 @@ type OutboxMessage struct {
 	Kind      OutboxKind
 	// Payload is what to post, encoded by the caller (a bot.Reply as JSON).
 	Payload string
+	// ThreadName and Tags name and label the case's own thread, for a
+	// platform that starts one for the card (a Discord thread or forum
+	// post); set on cards and card updates.
+	ThreadName string
+	Tags       []string
 
 	Status        OutboxStatus
 	Attempts      int
 	NextAttemptAt time.Time
 	LastError     string
 	MessageID     string // the platform's id of the posted message
+	ThreadID      string // the thread the posted message lives in, as the platform said
 	CreatedAt     time.Time
 	SentAt        *time.Time
 	// FailingSince is when OutboxRetry first recorded a failed attempt;
@@ -61,6 +68,13 @@ type OutboxMessage struct {
 	CardMessageID string
 }
 
+// Posted is where a platform put a message: its id, and the thread it lives
+// in (on Slack a card's thread is its own ts; on Discord a thread started
+// from it or a forum post, another id). An empty ThreadID: no thread.
+type Posted struct {
+	MessageID, ThreadID string
+}
+
 // Outbox is the delivery side of the outbox: a worker claims due messages,
 // posts them and records the result. Several workers (replicas) may run.
 type Outbox interface {
@@ -71,10 +85,11 @@ type Outbox interface {
 	// has been posted.
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error)
 	// OutboxSent records the delivery; for an OutboxCard it also sets the
-	// case's CardMessageID (and its Thread when empty) to messageID. For a
-	// message already sent it does nothing (the first messageID stands).
+	// case's CardMessageID to posted.MessageID and, when the case has none,
+	// its Thread to posted.ThreadID. For a message already sent it does
+	// nothing (the first posted stands).
 	// It returns ErrNotFound when no message has id.
-	OutboxSent(ctx context.Context, id int64, messageID string, at time.Time) error
+	OutboxSent(ctx context.Context, id int64, posted Posted, at time.Time) error
 	// OutboxSent of a card also puts the case's failed thread posts back
 	// as pending (they failed with the card, see OutboxFailed), to follow
 	// it in their original order.

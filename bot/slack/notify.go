@@ -13,14 +13,15 @@ import (
 
 // Post posts m with chat.postMessage, in the thread m.Thread when it is
 // set, or edits the message m.UpdateID with chat.update. It returns the
-// message's ts. A failure is a *bot.DeliveryError: RetryAfter set on HTTP
+// message's ts and its thread's: the thread it was posted in, or for a
+// top-level message its own ts (Slack threads hang on a message). A failure is a *bot.DeliveryError: RetryAfter set on HTTP
 // 429, Permanent when Slack says retrying cannot help (the channel is gone,
 // the bot is not in it, the message is malformed, the token is revoked),
 // neither on a server error or a network failure. Post does not retry on
 // its own: the outbox does.
-func (a *Adapter) Post(ctx context.Context, m bot.Message) (string, error) {
+func (a *Adapter) Post(ctx context.Context, m bot.Message) (bot.Posted, error) {
 	if m.Channel == "" {
-		return "", &bot.DeliveryError{Err: errors.New("slack: post: no channel"), Permanent: true}
+		return bot.Posted{}, &bot.DeliveryError{Err: errors.New("slack: post: no channel"), Permanent: true}
 	}
 	msg := renderMessage(m.Reply)
 	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false)}
@@ -30,9 +31,10 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) (string, error) {
 		opts = append(opts, slack.MsgOptionBlocks(msg.Blocks...))
 		_, ts, _, err := a.api.UpdateMessageContext(ctx, m.Channel, m.UpdateID, opts...)
 		if err != nil {
-			return "", deliveryError("chat.update", err)
+			return bot.Posted{}, deliveryError("chat.update", err)
 		}
-		return first(ts, m.UpdateID), nil
+		ts = first(ts, m.UpdateID)
+		return bot.Posted{MessageID: ts, ThreadID: first(m.Thread, ts)}, nil
 	}
 	if len(msg.Blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(msg.Blocks...))
@@ -42,9 +44,9 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) (string, error) {
 	}
 	_, ts, err := a.api.PostMessageContext(ctx, m.Channel, opts...)
 	if err != nil {
-		return "", deliveryError("chat.postMessage", err)
+		return bot.Posted{}, deliveryError("chat.postMessage", err)
 	}
-	return ts, nil
+	return bot.Posted{MessageID: ts, ThreadID: first(m.Thread, ts)}, nil
 }
 
 // deliveryError classifies an error of a Web API call.

@@ -22,9 +22,10 @@ func TestPost(t *testing.T) {
 		Buttons: []bot.Button{{Label: "Close", Command: "/case close CB-1042", Style: "danger"}},
 	}
 
-	ts, err := a.Post(context.Background(), bot.Message{Channel: "C1", Reply: card})
-	if err != nil || ts != "1700000000.000100" {
-		t.Fatalf("Post = %q, %v", ts, err)
+	// A card's thread on Slack is the card itself.
+	posted, err := a.Post(context.Background(), bot.Message{Channel: "C1", Reply: card})
+	if want := (bot.Posted{MessageID: "1700000000.000100", ThreadID: "1700000000.000100"}); err != nil || posted != want {
+		t.Fatalf("Post = %+v, %v; want %+v", posted, err, want)
 	}
 	c := f.next("chat.postMessage")
 	if c.Form.Get("channel") != "C1" || c.Form.Get("text") != "<@U123ABC> opened CB-1042: CB-1042 · Chargeback" ||
@@ -32,17 +33,18 @@ func TestPost(t *testing.T) {
 		t.Errorf("chat.postMessage got %v", c.Form)
 	}
 
-	if _, err := a.Post(context.Background(), bot.Message{Channel: "C1", Thread: "1700000000.000100", Reply: bot.Reply{Text: "<@U123ABC>: Noted on CB-1042."}}); err != nil {
-		t.Fatal(err)
+	posted, err = a.Post(context.Background(), bot.Message{Channel: "C1", Thread: "1700000000.000100", Reply: bot.Reply{Text: "<@U123ABC>: Noted on CB-1042."}})
+	if err != nil || posted.ThreadID != "1700000000.000100" {
+		t.Fatalf("thread post = %+v, %v; want it in the card's thread", posted, err)
 	}
 	c = f.next("chat.postMessage")
 	if c.Form.Get("thread_ts") != "1700000000.000100" || c.Form.Has("blocks") {
 		t.Errorf("thread post got %v", c.Form)
 	}
 
-	ts, err = a.Post(context.Background(), bot.Message{Channel: "C1", UpdateID: "1700000000.000100", Reply: bot.Reply{Text: "CB-1042 · closed"}})
-	if err != nil || ts != "1700000000.000100" {
-		t.Fatalf("update = %q, %v", ts, err)
+	posted, err = a.Post(context.Background(), bot.Message{Channel: "C1", UpdateID: "1700000000.000100", Thread: "1700000000.000100", Reply: bot.Reply{Text: "CB-1042 · closed"}})
+	if want := (bot.Posted{MessageID: "1700000000.000100", ThreadID: "1700000000.000100"}); err != nil || posted != want {
+		t.Fatalf("update = %+v, %v; want %+v", posted, err, want)
 	}
 	c = f.next("chat.update")
 	if c.Form.Get("ts") != "1700000000.000100" || c.Form.Get("text") != "CB-1042 · closed" || c.Form.Get("blocks") != "[]" {

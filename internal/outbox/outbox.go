@@ -309,7 +309,7 @@ func (w *Worker) deliver(ctx context.Context, m storage.OutboxMessage, end time.
 	// times out) and its result is recorded, so a stopping worker does
 	// not leave a posted message to be posted again.
 	postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.postTime())
-	id, err := n.Post(postCtx, msg)
+	posted, err := n.Post(postCtx, msg)
 	cancel()
 	now := w.now()
 
@@ -317,10 +317,10 @@ func (w *Worker) deliver(ctx context.Context, m storage.OutboxMessage, end time.
 	isDelivery := errors.As(err, &de)
 	switch {
 	case err == nil:
-		if err := w.recordSent(ctx, log, m.ID, id, now, end); err != nil {
+		if err := w.recordSent(ctx, log, m.ID, storage.Posted(posted), now, end); err != nil {
 			return true, err
 		}
-		log.DebugContext(ctx, "outbox message delivered", "message_id", id)
+		log.DebugContext(ctx, "outbox message delivered", "message_id", posted.MessageID, "thread_id", posted.ThreadID)
 		return true, w.answered(ctx, m.Platform, p, now)
 	case isDelivery && de.Permanent:
 		if err := w.fail(ctx, log, m, err.Error()); err != nil {
@@ -384,14 +384,14 @@ func message(m storage.OutboxMessage) (bot.Message, error) {
 		// json's errors name types and offsets, never the payload's text.
 		return bot.Message{}, fmt.Errorf("payload is not a reply: %w", err)
 	}
-	msg := bot.Message{Channel: m.Channel, Reply: r}
+	msg := bot.Message{Workspace: m.Workspace, Channel: m.Channel, ThreadName: m.ThreadName, Tags: m.Tags, Reply: r}
 	switch m.Kind {
 	case storage.OutboxCard, storage.OutboxChannel:
 	case storage.OutboxCardUpdate:
 		if m.CardMessageID == "" {
 			return bot.Message{}, errors.New("no card to update")
 		}
-		msg.UpdateID = m.CardMessageID
+		msg.UpdateID, msg.Thread = m.CardMessageID, m.Thread
 	case storage.OutboxThread:
 		if m.Thread == "" {
 			return bot.Message{}, errors.New("no thread to post in")

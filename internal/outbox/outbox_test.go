@@ -51,17 +51,20 @@ type post struct {
 
 // fakeNotifier is a platform: it records every post and fails those that
 // errs says, in order (a nil error: success). Posted messages get ids
-// ts-1, ts-2...
+// ts-1, ts-2... and live, as on Slack, in the thread they were posted in or
+// their own; with threads set, a top-level message starts a thread of its
+// own, "thread-of-ts-N", as a Discord card does.
 type fakeNotifier struct {
-	mu     sync.Mutex
-	errs   []error
-	calls  []post
-	n      int
-	before func() // run at each post, when set
-	posted chan post
+	mu      sync.Mutex
+	errs    []error
+	calls   []post
+	n       int
+	before  func() // run at each post, when set
+	posted  chan post
+	threads bool
 }
 
-func (f *fakeNotifier) Post(ctx context.Context, m bot.Message) (string, error) {
+func (f *fakeNotifier) Post(ctx context.Context, m bot.Message) (bot.Posted, error) {
 	if f.before != nil {
 		f.before()
 	}
@@ -80,7 +83,18 @@ func (f *fakeNotifier) Post(ctx context.Context, m bot.Message) (string, error) 
 	if f.posted != nil && err == nil {
 		f.posted <- p
 	}
-	return p.ID, err
+	if err != nil {
+		return bot.Posted{}, err
+	}
+	switch {
+	case m.UpdateID != "":
+		return bot.Posted{MessageID: m.UpdateID, ThreadID: m.Thread}, nil
+	case m.Thread != "":
+		return bot.Posted{MessageID: p.ID, ThreadID: m.Thread}, nil
+	case f.threads:
+		return bot.Posted{MessageID: p.ID, ThreadID: "thread-of-" + p.ID}, nil
+	}
+	return bot.Posted{MessageID: p.ID, ThreadID: p.ID}, nil
 }
 
 // delivered returns the successful posts.
@@ -232,7 +246,7 @@ func TestDeliverOnce(t *testing.T) {
 
 		deliver(t, w, 2)
 		want := []post{
-			{Msg: bot.Message{Channel: "C1", Reply: cardReply}, ID: "ts-1"},
+			{Msg: bot.Message{Workspace: "T1", Channel: "C1", Reply: cardReply}, ID: "ts-1"},
 			{Msg: bot.Message{Channel: "C9", Reply: reply("Daily summary")}, ID: "ts-2"},
 		}
 		if got := fake.delivered(); !reflect.DeepEqual(got, want) {
@@ -452,17 +466,17 @@ func TestCaseOrder(t *testing.T) {
 		}
 		cardA := fake.delivered()[0].ID // A's card goes out first, in the first pass
 		wantA := []bot.Message{
-			{Channel: "C1", Reply: reply("card")},
-			{Channel: "C1", Thread: cardA, Reply: reply("first post")},
-			{Channel: "C1", UpdateID: cardA, Reply: reply("card, updated")},
-			{Channel: "C1", Thread: cardA, Reply: reply("second post")},
+			{Workspace: "T1", Channel: "C1", Reply: reply("card")},
+			{Workspace: "T1", Channel: "C1", Thread: cardA, Reply: reply("first post")},
+			{Workspace: "T1", Channel: "C1", UpdateID: cardA, Thread: cardA, Reply: reply("card, updated")},
+			{Workspace: "T1", Channel: "C1", Thread: cardA, Reply: reply("second post")},
 		}
 		if !reflect.DeepEqual(gotA, wantA) {
 			t.Errorf("case A posted\n%+v\nwant\n%+v", gotA, wantA)
 		}
 		wantB := []bot.Message{
-			{Channel: "C1", Reply: reply("B card")},
-			{Channel: "C1", Thread: "1700000000.000100", Reply: reply("B post")},
+			{Workspace: "T1", Channel: "C1", Reply: reply("B card")},
+			{Workspace: "T1", Channel: "C1", Thread: "1700000000.000100", Reply: reply("B post")},
 		}
 		if !reflect.DeepEqual(gotB, wantB) {
 			t.Errorf("case B posted\n%+v\nwant\n%+v", gotB, wantB)

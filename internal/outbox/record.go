@@ -14,18 +14,18 @@ import (
 
 // sentRecord is a post that went out and is not yet recorded.
 type sentRecord struct {
-	id        int64
-	messageID string
-	at        time.Time
+	id     int64
+	posted storage.Posted
+	at     time.Time
 }
 
-// recordSent records that message id was posted as messageID, trying
+// recordSent records that message id was posted as posted, trying
 // again while the database is away (a restart, a failover) for up to
 // recordFor and never past end, when the lease may have run out: a post
 // not recorded is posted again. What it cannot record is kept for the
 // next pass, which records it before claiming anything, and returned as
 // an error.
-func (w *Worker) recordSent(ctx context.Context, log *slog.Logger, id int64, messageID string, at, end time.Time) error {
+func (w *Worker) recordSent(ctx context.Context, log *slog.Logger, id int64, posted storage.Posted, at, end time.Time) error {
 	budget := min(w.recordFor(), end.Sub(w.now()))
 	// Not cancelled with ctx: a stopping worker still records its post.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(budget, 0))
@@ -34,7 +34,7 @@ func (w *Worker) recordSent(ctx context.Context, log *slog.Logger, id int64, mes
 	_, err := backoff.Retry(rctx, func() (struct{}, error) {
 		actx, cancel := context.WithTimeout(rctx, recordTime)
 		defer cancel()
-		last = w.Store.OutboxSent(actx, id, messageID, at)
+		last = w.Store.OutboxSent(actx, id, posted, at)
 		if errors.Is(last, storage.ErrNotFound) {
 			return struct{}{}, backoff.Permanent(last)
 		}
@@ -48,12 +48,12 @@ func (w *Worker) recordSent(ctx context.Context, log *slog.Logger, id int64, mes
 	case err == nil:
 		return nil
 	case errors.Is(err, storage.ErrNotFound):
-		return fmt.Errorf("record outbox message %d as posted (%s): %w", id, messageID, err)
+		return fmt.Errorf("record outbox message %d as posted (%s): %w", id, posted.MessageID, err)
 	}
-	w.unrecorded = append(w.unrecorded, sentRecord{id: id, messageID: messageID, at: at})
+	w.unrecorded = append(w.unrecorded, sentRecord{id: id, posted: posted, at: at})
 	log.WarnContext(ctx, "outbox message posted but not recorded yet; recording it once the database answers (if another worker claims it first, it is posted again)",
-		"message_id", messageID, "error", err)
-	return fmt.Errorf("record outbox message %d as posted (%s): %w", id, messageID, err)
+		"message_id", posted.MessageID, "error", err)
+	return fmt.Errorf("record outbox message %d as posted (%s): %w", id, posted.MessageID, err)
 }
 
 // owe keeps msgs, claimed until end, to release once the database answers.
@@ -89,13 +89,13 @@ func (w *Worker) settle(ctx context.Context) error {
 	for len(w.unrecorded) > 0 {
 		r := w.unrecorded[0]
 		rctx, cancel := recordContext(ctx)
-		err := w.Store.OutboxSent(rctx, r.id, r.messageID, r.at)
+		err := w.Store.OutboxSent(rctx, r.id, r.posted, r.at)
 		cancel()
 		if err != nil && !errors.Is(err, storage.ErrNotFound) {
-			return fmt.Errorf("record outbox message %d as posted (%s): %w", r.id, r.messageID, err)
+			return fmt.Errorf("record outbox message %d as posted (%s): %w", r.id, r.posted.MessageID, err)
 		}
 		w.unrecorded = w.unrecorded[1:]
-		w.log().InfoContext(ctx, "outbox message recorded as posted, late", "outbox_id", r.id, "message_id", r.messageID)
+		w.log().InfoContext(ctx, "outbox message recorded as posted, late", "outbox_id", r.id, "message_id", r.posted.MessageID)
 	}
 	if len(w.unreleased) == 0 {
 		return nil

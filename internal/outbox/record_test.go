@@ -38,11 +38,11 @@ func (d *downStore) setDown(down bool) {
 	d.down = down
 }
 
-func (d *downStore) OutboxSent(ctx context.Context, id int64, messageID string, at time.Time) error {
+func (d *downStore) OutboxSent(ctx context.Context, id int64, posted storage.Posted, at time.Time) error {
 	if d.fails(true) {
 		return errConnRefused
 	}
-	return d.store.OutboxSent(ctx, id, messageID, at)
+	return d.store.OutboxSent(ctx, id, posted, at)
 }
 
 func (d *downStore) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]storage.OutboxMessage, error) {

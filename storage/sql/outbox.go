@@ -3,6 +3,7 @@ package sql
 import (
 	"context"
 	dbsql "database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -24,7 +25,8 @@ var _ storage.Outbox = (*Store)(nil)
 // (its card message while it has no thread of its own) and card message
 // come with each message, empty for a message without a case.
 const outboxColumns = `o.id, o.case_id, o.platform, o.workspace, o.channel, o.kind, o.payload,
-	o.status, o.attempts, o.next_attempt_at, o.last_error, o.message_id, o.created_at, o.sent_at, o.failing_since,
+	o.thread_name, o.tags, o.status, o.attempts, o.next_attempt_at, o.last_error, o.message_id, o.thread_id,
+	o.created_at, o.sent_at, o.failing_since,
 	COALESCE(CASE WHEN c.thread = '' THEN c.card_message_id ELSE c.thread END, '') AS thread,
 	COALESCE(c.card_message_id, '') AS card_message_id`
 
@@ -38,11 +40,14 @@ type outboxRow struct {
 	Channel       string          `db:"channel"`
 	Kind          string          `db:"kind"`
 	Payload       string          `db:"payload"`
+	ThreadName    string          `db:"thread_name"`
+	Tags          string          `db:"tags"`
 	Status        string          `db:"status"`
 	Attempts      int             `db:"attempts"`
 	NextAttemptAt time.Time       `db:"next_attempt_at"`
 	LastError     string          `db:"last_error"`
 	MessageID     string          `db:"message_id"`
+	ThreadID      string          `db:"thread_id"`
 	CreatedAt     time.Time       `db:"created_at"`
 	SentAt        dbsql.NullTime  `db:"sent_at"`
 	FailingSince  dbsql.NullTime  `db:"failing_since"`
@@ -51,7 +56,15 @@ type outboxRow struct {
 }
 
 func (r *outboxRow) toMessage() storage.OutboxMessage {
+	var tags []string
+	_ = json.Unmarshal([]byte(r.Tags), &tags) // written by Enqueue as an array; anything else reads as none
+	if len(tags) == 0 {
+		tags = nil
+	}
 	return storage.OutboxMessage{
+		ThreadName:    r.ThreadName,
+		Tags:          tags,
+		ThreadID:      r.ThreadID,
 		ID:            r.ID,
 		CaseID:        r.CaseID.Int64,
 		Platform:      r.Platform,
@@ -93,16 +106,16 @@ func (t *Tx) Enqueue(ctx context.Context, m *storage.OutboxMessage) error {
 	const (
 		// insertChannelMessage is a message outside any case.
 		insertChannelMessage = `INSERT INTO outbox (case_id, platform, workspace, channel, kind, payload,
-	status, attempts, next_attempt_at, created_at)
-VALUES (NULL, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+	thread_name, tags, status, attempts, next_attempt_at, created_at)
+VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
 RETURNING id, platform, workspace, channel`
 		// insertCaseMessage fills in what m leaves empty from the case,
 		// and inserts nothing when the case does not exist or the message
 		// would still have no platform or channel.
 		insertCaseMessage = `INSERT INTO outbox (case_id, platform, workspace, channel, kind, payload,
-	status, attempts, next_attempt_at, created_at)
+	thread_name, tags, status, attempts, next_attempt_at, created_at)
 SELECT c.id, COALESCE(NULLIF(?, ''), c.platform), COALESCE(NULLIF(?, ''), c.workspace), COALESCE(NULLIF(?, ''), c.channel), ?, ?,
-	'pending', 0, ?, ?
+	?, ?, 'pending', 0, ?, ?
 FROM cases c
 WHERE c.id = ? AND COALESCE(NULLIF(?, ''), c.platform) <> '' AND COALESCE(NULLIF(?, ''), c.channel) <> ''
 RETURNING id, platform, workspace, channel`
@@ -114,7 +127,12 @@ RETURNING id, platform, workspace, channel`
 	if err := validateOutbox(m); err != nil {
 		return fmt.Errorf("enqueue %s message: %w", m.Kind, err)
 	}
-	q, args := insertChannelMessage, []any{m.Platform, m.Workspace, m.Channel, string(m.Kind), m.Payload, t.now, t.now}
+	tags, err := json.Marshal(m.Tags)
+	if err != nil || m.Tags == nil {
+		tags = []byte("[]")
+	}
+	q, args := insertChannelMessage, []any{m.Platform, m.Workspace, m.Channel, string(m.Kind), m.Payload,
+		m.ThreadName, string(tags), t.now, t.now}
 	if m.CaseID != 0 {
 		q, args = insertCaseMessage, append(args, m.CaseID, m.Platform, m.Channel)
 	}
@@ -124,7 +142,7 @@ RETURNING id, platform, workspace, channel`
 		Workspace string `db:"workspace"`
 		Channel   string `db:"channel"`
 	}
-	err := t.tx.QueryRowxContext(ctx, t.tx.Rebind(q), args...).StructScan(&r)
+	err = t.tx.QueryRowxContext(ctx, t.tx.Rebind(q), args...).StructScan(&r)
 	switch {
 	case errors.Is(err, dbsql.ErrNoRows):
 		var n int
@@ -139,7 +157,7 @@ RETURNING id, platform, workspace, channel`
 		return fmt.Errorf("enqueue %s message: %w", m.Kind, err)
 	}
 	m.ID, m.Platform, m.Workspace, m.Channel = r.ID, r.Platform, r.Workspace, r.Channel
-	m.Status, m.Attempts, m.LastError, m.MessageID, m.SentAt, m.FailingSince = storage.OutboxPending, 0, "", "", nil, nil
+	m.Status, m.Attempts, m.LastError, m.MessageID, m.ThreadID, m.SentAt, m.FailingSince = storage.OutboxPending, 0, "", "", "", nil, nil
 	m.CreatedAt, m.NextAttemptAt = t.now, t.now
 	return nil
 }
@@ -234,19 +252,21 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 	return msgs, nil
 }
 
-// OutboxSent records that message id was posted as messageID at at, and
-// frees it. For a storage.OutboxCard it sets, in the same transaction, the
-// case's card message to messageID and its thread, when empty, too; no
+// OutboxSent records that message id was posted at at as posted (its
+// message id and the thread it lives in), and frees it. For a
+// storage.OutboxCard it sets, in the same transaction, the case's card
+// message to posted.MessageID and its thread, when empty, to
+// posted.ThreadID (never the message id: that is Slack's rule, not ours); no
 // timeline event is written (this is delivery metadata) and the case's
 // updated_at is left alone. A message already recorded as sent keeps its
-// first messageID (a second call is a no-op), while a message recorded as
+// first posted (a second call is a no-op), while a message recorded as
 // failed whose post did go out becomes sent. The case's failed thread posts,
 // which failed with an earlier card (OutboxFailed), are pending again, due
 // at at, in the same transaction: the thread now exists. It returns an error
 // wrapping storage.ErrNotFound when no message has id.
-func (s *Store) OutboxSent(ctx context.Context, id int64, messageID string, at time.Time) error {
+func (s *Store) OutboxSent(ctx context.Context, id int64, posted storage.Posted, at time.Time) error {
 	const (
-		sent = `UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, locked_until = NULL
+		sent = `UPDATE outbox SET status = 'sent', message_id = ?, thread_id = ?, sent_at = ?, locked_until = NULL
 WHERE id = ? AND status <> 'sent'
 RETURNING kind, case_id`
 		card = `UPDATE cases SET card_message_id = ?, thread = CASE WHEN thread = '' THEN ? ELSE thread END
@@ -264,7 +284,7 @@ WHERE case_id = ? AND status = 'failed' AND kind = 'thread'`
 		Kind   string          `db:"kind"`
 		CaseID dbsql.NullInt64 `db:"case_id"`
 	}
-	err = tx.QueryRowxContext(ctx, tx.Rebind(sent), messageID, utc(at), id).StructScan(&r)
+	err = tx.QueryRowxContext(ctx, tx.Rebind(sent), posted.MessageID, posted.ThreadID, utc(at), id).StructScan(&r)
 	switch {
 	case errors.Is(err, dbsql.ErrNoRows):
 		// Sent before, or no such message.
@@ -273,7 +293,7 @@ WHERE case_id = ? AND status = 'failed' AND kind = 'thread'`
 		return fmt.Errorf("outbox message %d sent: %w", id, err)
 	}
 	if storage.OutboxKind(r.Kind) == storage.OutboxCard && r.CaseID.Valid {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(card), messageID, messageID, r.CaseID.Int64); err != nil {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(card), posted.MessageID, posted.ThreadID, r.CaseID.Int64); err != nil {
 			return fmt.Errorf("outbox message %d sent: card of case %d: %w", id, r.CaseID.Int64, err)
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(threads), utc(at), r.CaseID.Int64); err != nil {

@@ -65,9 +65,11 @@ func msgIDs(msgs []storage.OutboxMessage) []int64 {
 	return ids
 }
 
+// sent records id as posted as Slack posts: a message's thread is its own
+// ts (a thread post's is its thread's, which these tests do not read).
 func sent(t *testing.T, ob storage.Outbox, id int64, messageID string, at time.Time) {
 	t.Helper()
-	if err := ob.OutboxSent(t.Context(), id, messageID, at); err != nil {
+	if err := ob.OutboxSent(t.Context(), id, storage.Posted{MessageID: messageID, ThreadID: messageID}, at); err != nil {
 		t.Fatalf("OutboxSent(%d, %q): %v", id, messageID, err)
 	}
 }
@@ -284,7 +286,7 @@ func testOutboxCaseOrder(t *testing.T, s storage.Store) {
 	if c := getCase(t, s, a.Ref); c.CardMessageID != "A.1" || c.Thread != "A.1" {
 		t.Errorf("after OutboxSent again case A has CardMessageID %q Thread %q, want A.1 and A.1 still", c.CardMessageID, c.Thread)
 	}
-	if err := ob.OutboxSent(ctx, threadB.ID+1000, "x", now); !errors.Is(err, storage.ErrNotFound) {
+	if err := ob.OutboxSent(ctx, threadB.ID+1000, storage.Posted{MessageID: "x"}, now); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("OutboxSent(missing) error = %v, want ErrNotFound", err)
 	}
 
@@ -540,7 +542,7 @@ func testOutboxConcurrentClaims(t *testing.T, s storage.Store) {
 					mu.Lock()
 					delivered = append(delivered, m)
 					mu.Unlock()
-					if err := ob.OutboxSent(t.Context(), m.ID, fmt.Sprint("msg-", m.ID), now); err != nil {
+					if err := ob.OutboxSent(t.Context(), m.ID, storage.Posted{MessageID: fmt.Sprint("msg-", m.ID)}, now); err != nil {
 						t.Errorf("claimer %d: OutboxSent(%d): %v", w, m.ID, err)
 						return
 					}
