@@ -1,0 +1,134 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+// completeTimeout bounds one completion: Discord drops an autocomplete
+// answer after 3 seconds, so a slow database answers nothing rather than late.
+const completeTimeout = 2 * time.Second
+
+var _ bot.Completer = (*Router)(nil)
+
+// Complete offers the values of a command's parameter that start with what
+// the user typed: a parameter's static choices, or, read from storage
+// within the request's workspace, the cases, a case's steps, outcomes or
+// evidence kinds. It returns at most bot.MaxChoices; an unknown command or
+// parameter is an error, and a case that is not found offers nothing.
+func (r *Router) Complete(ctx context.Context, req *bot.Request, q bot.Completion) ([]bot.Choice, error) {
+	cmd, ok := r.commands[q.Command]
+	if !ok {
+		return nil, fmt.Errorf("complete: no command %q", q.Command)
+	}
+	i := slices.IndexFunc(cmd.Params, func(p Param) bool { return p.Name == q.Param })
+	if i < 0 {
+		return nil, fmt.Errorf("complete: /%s has no parameter %q", q.Command, q.Param)
+	}
+	p := cmd.Params[i]
+	if p.complete == nil {
+		return matching(p.Choices, q.Typed), nil
+	}
+	scope, err := r.scope(req)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, completeTimeout)
+	defer cancel()
+	choices, err := p.complete(ctx, scope, q)
+	if err != nil {
+		return nil, fmt.Errorf("complete /%s %s: %w", q.Command, q.Param, err)
+	}
+	return choices[:min(len(choices), bot.MaxChoices)], nil
+}
+
+// matching returns the choices whose value starts with typed, ignoring
+// case, at most bot.MaxChoices.
+func matching(choices []bot.Choice, typed string) []bot.Choice {
+	typed = strings.ToLower(strings.TrimSpace(typed))
+	var out []bot.Choice
+	for _, c := range choices {
+		if strings.HasPrefix(strings.ToLower(c.Value), typed) && len(out) < bot.MaxChoices {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// completeCases offers the cases in status whose reference, order or
+// customer starts with what was typed, newest first.
+func (r *Router) completeCases(status storage.Status) completeFunc {
+	return func(ctx context.Context, scope storage.Scope, q bot.Completion) ([]bot.Choice, error) {
+		cases, err := r.deps.Store.MatchCases(ctx, scope, status, q.Typed, bot.MaxChoices)
+		if err != nil {
+			return nil, err
+		}
+		choices := make([]bot.Choice, 0, len(cases))
+		for _, cs := range cases {
+			choices = append(choices, bot.Choice{Value: cs.Ref.String(), Label: listLine(cs)})
+		}
+		return choices, nil
+	}
+}
+
+// completedCase loads the case a completion names in its case value; ok is
+// false when there is none to complete from.
+func (r *Router) completedCase(ctx context.Context, scope storage.Scope, q bot.Completion) (storage.Case, bool, error) {
+	ref, err := storage.ParseRef(q.Values["case"])
+	if err != nil {
+		return storage.Case{}, false, nil
+	}
+	cs, err := r.deps.Store.Case(ctx, scope, ref)
+	if errors.Is(err, storage.ErrNotFound) {
+		return cs, false, nil
+	}
+	return cs, err == nil, err
+}
+
+// completeSteps offers the steps that apply to the case named, in order.
+func (r *Router) completeSteps(ctx context.Context, scope storage.Scope, q bot.Completion) ([]bot.Choice, error) {
+	cs, ok, err := r.completedCase(ctx, scope, q)
+	if !ok {
+		return nil, err
+	}
+	steps, _ := r.playbook(cs).Progress(cs.Fields, storage.CaseState{})
+	choices := make([]bot.Choice, 0, len(steps))
+	for _, s := range steps {
+		choices = append(choices, bot.Choice{Value: s.ID, Label: s.ID + ": " + s.Title})
+	}
+	return matching(choices, q.Typed), nil
+}
+
+// completeOutcomes offers the outcomes of the named case's playbook.
+func (r *Router) completeOutcomes(ctx context.Context, scope storage.Scope, q bot.Completion) ([]bot.Choice, error) {
+	cs, ok, err := r.completedCase(ctx, scope, q)
+	if !ok {
+		return nil, err
+	}
+	var choices []bot.Choice
+	for _, o := range r.playbook(cs).Outcomes {
+		choices = append(choices, bot.Choice{Value: o.ID, Label: o.Label})
+	}
+	return matching(choices, q.Typed), nil
+}
+
+// completeEvidenceKinds offers the kinds of evidence the named case's
+// playbook knows, and "other".
+func (r *Router) completeEvidenceKinds(ctx context.Context, scope storage.Scope, q bot.Completion) ([]bot.Choice, error) {
+	cs, ok, err := r.completedCase(ctx, scope, q)
+	if !ok {
+		return nil, err
+	}
+	var choices []bot.Choice
+	for _, k := range append(r.playbook(cs).EvidenceKinds(), "other") {
+		choices = append(choices, bot.Choice{Value: k})
+	}
+	return matching(choices, q.Typed), nil
+}
