@@ -208,3 +208,19 @@ func TestOldAndBrokenButtons(t *testing.T) {
 		t.Errorf("CommandOf an id = %q", got)
 	}
 }
+
+// Posted buttons carry their command's code for as long as the message
+// stays in the channel: a code is never changed or given to another command.
+func TestActionCodesStay(t *testing.T) {
+	want := map[string]string{
+		"case open": "o", "case show": "s", "case list": "l", "case note": "n", "case assign": "a", "case close": "c",
+		"case reopen": "r", "case set": "se", "case resend": "rs", "case steps": "st", "case done": "d", "case check": "k",
+		"case uncheck": "u", "case skip": "sk", "case evidence": "e", "case due": "du", "case draft": "dr",
+		"case redraft": "rd", "case edit": "ed", "case approve": "ap",
+	}
+	for _, c := range newHarness(t).router.Commands() {
+		if c.Code != want[c.Name] {
+			t.Errorf("/%s has code %q, want %q", c.Name, c.Code, want[c.Name])
+		}
+	}
+}

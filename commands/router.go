@@ -151,8 +151,11 @@ func (r *Router) add(c *Command) error {
 		return fmt.Errorf("commands: %q is registered twice", c.Name)
 	}
 	if c.Code != "" {
-		if other, dup := r.byCode[c.Code]; dup || !actionid.ValidCode(c.Code) {
-			return fmt.Errorf("commands: %q has code %q, invalid or taken (by %v)", c.Name, c.Code, other)
+		if other, dup := r.byCode[c.Code]; dup {
+			return fmt.Errorf("commands: %q and %q have the same code %q", other.Name, c.Name, c.Code)
+		}
+		if !actionid.ValidCode(c.Code) {
+			return fmt.Errorf("commands: %q has code %q: write 1 to %d lower-case letters", c.Name, c.Code, actionid.MaxCode)
 		}
 		r.byCode[c.Code] = c
 	}
