@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/playbooks"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
@@ -78,57 +79,51 @@ func (r *Router) completeCases(status storage.Status) completeFunc {
 	}
 }
 
-// completedCase loads the case a completion names in its case value; ok is
-// false when there is none to complete from.
-func (r *Router) completedCase(ctx context.Context, scope storage.Scope, q bot.Completion) (storage.Case, bool, error) {
-	ref, err := storage.ParseRef(q.Values["case"])
-	if err != nil {
-		return storage.Case{}, false, nil
+// fromCase completes from the case a completion names in its case value:
+// choices lists what the case's playbook offers for it. A case that is not
+// found, or not named yet, offers nothing.
+func (r *Router) fromCase(choices func(*playbooks.Playbook, storage.Case) []bot.Choice) completeFunc {
+	return func(ctx context.Context, scope storage.Scope, q bot.Completion) ([]bot.Choice, error) {
+		ref, err := storage.ParseRef(q.Values["case"])
+		if err != nil {
+			return nil, nil
+		}
+		cs, err := r.deps.Store.Case(ctx, scope, ref)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			return nil, nil
+		case err != nil:
+			return nil, err
+		}
+		return matching(choices(r.playbook(cs), cs), q.Typed), nil
 	}
-	cs, err := r.deps.Store.Case(ctx, scope, ref)
-	if errors.Is(err, storage.ErrNotFound) {
-		return cs, false, nil
-	}
-	return cs, err == nil, err
 }
 
-// completeSteps offers the steps that apply to the case named, in order.
-func (r *Router) completeSteps(ctx context.Context, scope storage.Scope, q bot.Completion) ([]bot.Choice, error) {
-	cs, ok, err := r.completedCase(ctx, scope, q)
-	if !ok {
-		return nil, err
-	}
-	steps, _ := r.playbook(cs).Progress(cs.Fields, storage.CaseState{})
+// stepChoices are the steps that apply to a case, in order.
+func stepChoices(pb *playbooks.Playbook, cs storage.Case) []bot.Choice {
+	steps, _ := pb.Progress(cs.Fields, storage.CaseState{})
 	choices := make([]bot.Choice, 0, len(steps))
 	for _, s := range steps {
 		choices = append(choices, bot.Choice{Value: s.ID, Label: s.ID + ": " + s.Title})
 	}
-	return matching(choices, q.Typed), nil
+	return choices
 }
 
-// completeOutcomes offers the outcomes of the named case's playbook.
-func (r *Router) completeOutcomes(ctx context.Context, scope storage.Scope, q bot.Completion) ([]bot.Choice, error) {
-	cs, ok, err := r.completedCase(ctx, scope, q)
-	if !ok {
-		return nil, err
-	}
-	var choices []bot.Choice
-	for _, o := range r.playbook(cs).Outcomes {
+// outcomeChoices are the ways a case of pb can end.
+func outcomeChoices(pb *playbooks.Playbook, _ storage.Case) []bot.Choice {
+	choices := make([]bot.Choice, 0, len(pb.Outcomes))
+	for _, o := range pb.Outcomes {
 		choices = append(choices, bot.Choice{Value: o.ID, Label: o.Label})
 	}
-	return matching(choices, q.Typed), nil
+	return choices
 }
 
-// completeEvidenceKinds offers the kinds of evidence the named case's
-// playbook knows, and "other".
-func (r *Router) completeEvidenceKinds(ctx context.Context, scope storage.Scope, q bot.Completion) ([]bot.Choice, error) {
-	cs, ok, err := r.completedCase(ctx, scope, q)
-	if !ok {
-		return nil, err
-	}
-	var choices []bot.Choice
-	for _, k := range append(r.playbook(cs).EvidenceKinds(), "other") {
+// evidenceChoices are the kinds of evidence pb knows, and "other".
+func evidenceChoices(pb *playbooks.Playbook, _ storage.Case) []bot.Choice {
+	kinds := append(pb.EvidenceKinds(), "other")
+	choices := make([]bot.Choice, 0, len(kinds))
+	for _, k := range kinds {
 		choices = append(choices, bot.Choice{Value: k})
 	}
-	return matching(choices, q.Typed), nil
+	return choices
 }

@@ -85,15 +85,15 @@ func (r *Router) refParam(status storage.Status) Param {
 }
 
 func (r *Router) stepParam() Param {
-	return param("step", bot.ParamStep, "The step's id, as /case steps lists it").completedBy(r.completeSteps)
+	return param("step", bot.ParamStep, "The step's id, as /case steps lists it").completedBy(r.fromCase(stepChoices))
 }
 
 func (r *Router) outcomeParam() Param {
-	return param("outcome", bot.ParamOutcome, "How the case ended").field().completedBy(r.completeOutcomes)
+	return param("outcome", bot.ParamOutcome, "How the case ended").field().completedBy(r.fromCase(outcomeChoices))
 }
 
 func (r *Router) evidenceKindParam() Param {
-	return param("kind", bot.ParamChoice, "What the evidence is").field().completedBy(r.completeEvidenceKinds)
+	return param("kind", bot.ParamChoice, "What the evidence is").field().completedBy(r.fromCase(evidenceChoices))
 }
 
 // fieldParams are a playbook's fields as key=value parameters, typed.
