@@ -54,10 +54,19 @@ func (r *Request) IsMessage() bool {
 
 // Action is a press of a button, a choice in a select or a submitted form.
 type Action struct {
-	ID     string            // ActionRun or ActionForm
-	Value  string            // the command line to run, or the form's command
+	ID string // ActionRun or ActionForm
+	// Value is what the button or form carried: its action id (Button.ID,
+	// Form.ID), or a command line (one starting with "/"), which is what
+	// buttons posted before action ids carry, and buttons too long for one
+	// on a platform that holds long values (Slack).
+	Value  string
 	Values map[string]string // submitted form fields, by FormField.Name
 }
+
+// MaxActionID is the most bytes an action id takes: Discord's custom_id
+// holds 100 characters, and an id is ASCII-prefixed but may carry UTF-8 in
+// its arguments, so the bound is in bytes, which is stricter.
+const MaxActionID = 100
 
 // Action IDs.
 const (
@@ -125,10 +134,14 @@ type Reply struct {
 
 // Form is a set of fields to fill in, which completes a command.
 type Form struct {
-	Title   string      `json:"title"`
-	Submit  string      `json:"submit"`  // the submit button's label
-	Command string      `json:"command"` // the command the values complete, e.g. "/case open chargeback"
-	Fields  []FormField `json:"fields"`
+	Title   string `json:"title"`
+	Submit  string `json:"submit"`  // the submit button's label
+	Command string `json:"command"` // the command the values complete, e.g. "/case open chargeback"
+	// ID is the compact action id of Command (at most MaxActionID bytes),
+	// what a platform carries to the submission; empty when Command has
+	// none, and then Command is carried instead.
+	ID     string      `json:"id,omitempty"`
+	Fields []FormField `json:"fields"`
 }
 
 // FormField is one input of a form.
@@ -160,11 +173,85 @@ type Section struct {
 }
 
 // Button is an action a user can take on a reply. Pressing it sends an
-// Action with ID ActionRun and Value Command.
+// Action with ID ActionRun and Value ID, or Command when ID is empty.
 type Button struct {
 	Label   string `json:"label"`
-	Command string `json:"command"`         // the command line the button runs, e.g. "/case done CB-1042 acknowledge"
-	Style   string `json:"style,omitempty"` // "", "primary" or "danger"
+	Command string `json:"command"` // the command line the button runs, e.g. "/case done CB-1042 acknowledge"
+	// ID is the compact action id that resolves to Command, at most
+	// MaxActionID bytes, the same on every platform. It is empty when
+	// Command is too long for one (or the reply was stored before ids):
+	// an adapter whose platform holds Command whole (Slack's 2000
+	// characters) carries Command, and one whose does not leaves the
+	// button out, since a cut command would run something else.
+	ID    string `json:"id,omitempty"`
+	Style string `json:"style,omitempty"` // "", "primary" or "danger"
+}
+
+// ParamType is what a command parameter takes, so that an adapter can offer
+// a native, typed option (a Discord application command's option).
+type ParamType string
+
+// Parameter types.
+const (
+	ParamText    ParamType = "text"
+	ParamCase    ParamType = "case"    // a case reference, e.g. CB-1042
+	ParamStep    ParamType = "step"    // a step id of the case's playbook
+	ParamOutcome ParamType = "outcome" // an outcome id of the case's playbook
+	ParamUser    ParamType = "user"    // a user; @me for oneself
+	ParamMoney   ParamType = "money"   // an amount, e.g. 49,90
+	ParamDate    ParamType = "date"    // 2026-11-22, or a date-time 2026-11-22T14:00
+	ParamChoice  ParamType = "choice"  // one of Choices, or of what a Completer offers
+	ParamNumber  ParamType = "number"  // a whole number: a draft's, a checklist item's
+)
+
+// Param is one parameter of a command, described as data: enough for an
+// adapter to register a native command with typed options and for help to
+// write the command's usage.
+type Param struct {
+	Name     string // lower case, as the option is named and as key=value keys are
+	Type     ParamType
+	Help     string // one short line, an option's description
+	Required bool
+	// Field marks a parameter written Name=value, in any order, rather
+	// than by position.
+	Field bool
+	// Rest marks free text to the end of the line (a note), the last
+	// positional parameter; Fields marks one whose text is key=value
+	// details (a playbook's fields).
+	Rest, Fields bool
+	// Choices are the values it takes, when they are known when the
+	// commands are registered (playbooks, tones).
+	Choices []Choice
+	// Complete says a Completer offers its values, read as the user types
+	// (open cases, the steps or outcomes of the case given).
+	Complete bool
+}
+
+// Choice is one value a parameter may take.
+type Choice struct {
+	Value string
+	Label string // what the user sees; Value when empty
+}
+
+// MaxChoices is the most choices a Completer returns: Discord shows 25.
+const MaxChoices = 25
+
+// Completion is what a user is typing: a parameter of a command, with the
+// values of the other parameters given so far (a step completes from the
+// case already named).
+type Completion struct {
+	Command string // the command's name, e.g. "case done"
+	Param   string // the parameter being typed
+	Typed   string // what is typed so far
+	Values  map[string]string
+}
+
+// Completer offers the values of a parameter while a user types it
+// (Discord's autocomplete, answered within 3 seconds). It returns at most
+// MaxChoices, best first, within the request's workspace; none is a valid
+// answer.
+type Completer interface {
+	Complete(ctx context.Context, req *Request, c Completion) ([]Choice, error)
 }
 
 // Handler answers requests.

@@ -19,31 +19,34 @@ const listLimit = 25
 
 func (r *Router) caseCommands() []*Command {
 	return []*Command{
-		{Name: "case open", Args: "<playbook> key=value...", Changes: true, run: r.caseOpen,
+		{Name: "case open", Code: "o", Params: []Param{r.playbookParam(), detailsParam()}, Changes: true, run: r.caseOpen,
 			Summary: "Open a case from a playbook, with its details as key=value.",
 			Examples: []string{
 				`/case open chargeback order=1042 amount=49,90 currency=EUR customer="Kari Nordmann"`,
 				`/case open return order=2231 reason=damaged`,
 			}},
-		{Name: "case show", Args: "REF", run: r.caseShow,
+		{Name: "case show", Code: "s", Params: []Param{r.refParam("")}, run: r.caseShow,
 			Summary:  "Show a case: its details, outcome and timeline.",
 			Examples: []string{"/case show CB-1042"}},
-		{Name: "case list", Args: "[open|mine|all]", run: r.caseList,
+		{Name: "case list", Code: "l", Params: []Param{choiceParam("which", "Which cases", "open", "mine", "all").optional()}, run: r.caseList,
 			Summary:  "List open cases (the default), yours, or all of them, newest first.",
 			Examples: []string{"/case list", "/case list mine"}},
-		{Name: "case note", Args: "REF text", Changes: true, run: r.caseNote,
+		{Name: "case note", Code: "n", Params: []Param{r.refParam(storage.StatusOpen), textParam("text", "The note").rest()}, Changes: true, run: r.caseNote,
 			Summary:  "Add a note to a case's timeline.",
 			Examples: []string{"/case note CB-1042 Customer sent the tracking screenshot."}},
-		{Name: "case assign", Args: "REF @user", Changes: true, run: r.caseAssign,
+		{Name: "case assign", Code: "a", Params: []Param{r.refParam(storage.StatusOpen), userParam()}, Changes: true, run: r.caseAssign,
 			Summary:  "Give a case to a teammate (@me for yourself).",
 			Examples: []string{"/case assign CB-1042 @kari", "/case assign CB-1042 @me"}},
-		{Name: "case close", Args: "REF outcome=<outcome> [amount=...] [note=...]", Changes: true, run: r.caseClose,
+		{Name: "case close", Code: "c", Changes: true, run: r.caseClose,
+			Params: []Param{r.refParam(storage.StatusOpen), r.outcomeParam(),
+				param("amount", bot.ParamMoney, "The amount refunded, won or credited").field().optional(),
+				textParam("note", "A closing note").field().optional()},
 			Summary: "Close a case with its outcome and, where money moved, the amount.",
 			Examples: []string{
 				"/case close CB-1042 outcome=won",
 				`/case close RMA-1007 outcome=refunded amount=49,90 note="Refunded after the parcel came back"`,
 			}},
-		{Name: "case reopen", Args: "REF [reason]", Changes: true, run: r.caseReopen,
+		{Name: "case reopen", Code: "r", Params: []Param{r.refParam(storage.StatusClosed), textParam("reason", "Why it is reopened").optional().rest()}, Changes: true, run: r.caseReopen,
 			Summary:  "Reopen a closed case.",
 			Examples: []string{"/case reopen CB-1042 The bank reversed its decision"}},
 	}
@@ -54,7 +57,7 @@ func (r *Router) caseOpen(ctx context.Context, c *call) (bot.Reply, error) {
 	if name == "" && chatPlatform(c.req.Platform) {
 		reply := bot.Reply{Text: "Which playbook? Pick one and fill in its details:", Visibility: bot.Ephemeral}
 		for _, p := range r.deps.Playbooks.All() {
-			reply.Buttons = append(reply.Buttons, bot.Button{Label: p.Title, Command: "/case open " + p.Name})
+			reply.Buttons = append(reply.Buttons, r.button(p.Title, "", "case open", p.Name))
 		}
 		return reply, nil
 	}
@@ -80,7 +83,7 @@ func (r *Router) shorthandCommands() []*Command {
 		}
 		cmds = append(cmds, &Command{
 			Name:     strings.TrimPrefix(pb.Shorthand, "/"),
-			Args:     fieldsUsage(pb),
+			Params:   fieldParams(pb),
 			Summary:  fmt.Sprintf("Open a %s: %s.", strings.ToLower(pb.Title), pb.Description),
 			Examples: []string{"/case help open shows every playbook's fields."},
 			Changes:  true,
@@ -90,46 +93,17 @@ func (r *Router) shorthandCommands() []*Command {
 	return cmds
 }
 
-// fieldsUsage is a playbook's required fields as key=<kind>, then "[...]"
-// when it takes more.
-func fieldsUsage(pb *playbooks.Playbook) string {
-	var parts []string
-	for _, f := range pb.Fields {
-		if f.Required {
-			parts = append(parts, f.Name+"=<"+fieldKind(f)+">")
-		}
-	}
-	if len(parts) < len(pb.Fields) {
-		parts = append(parts, "[key=value...]")
-	}
-	return strings.Join(parts, " ")
-}
-
-func fieldKind(f playbooks.Field) string {
-	if f.Type != playbooks.TypeEnum {
-		return string(f.Type)
-	}
-	var vs []string
-	for _, v := range f.Values {
-		vs = append(vs, v.Value)
-	}
-	if len(vs) > 4 {
-		return strings.Join(vs[:4], "|") + "|..."
-	}
-	return strings.Join(vs, "|")
-}
-
 // open opens a case of pb with the details in c's fields, and writes its
 // deadlines, all in c's transaction.
 func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot.Reply, error) {
-	usage := &UserError{Usage: fmt.Sprintf("/case open %s %s", pb.Name, fieldsUsage(pb))}
+	usage := &UserError{Usage: fmt.Sprintf("/case open %s %s", pb.Name, usage(fieldParams(pb)))}
 	if extra := c.in.Args; len(extra) > 0 {
 		usage.Msg = fmt.Sprintf("%q is not a key=value detail: write details as key=value, e.g. customer=%q", extra[0], extra[0])
 		return bot.Reply{}, usage
 	}
 	fields, amount, err := pb.CheckFields(c.in.Fields, r.deps.DefaultCurrency)
 	if err != nil && chatPlatform(c.req.Platform) && onlyMissing(err) {
-		return bot.Reply{Text: "A few details are missing.", Form: fieldsForm(pb, c.in.Fields), Visibility: bot.Ephemeral}, nil
+		return bot.Reply{Text: "A few details are missing.", Form: r.fieldsForm(pb, c.in.Fields), Visibility: bot.Ephemeral}, nil
 	}
 	if err != nil {
 		usage.Msg = fmt.Sprintf("cannot open the %s yet:\n%s", pb.Name, bullets(err))
@@ -335,7 +309,7 @@ func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	outcome := strings.ToLower(c.in.Fields["outcome"])
 	if outcome == "" && chatPlatform(c.req.Platform) {
-		return bot.Reply{Text: "How did " + cs.Ref.String() + " end?", Form: closeForm(pb, cs), Visibility: bot.Ephemeral}, nil
+		return bot.Reply{Text: "How did " + cs.Ref.String() + " end?", Form: r.closeForm(pb, cs), Visibility: bot.Ephemeral}, nil
 	}
 	if outcome == "" {
 		return bot.Reply{}, c.usageErrorf("say how %s ended with outcome=: %s", cs.Ref, listOf(pb.OutcomeIDs()))

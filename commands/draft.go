@@ -33,22 +33,30 @@ func (r *Router) draftCommands() []*Command {
 		return nil
 	}
 	return []*Command{
-		{Name: "case draft", Args: "REF [tone=warm|formal|brief] [lang=en|nb|da|de|sv] [the customer's message]", run: r.caseDraft,
+		{Name: "case draft", Code: "dr", Params: []Param{r.refParam(""), toneParam(), langParam(), textParam("message", "The customer's message to answer").optional().rest()}, run: r.caseDraft,
 			Summary: "Suggest a reply to the customer, seen only by you, to approve, edit or write again.",
 			Examples: []string{
 				"/case draft RMA-1007",
 				`/case draft CB-1042 tone=formal "Hvor er pakken min? Jeg har ventet i tre uker."`,
 			}},
-		{Name: "case redraft", Args: "REF DRAFT [tone=warm|formal|brief]", run: r.caseRedraft,
+		{Name: "case redraft", Code: "rd", Params: []Param{r.refParam(""), draftParam(), toneParam()}, run: r.caseRedraft,
 			Summary:  "Write a draft again: another try, shorter (tone=brief) or more formal (tone=formal).",
 			Examples: []string{"/case redraft RMA-1007 3 tone=brief"}},
-		{Name: "case edit", Args: "REF DRAFT", run: r.caseEditDraft,
+		{Name: "case edit", Code: "ed", Params: []Param{r.refParam(""), draftParam()}, run: r.caseEditDraft,
 			Summary:  "Edit a draft before approving it.",
 			Examples: []string{"/case edit RMA-1007 3"}},
-		{Name: "case approve", Args: `REF DRAFT [body="..."]`, Changes: true, run: r.caseApprove,
+		{Name: "case approve", Code: "ap", Params: []Param{r.refParam(""), draftParam(), textParam("body", "The reply as edited").field().optional()}, Changes: true, run: r.caseApprove,
 			Summary:  "Approve a draft, as written or edited: it goes on the timeline and into the case thread, for you to send.",
 			Examples: []string{"/case approve RMA-1007 3", `/case approve RMA-1007 3 body="Hi Kari, ..."`}},
 	}
+}
+
+func toneParam() Param {
+	return choiceParam("tone", "How the reply sounds", prompts.ToneWarm, prompts.ToneFormal, prompts.ToneBrief).field().optional()
+}
+
+func langParam() Param {
+	return choiceParam("lang", "The reply's language", "en", "nb", "da", "de", "sv").field().optional()
 }
 
 func (r *Router) caseDraft(ctx context.Context, c *call) (bot.Reply, error) {
@@ -113,7 +121,7 @@ func (r *Router) draft(ctx context.Context, c *call, cs storage.Case, st storage
 		if err := tx.SaveDraft(ctx, &rec, &ev); err != nil {
 			return nil, err
 		}
-		reply = draftReply(cs, rec, d)
+		reply = r.draftReply(cs, rec, d)
 		return json.Marshal(reply)
 	})
 	if err != nil {
@@ -129,18 +137,18 @@ func (r *Router) draft(ctx context.Context, c *call, cs storage.Case, st storage
 }
 
 // draftReply shows a draft to the agent, privately, with what to do next.
-func draftReply(cs storage.Case, rec storage.DraftRecord, d prompts.Draft) bot.Reply {
+func (r *Router) draftReply(cs storage.Case, rec storage.DraftRecord, d prompts.Draft) bot.Reply {
 	ref, id := cs.Ref.String(), strconv.FormatInt(rec.ID, 10)
 	reply := bot.Reply{
 		Text:       fmt.Sprintf("Draft %s for %s (%s, %s, %s), only you see it. Nothing is sent to the customer until you send it.", id, ref, rec.Language, rec.Tone, rec.Source),
 		Sections:   []bot.Section{{Title: "Draft " + id, Lines: strings.Split(rec.Body, "\n")}},
 		Visibility: bot.Ephemeral,
 		Buttons: []bot.Button{
-			{Label: "Approve", Command: "/case approve " + ref + " " + id, Style: "primary"},
-			{Label: "Edit", Command: "/case edit " + ref + " " + id},
-			{Label: "Regenerate", Command: "/case redraft " + ref + " " + id},
-			{Label: "Shorter", Command: "/case redraft " + ref + " " + id + " tone=brief"},
-			{Label: "More formal", Command: "/case redraft " + ref + " " + id + " tone=formal"},
+			r.button("Approve", "primary", "case approve", ref, id),
+			r.button("Edit", "", "case edit", ref, id),
+			r.button("Regenerate", "", "case redraft", ref, id),
+			r.button("Shorter", "", "case redraft", ref, id, "tone="+prompts.ToneBrief),
+			r.button("More formal", "", "case redraft", ref, id, "tone="+prompts.ToneFormal),
 		},
 	}
 	if d.Note != "" {
@@ -161,12 +169,12 @@ func (r *Router) caseEditDraft(ctx context.Context, c *call) (bot.Reply, error) 
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	approve := fmt.Sprintf("/case approve %s %d", cs.Ref, d.ID)
+	id := strconv.FormatInt(d.ID, 10)
+	form := r.form("Edit draft "+id, "Approve", "case approve", []string{cs.Ref.String(), id},
+		bot.FormField{Name: "body", Label: "Reply to the customer", Required: true, Value: d.Body})
+	approve := form.Command
 	if chatPlatform(c.req.Platform) {
-		return bot.Reply{Text: "Edit the draft, then approve it.", Visibility: bot.Ephemeral, Form: &bot.Form{
-			Title: "Edit draft " + strconv.FormatInt(d.ID, 10), Submit: "Approve", Command: approve,
-			Fields: []bot.FormField{{Name: "body", Label: "Reply to the customer", Required: true, Value: d.Body}},
-		}}, nil
+		return bot.Reply{Text: "Edit the draft, then approve it.", Visibility: bot.Ephemeral, Form: form}, nil
 	}
 	return bot.Reply{
 		Text:       fmt.Sprintf(`Draft %d for %s. Edit it and approve with: %s body="..."`, d.ID, cs.Ref, approve),

@@ -123,19 +123,16 @@ func (r *Router) cardFailed(ctx context.Context, caseID int64) bool {
 func (r *Router) cardButtons(cs storage.Case, next *playbooks.StepView) []bot.Button {
 	ref := cs.Ref.String()
 	if cs.Status == storage.StatusClosed {
-		return []bot.Button{{Label: "Reopen", Command: "/case reopen " + ref}}
+		return []bot.Button{r.button("Reopen", "", "case reopen", ref)}
 	}
 	var bs []bot.Button
 	if next != nil {
-		bs = append(bs, bot.Button{Label: "Mark " + next.ID + " done", Command: "/case done " + ref + " " + next.ID, Style: "primary"})
+		bs = append(bs, r.button("Mark "+next.ID+" done", "primary", "case done", ref, next.ID))
 	}
 	if _, ok := r.commands["case draft"]; ok {
-		bs = append(bs, bot.Button{Label: "Draft reply", Command: "/case draft " + ref})
+		bs = append(bs, r.button("Draft reply", "", "case draft", ref))
 	}
-	return append(bs,
-		bot.Button{Label: "Assign to me", Command: "/case assign " + ref + " @me"},
-		bot.Button{Label: "Close", Command: "/case close " + ref, Style: "danger"},
-	)
+	return append(bs, r.button("Assign to me", "", "case assign", ref, "@me"), r.button("Close", "danger", "case close", ref))
 }
 
 // message handles a plain chat message: one in a case's thread goes on the
@@ -158,17 +155,17 @@ func (r *Router) message(ctx context.Context, req *bot.Request, scope storage.Sc
 	if !ok {
 		var bs []bot.Button
 		for _, p := range r.deps.Playbooks.All() {
-			bs = append(bs, bot.Button{Label: p.Title, Command: "/case open " + p.Name})
+			bs = append(bs, r.button(p.Title, "", "case open", p.Name))
 		}
 		return bot.Reply{Text: "I could not tell which playbook fits. Pick one to open a case:", Buttons: bs, Visibility: bot.Ephemeral}, nil
 	}
-	line := "/case open " + pb.Name
+	args := []string{pb.Name}
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		line += " " + k + "=" + quote(fields[k])
+		args = append(args, k+"="+quote(fields[k]))
 	}
 	return bot.Reply{
 		Text:       fmt.Sprintf("That sounds like a %s: %s. Open a case?", strings.ToLower(pb.Title), pb.Description),
-		Buttons:    []bot.Button{{Label: "Open " + strings.ToLower(pb.Title), Command: line, Style: "primary"}},
+		Buttons:    []bot.Button{r.button("Open "+strings.ToLower(pb.Title), "primary", "case open", args...)},
 		Visibility: bot.Ephemeral,
 	}, nil
 }
@@ -198,8 +195,8 @@ func quote(v string) string {
 }
 
 // fieldsForm asks for a playbook's fields, keeping the values given.
-func fieldsForm(pb *playbooks.Playbook, given map[string]string) *bot.Form {
-	f := &bot.Form{Title: "New " + strings.ToLower(pb.Title), Submit: "Open case", Command: "/case open " + pb.Name}
+func (r *Router) fieldsForm(pb *playbooks.Playbook, given map[string]string) *bot.Form {
+	f := r.form("New "+strings.ToLower(pb.Title), "Open case", "case open", []string{pb.Name})
 	for _, fd := range pb.Fields {
 		ff := bot.FormField{Name: fd.Name, Label: fd.LabelOrName(), Hint: fd.Help, Required: fd.Required, Value: given[fd.Name]}
 		for _, v := range fd.Values {
@@ -211,7 +208,7 @@ func fieldsForm(pb *playbooks.Playbook, given map[string]string) *bot.Form {
 }
 
 // closeForm asks how a case ended.
-func closeForm(pb *playbooks.Playbook, cs storage.Case) *bot.Form {
+func (r *Router) closeForm(pb *playbooks.Playbook, cs storage.Case) *bot.Form {
 	outcome := bot.FormField{Name: "outcome", Label: "Outcome", Required: true}
 	for _, o := range pb.Outcomes {
 		outcome.Options = append(outcome.Options, bot.Option{Value: o.ID, Label: o.Label})
@@ -220,12 +217,8 @@ func closeForm(pb *playbooks.Playbook, cs storage.Case) *bot.Form {
 	if cs.Amount != nil {
 		amount.Hint += "; in " + cs.Amount.Currency
 	}
-	return &bot.Form{
-		Title:   "Close " + cs.Ref.String(),
-		Submit:  "Close case",
-		Command: "/case close " + cs.Ref.String(),
-		Fields:  []bot.FormField{outcome, amount, {Name: "note", Label: "Closing note"}},
-	}
+	return r.form("Close "+cs.Ref.String(), "Close case", "case close", []string{cs.Ref.String()},
+		outcome, amount, bot.FormField{Name: "note", Label: "Closing note"})
 }
 
 // onlyMissing reports whether every problem is a required field left out,

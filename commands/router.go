@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/actionid"
 	"github.com/disputedesk/disputedesk/internal/suggest"
 	"github.com/disputedesk/disputedesk/playbooks"
 	"github.com/disputedesk/disputedesk/prompts"
@@ -55,8 +56,14 @@ type Deps struct {
 
 // Command is one chat command, described as data.
 type Command struct {
-	Name     string // "case open": the root word and the subcommand
-	Args     string // "<playbook> key=value..."
+	Name string // "case open": the root word and the subcommand
+	// Code names the command in action ids (internal/actionid), for the
+	// commands a button or form may run; empty for the others. A code is
+	// never changed or given to another command: posted buttons carry it.
+	Code string
+	// Params are its parameters, in the order they are written; help,
+	// usage lines, native commands and completion are made from them.
+	Params   []Param
 	Summary  string
 	Examples []string
 	// Changes marks a command that changes state: it runs in one transaction
@@ -66,7 +73,7 @@ type Command struct {
 }
 
 // Usage is the command's synopsis, e.g. "/case note REF text".
-func (c *Command) Usage() string { return strings.TrimSpace("/" + c.Name + " " + c.Args) }
+func (c *Command) Usage() string { return strings.TrimSpace("/" + c.Name + " " + usage(c.Params)) }
 
 // call is one run of a command.
 type call struct {
@@ -93,6 +100,7 @@ func (c *call) usageErrorf(format string, args ...any) *UserError {
 type Router struct {
 	deps     Deps
 	commands map[string]*Command // by Name
+	byCode   map[string]*Command // by Code
 	families map[string][]*Command
 	roots    []string
 	handler  bot.Handler
@@ -117,7 +125,7 @@ func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
 	if deps.Timeout == 0 {
 		deps.Timeout = 10 * time.Second
 	}
-	r := &Router{deps: deps, commands: map[string]*Command{}, families: map[string][]*Command{}, console: storage.AllWorkspaces}
+	r := &Router{deps: deps, commands: map[string]*Command{}, byCode: map[string]*Command{}, families: map[string][]*Command{}, console: storage.AllWorkspaces}
 	if deps.ConsoleWorkspace != "" {
 		var err error
 		if r.console, err = ParseWorkspace(deps.ConsoleWorkspace); err != nil {
@@ -137,6 +145,15 @@ func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
 func (r *Router) add(c *Command) error {
 	if _, dup := r.commands[c.Name]; dup {
 		return fmt.Errorf("commands: %q is registered twice", c.Name)
+	}
+	if c.Code != "" {
+		if other, dup := r.byCode[c.Code]; dup {
+			return fmt.Errorf("commands: %q and %q have the same code %q", other.Name, c.Name, c.Code)
+		}
+		if !actionid.ValidCode(c.Code) {
+			return fmt.Errorf("commands: %q has code %q: write 1 to %d lower-case letters", c.Name, c.Code, actionid.MaxCode)
+		}
+		r.byCode[c.Code] = c
 	}
 	root, _, _ := strings.Cut(c.Name, " ")
 	if _, seen := r.families[root]; !seen {
@@ -185,10 +202,14 @@ func (r *Router) dispatch(ctx context.Context, req *bot.Request) (bot.Reply, err
 
 // action turns a button press or a form submission into a command.
 func (r *Router) action(ctx context.Context, req *bot.Request) (bot.Reply, error) {
-	if err := checkText("the button's command", req.Action.Value, MaxLineLen); err != nil {
+	line, err := r.actionLine(req.Action.Value)
+	if err != nil {
 		return bot.Reply{}, err
 	}
-	in, err := Parse(req.Action.Value)
+	if err := checkText("the button's command", line, MaxLineLen); err != nil {
+		return bot.Reply{}, err
+	}
+	in, err := Parse(line)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -203,7 +224,7 @@ func (r *Router) action(ctx context.Context, req *bot.Request) (bot.Reply, error
 			}
 		}
 	default:
-		return bot.Reply{}, userErrorf("this button no longer works: use the slash commands (/case help)")
+		return bot.Reply{}, errButtonGone
 	}
 	return r.run(ctx, req, in)
 }
@@ -375,7 +396,10 @@ func (r *Router) CommandOf(req *bot.Request) string {
 	}
 	line := req.Text
 	if req.Action != nil {
-		line = req.Action.Value
+		var err error
+		if line, err = r.actionLine(req.Action.Value); err != nil {
+			return "unknown"
+		}
 	}
 	in, err := Parse(line)
 	if err != nil {

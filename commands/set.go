@@ -14,7 +14,7 @@ import (
 )
 
 func (r *Router) setCommand() *Command {
-	return &Command{Name: "case set", Args: "REF key=value...", Changes: true, run: r.caseSet,
+	return &Command{Name: "case set", Code: "se", Params: []Param{r.refParam(storage.StatusOpen), detailsParam()}, Changes: true, run: r.caseSet,
 		Summary: "Add or correct a case's details, such as the processor's due date; deadlines follow.",
 		Examples: []string{
 			"/case set CB-1042 due_by=2026-12-01T23:59 reason=product_not_received",

@@ -19,28 +19,36 @@ const dueLimit = 30
 
 func (r *Router) stepCommands() []*Command {
 	return []*Command{
-		{Name: "case steps", Args: "REF", run: r.caseSteps,
+		{Name: "case steps", Code: "st", Params: []Param{r.refParam("")}, run: r.caseSteps,
 			Summary:  "List a case's steps: what is done, what is next, and each checklist.",
 			Examples: []string{"/case steps CB-1042"}},
-		{Name: "case done", Args: "REF STEP [note]", Changes: true, run: r.caseDone,
+		{Name: "case done", Code: "d", Params: []Param{r.refParam(storage.StatusOpen), r.stepParam(), textParam("note", "A note on what was done").optional().rest()}, Changes: true, run: r.caseDone,
 			Summary:  "Mark a step done, with an optional note.",
 			Examples: []string{"/case done RMA-1007 verify Photos show a crushed box"}},
-		{Name: "case check", Args: "REF STEP ITEM", Changes: true, run: r.caseCheck(true),
+		{Name: "case check", Code: "k", Params: r.itemParams(), Changes: true, run: r.caseCheck(true),
 			Summary:  "Tick a checklist item of a step (items count from 1).",
 			Examples: []string{"/case check CB-1042 gather_records 2"}},
-		{Name: "case uncheck", Args: "REF STEP ITEM", Changes: true, run: r.caseCheck(false),
+		{Name: "case uncheck", Code: "u", Params: r.itemParams(), Changes: true, run: r.caseCheck(false),
 			Summary:  "Untick a checklist item.",
 			Examples: []string{"/case uncheck CB-1042 gather_records 2"}},
-		{Name: "case skip", Args: `REF STEP reason="..."`, Changes: true, run: r.caseSkip,
+		{Name: "case skip", Code: "sk", Params: []Param{r.refParam(storage.StatusOpen), r.stepParam(), textParam("reason", "Why the step does not apply").field()}, Changes: true, run: r.caseSkip,
 			Summary:  "Skip a step that does not apply, saying why.",
 			Examples: []string{`/case skip SUP-1003 escalate reason="Supplier agreed to refund"`}},
-		{Name: "case evidence", Args: "REF kind=... ref=... [note]", Changes: true, run: r.caseEvidence,
+		{Name: "case evidence", Code: "e", Changes: true,
+			Params: []Param{r.refParam(storage.StatusOpen), r.evidenceKindParam(),
+				textParam("ref", "Where it is: a tracking number, a file name, a link").field(),
+				textParam("note", "A note on it").optional().rest()}, run: r.caseEvidence,
 			Summary:  "Record a piece of evidence: what it is and where it is.",
 			Examples: []string{`/case evidence CB-1042 kind=shipping_tracking_number ref=JJD0099812345 "PostNord, delivered 14 Nov"`}},
-		{Name: "case due", Args: "[all|mine]", run: r.caseDue,
+		{Name: "case due", Code: "du", Params: []Param{choiceParam("which", "Whose deadlines", "all", "mine").optional()}, run: r.caseDue,
 			Summary:  "Upcoming deadlines of open cases, soonest first.",
 			Examples: []string{"/case due", "/case due mine"}},
 	}
+}
+
+// itemParams are a checklist item's: the case, the step and the item's number.
+func (r *Router) itemParams() []Param {
+	return []Param{r.refParam(storage.StatusOpen), r.stepParam(), param("item", bot.ParamNumber, "The item's number, from 1, as /case steps lists it")}
 }
 
 // setDeadlines computes a case's deadlines and saves those that changed,

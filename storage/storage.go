@@ -294,6 +294,15 @@ type Store interface {
 	// matching f, soonest first (then by case, then by deadline id).
 	Deadlines(ctx context.Context, f DeadlineFilter) ([]DueDeadline, error)
 
+	// Completion, as a user types a command (autocomplete must answer
+	// within seconds, so it is one indexed read).
+
+	// MatchCases lists, newest first, at most limit cases within scope
+	// and in status (any status when empty) whose reference, order or
+	// customer starts with prefix, ignoring ASCII case; an empty prefix
+	// matches every case.
+	MatchCases(ctx context.Context, scope Scope, status Status, prefix string, limit int) ([]Case, error)
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -332,7 +332,7 @@ func (a *Adapter) openForm(ctx context.Context, d destination, form *bot.Form) e
 	if d.triggerID == "" {
 		return errors.New("no trigger_id to open a modal with")
 	}
-	view := renderModal(form, formMeta{Command: form.Command, Channel: d.channel, Thread: d.thread})
+	view := renderModal(form, formMeta{Command: formAction(form), Channel: d.channel, Thread: d.thread})
 	if _, err := a.api.OpenViewContext(ctx, d.triggerID, view); err != nil {
 		return fmt.Errorf("views.open: %w", err)
 	}

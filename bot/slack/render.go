@@ -56,6 +56,8 @@ type message struct {
 // channel of their own, so the reply to a submission needs to know where the
 // form came from.
 type formMeta struct {
+	// Command is the form's action id, or its command line when it has
+	// none (and in modals opened before ids).
 	Command string `json:"command"`
 	Channel string `json:"channel,omitempty"`
 	Thread  string `json:"thread,omitempty"`
@@ -180,21 +182,23 @@ func textSections(title string, lines []string) []slack.Block {
 }
 
 // actionBlocks renders buttons as actions blocks of at most 25 buttons. The
-// value of a button is the command it runs; a button whose command is too
-// long for a value is left out rather than cut, since a cut command would
-// run something else.
+// value of a button is its action id, or, when it has none (a command too
+// long for one, a reply stored before ids), the command it runs; a button
+// whose command is too long for a value is left out rather than cut, since
+// a cut command would run something else.
 func actionBlocks(buttons []bot.Button) []slack.Block {
 	var blocks []slack.Block
 	var elems []slack.BlockElement
 	for i, b := range buttons {
-		if b.Command == "" || utf8.RuneCountInString(b.Command) > maxButtonValue {
+		value := or(b.ID, b.Command)
+		if strings.TrimSpace(value) == "" || utf8.RuneCountInString(value) > maxButtonValue {
 			continue
 		}
 		label := strings.TrimSpace(b.Label)
 		if label == "" {
 			label = b.Command
 		}
-		btn := slack.NewButtonBlockElement(fmt.Sprintf("run_%d", i), b.Command, plainText(truncate(label, maxButtonText)))
+		btn := slack.NewButtonBlockElement(fmt.Sprintf("run_%d", i), value, plainText(truncate(label, maxButtonText)))
 		switch b.Style {
 		case "primary":
 			btn.Style = slack.StylePrimary
@@ -215,6 +219,10 @@ func actionBlocks(buttons []bot.Button) []slack.Block {
 	}
 	return blocks
 }
+
+// formAction is what a form's submission carries: its action id, or its
+// command when it has none.
+func formAction(f *bot.Form) string { return or(f.ID, f.Command) }
 
 // renderModal renders a form as a modal: one input block per field, whose
 // block_id and action_id are the field's name, a static_select when the

@@ -78,10 +78,10 @@ func TestRenderGolden(t *testing.T) {
 				}},
 			},
 			Buttons: []bot.Button{
-				{Label: "Mark acknowledge done", Command: "/case done CB-1042 acknowledge", Style: "primary"},
-				{Label: "Draft reply", Command: "/case draft CB-1042"},
-				{Label: "Assign to me", Command: "/case assign CB-1042 @me"},
-				{Label: "Close", Command: "/case close CB-1042", Style: "danger"},
+				{Label: "Mark acknowledge done", Command: "/case done CB-1042 acknowledge", ID: "v1:d CB-1042 acknowledge", Style: "primary"},
+				{Label: "Draft reply", Command: "/case draft CB-1042", ID: "v1:dr CB-1042"},
+				{Label: "Assign to me", Command: "/case assign CB-1042 @me", ID: "v1:a CB-1042 @me"},
+				{Label: "Close", Command: "/case close CB-1042", ID: "v1:c CB-1042", Style: "danger"},
 			},
 		}},
 		{"confirmation.json", bot.Reply{Text: "Noted on CB-1042.", Visibility: bot.Ephemeral}},
@@ -115,6 +115,7 @@ func TestRenderModalGolden(t *testing.T) {
 		Title:   "New chargeback",
 		Submit:  "Open case",
 		Command: "/case open chargeback",
+		ID:      "v1:o chargeback",
 		Fields: []bot.FormField{
 			{Name: "customer", Label: "Customer", Hint: "Name as on the order", Required: true},
 			{Name: "order", Label: "Order", Required: true, Value: "1042"},
@@ -126,7 +127,7 @@ func TestRenderModalGolden(t *testing.T) {
 			{Name: "amount", Label: "Amount", Hint: "e.g. EUR 49.90"},
 		},
 	}
-	golden(t, "modal.json", renderModal(form, formMeta{Command: form.Command, Channel: "C1"}))
+	golden(t, "modal.json", renderModal(form, formMeta{Command: formAction(form), Channel: "C1"}))
 }
 
 func TestMrkdwn(t *testing.T) {
@@ -268,6 +269,19 @@ func TestRenderLimits(t *testing.T) {
 		}
 		if fmt.Sprint(per) != "[25 5]" {
 			t.Errorf("buttons per actions block = %v, want [25 5] (the one too long left out)", per)
+		}
+	})
+	t.Run("a button carries its action id, else its command", func(t *testing.T) {
+		msg := renderMessage(bot.Reply{Text: "x", Buttons: []bot.Button{
+			{Label: "Close", Command: "/case close CB-1", ID: "v1:c CB-1"},
+			{Label: "Open", Command: `/case open return order="` + strings.Repeat("9", 120) + `"`}, // too long for an id
+		}})
+		var values []string
+		for _, e := range msg.Blocks[1].(*slack.ActionBlock).Elements.ElementSet {
+			values = append(values, e.(*slack.ButtonBlockElement).Value)
+		}
+		if len(values) != 2 || values[0] != "v1:c CB-1" || !strings.HasPrefix(values[1], "/case open return") {
+			t.Errorf("values = %q", values)
 		}
 	})
 	t.Run("header", func(t *testing.T) {

@@ -357,7 +357,7 @@ func TestSlackListens(t *testing.T) {
 	fake.WaitFor(t, 10*time.Second, func(m []slackfake.Message) bool {
 		for _, x := range m {
 			if x.Method == "chat.postEphemeral" && x.User == "U0OLA" && strings.Contains(x.Text, "That sounds like a return") &&
-				strings.Contains(string(x.Blocks), "/case open return order=1042") {
+				strings.Contains(string(x.Blocks), `"value":"v1:o return order=1042"`) {
 				return true
 			}
 		}

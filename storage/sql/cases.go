@@ -165,15 +165,24 @@ func (s *Store) Cases(ctx context.Context, f storage.CaseFilter) ([]storage.Case
 		q += limited
 		args = append(args, f.Limit)
 	}
+	cases, err := s.selectCases(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	return cases, nil
+}
+
+// selectCases runs q, a SELECT of caseColumns, and reads the cases.
+func (s *Store) selectCases(ctx context.Context, q string, args ...any) ([]storage.Case, error) {
 	var rows []caseRow
 	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), args...); err != nil {
-		return nil, fmt.Errorf("list cases: %w", err)
+		return nil, err
 	}
 	cases := make([]storage.Case, 0, len(rows))
 	for i := range rows {
 		c, err := rows[i].toCase()
 		if err != nil {
-			return nil, fmt.Errorf("list cases: %w", err)
+			return nil, err
 		}
 		cases = append(cases, c)
 	}

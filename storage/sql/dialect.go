@@ -39,6 +39,12 @@ type dialect struct {
 	// immediate one _txlock asks for, which would queue behind writers.
 	snapshot dbsql.TxOptions
 
+	// like is the operator that matches a pattern ignoring case, for
+	// completion: SQLite's LIKE folds ASCII case, PostgreSQL's is
+	// case-sensitive and ILIKE folds all of Unicode. Either way a value
+	// typed as it is stored matches.
+	like string
+
 	// migrationLocker serialises concurrent migrations from several
 	// replicas; nil where the database serialises writers anyway.
 	migrationLocker func() (lock.SessionLocker, error)
@@ -52,6 +58,7 @@ func postgresDialect() *dialect {
 		lockSuffix:          " FOR UPDATE",
 		claimLock:           " FOR UPDATE OF o SKIP LOCKED",
 		insertCaseWithEvent: insertCaseWithEventPostgres,
+		like:                "ILIKE",
 		snapshot:            dbsql.TxOptions{Isolation: dbsql.LevelRepeatableRead, ReadOnly: true},
 		migrationLocker:     func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
 	}
@@ -63,5 +70,6 @@ func sqliteDialect() *dialect {
 		driver:   "sqlite",
 		goose:    goose.DialectSQLite3,
 		snapshot: dbsql.TxOptions{ReadOnly: true},
+		like:     "LIKE",
 	}
 }

@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"OutboxRequeueFailed", testOutboxRequeueFailed},
 		{"CaseByThread", testCaseByThread},
 		{"Scope", testScope},
+		{"MatchCases", testMatchCases},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
