@@ -184,8 +184,8 @@ func (r *Router) caseShow(ctx context.Context, c *call) (bot.Reply, error) {
 	if c.scope.All && chatPlatform(cs.Platform) {
 		reply.Fields = append(reply.Fields, bot.Field{Label: "Workspace", Value: workspaceLabel(cs)})
 	}
-	if ob, ok := r.deps.Store.(storage.Outbox); ok && chatPlatform(cs.Platform) {
-		failed, err := ob.OutboxFailures(ctx, cs.ID)
+	if chatPlatform(cs.Platform) {
+		failed, err := r.deps.Store.OutboxFailures(ctx, cs.ID)
 		if err != nil {
 			return bot.Reply{}, fmt.Errorf("show %s: %w", cs.Ref, err)
 		}

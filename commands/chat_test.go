@@ -185,9 +185,8 @@ func (h *harness) cardRefused() int64 {
 func TestCardThatFailedIsPostedAgainOnTheNextChange(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	ob := h.store.(storage.Outbox)
 	caseID := h.cardRefused()
-	failed, err := ob.OutboxFailures(ctx, caseID)
+	failed, err := h.store.OutboxFailures(ctx, caseID)
 	if err != nil || len(failed) != 3 {
 		t.Fatalf("failures: %v %+v, want the card, the thread post and the card update", err, failed)
 	}

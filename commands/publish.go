@@ -60,6 +60,13 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 		}
 	}
 	card := r.card(pb, cs, st, c.now)
+	var cardFailed bool
+	if !ch.opened && cs.CardMessageID == "" {
+		var err error
+		if cardFailed, err = cardFailedIn(ctx, c.tx, cs.ID); err != nil {
+			return fmt.Errorf("publish %s: %w", cs.Ref, err)
+		}
+	}
 	enqueue := func(kind storage.OutboxKind, payload bot.Reply) error {
 		b, err := json.Marshal(payload)
 		if err != nil {
@@ -83,7 +90,7 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 		if err := enqueue(storage.OutboxCard, card); err != nil {
 			return err
 		}
-	case cs.CardMessageID == "" && r.cardFailed(ctx, cs.ID):
+	case cs.CardMessageID == "" && cardFailed:
 		// The card never reached the channel (the bot was not in it, say):
 		// this change posts it again, and the thread starts there.
 		if err := enqueue(storage.OutboxCard, card); err != nil {
@@ -105,18 +112,14 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 	return nil
 }
 
-// cardFailed reports whether a case's card could not be posted for good.
-func (r *Router) cardFailed(ctx context.Context, caseID int64) bool {
-	ob, ok := r.deps.Store.(storage.Outbox)
-	if !ok {
-		return false
-	}
-	failed, err := ob.OutboxFailures(ctx, caseID)
+// cardFailed reports whether a case's card could not be posted for good,
+// read in the transaction that decides to post it again.
+func cardFailedIn(ctx context.Context, tx storage.Tx, caseID int64) (bool, error) {
+	failed, err := tx.OutboxFailures(ctx, caseID)
 	if err != nil {
-		r.deps.Logger.WarnContext(ctx, "read outbox failures", "case_id", caseID, "error", err)
-		return false
+		return false, fmt.Errorf("outbox failures of case %d: %w", caseID, err)
 	}
-	return slices.ContainsFunc(failed, func(m storage.OutboxMessage) bool { return m.Kind == storage.OutboxCard })
+	return slices.ContainsFunc(failed, func(m storage.OutboxMessage) bool { return m.Kind == storage.OutboxCard }), nil
 }
 
 // cardButtons are the actions offered on a case card.

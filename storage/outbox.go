@@ -113,6 +113,4 @@ type Outbox interface {
 	// OutboxRelease gives back claimed messages that were not posted (a
 	// worker is stopping), so that any worker may claim them at once.
 	OutboxRelease(ctx context.Context, ids ...int64) error
-	// OutboxFailures lists a case's permanently failed messages, newest first.
-	OutboxFailures(ctx context.Context, caseID int64) ([]OutboxMessage, error)
 }

@@ -303,6 +303,10 @@ type Store interface {
 	// matches every case.
 	MatchCases(ctx context.Context, scope Scope, status Status, prefix string, limit int) ([]Case, error)
 
+	// OutboxFailures lists a case's permanently failed outbox messages,
+	// newest first.
+	OutboxFailures(ctx context.Context, caseID int64) ([]OutboxMessage, error)
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.
@@ -348,6 +352,9 @@ type Tx interface {
 	// the thread posts). It returns how many it requeued, and
 	// ErrNotFound when no case has caseID.
 	RequeueFailed(ctx context.Context, caseID int64) (int, error)
+	// OutboxFailures is Store.OutboxFailures inside the transaction, for a
+	// change that decides by it (post a case's card again).
+	OutboxFailures(ctx context.Context, caseID int64) ([]OutboxMessage, error)
 
 	// State is Store.State inside the transaction: it sees what the
 	// transaction wrote.

@@ -405,8 +405,17 @@ ORDER BY o.id DESC`
 // newest first (by id), with the case's Thread and CardMessageID; none for
 // a case that has none or does not exist.
 func (s *Store) OutboxFailures(ctx context.Context, caseID int64) ([]storage.OutboxMessage, error) {
+	return outboxFailures(ctx, s.db, caseID)
+}
+
+// OutboxFailures is Store.OutboxFailures within the transaction.
+func (t *Tx) OutboxFailures(ctx context.Context, caseID int64) ([]storage.OutboxMessage, error) {
+	return outboxFailures(ctx, t.tx, caseID)
+}
+
+func outboxFailures(ctx context.Context, q queryer, caseID int64) ([]storage.OutboxMessage, error) {
 	var rows []outboxRow
-	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(selectFailures), caseID); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, q.Rebind(selectFailures), caseID); err != nil {
 		return nil, fmt.Errorf("outbox failures of case %d: %w", caseID, err)
 	}
 	msgs := make([]storage.OutboxMessage, len(rows))

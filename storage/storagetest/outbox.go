@@ -424,7 +424,7 @@ func testOutboxFailed(t *testing.T, s storage.Store) {
 	if err := ob.OutboxFailed(ctx, card2.ID, "again"); err != nil {
 		t.Errorf("OutboxFailed of a failed message: %v", err)
 	}
-	failures, err := ob.OutboxFailures(ctx, c.ID)
+	failures, err := s.OutboxFailures(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,7 +440,7 @@ func testOutboxFailed(t *testing.T, s storage.Store) {
 	if got := claimIDs(t, ob, now.Add(72*time.Hour), time.Minute, 10); len(got) != 0 {
 		t.Errorf("ClaimOutbox = %v, claimed failed messages", got)
 	}
-	if list, err := ob.OutboxFailures(ctx, other.ID); err != nil || len(list) != 0 {
+	if list, err := s.OutboxFailures(ctx, other.ID); err != nil || len(list) != 0 {
 		t.Errorf("OutboxFailures of a case without failures = %v, %v; want none", msgIDs(list), err)
 	}
 	if err := ob.OutboxFailed(ctx, card2.ID+1000, "x"); !errors.Is(err, storage.ErrNotFound) {
@@ -450,7 +450,7 @@ func testOutboxFailed(t *testing.T, s storage.Store) {
 	// A post that did go out after all (a slow worker whose lease ran
 	// out) is recorded as sent.
 	sent(t, ob, card1.ID, "late.1", now)
-	if failures, _ := ob.OutboxFailures(ctx, c.ID); !slices.Equal(msgIDs(failures), []int64{card2.ID}) {
+	if failures, _ := s.OutboxFailures(ctx, c.ID); !slices.Equal(msgIDs(failures), []int64{card2.ID}) {
 		t.Errorf("OutboxFailures after a late OutboxSent = %v, want [%d]", msgIDs(failures), card2.ID)
 	}
 	if got := getCase(t, s, c.Ref); got.CardMessageID != "late.1" {

@@ -27,9 +27,9 @@ func failed(t *testing.T, ob storage.Outbox, id int64, reason string) {
 	}
 }
 
-func failureIDs(t *testing.T, ob storage.Outbox, caseID int64) []int64 {
+func failureIDs(t *testing.T, s storage.Store, caseID int64) []int64 {
 	t.Helper()
-	list, err := ob.OutboxFailures(t.Context(), caseID)
+	list, err := s.OutboxFailures(t.Context(), caseID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func testOutboxCardRepostedRequeuesThread(t *testing.T, s storage.Store) {
 	enqueue(t, s, "enqueue", card1, post1, update, post2)
 	claimOne(t, ob, now, card1)
 	failed(t, ob, card1.ID, "gave up")
-	if got := failureIDs(t, ob, c.ID); !slices.Equal(got, []int64{post2.ID, update.ID, post1.ID, card1.ID}) {
+	if got := failureIDs(t, s, c.ID); !slices.Equal(got, []int64{post2.ID, update.ID, post1.ID, card1.ID}) {
 		t.Fatalf("OutboxFailures = %v, want everything failed with the card", got)
 	}
 
@@ -69,7 +69,7 @@ func testOutboxCardRepostedRequeuesThread(t *testing.T, s storage.Store) {
 	if got := claimIDs(t, ob, now, time.Minute, 10); len(got) != 0 {
 		t.Errorf("ClaimOutbox = %v after the thread posts, want nothing: the old card update stays failed", got)
 	}
-	if got := failureIDs(t, ob, c.ID); !slices.Equal(got, []int64{update.ID, card1.ID}) {
+	if got := failureIDs(t, s, c.ID); !slices.Equal(got, []int64{update.ID, card1.ID}) {
 		t.Errorf("OutboxFailures = %v, want the old card and its update [%d %d]", got, update.ID, card1.ID)
 	}
 }
@@ -166,7 +166,7 @@ func testOutboxRequeueFailed(t *testing.T, s storage.Store) {
 		}
 		sent(t, ob, m.ID, "A.x", now)
 	}
-	if got := failureIDs(t, ob, a.ID); !slices.Equal(got, []int64{update1.ID}) {
+	if got := failureIDs(t, s, a.ID); !slices.Equal(got, []int64{update1.ID}) {
 		t.Errorf("OutboxFailures = %v, want the superseded update [%d]", got, update1.ID)
 	}
 	if n, err := requeueFailed(t, s, a.ID); err != nil || n != 0 {
@@ -195,7 +195,7 @@ func testOutboxRequeueFailed(t *testing.T, s storage.Store) {
 		}
 		sent(t, ob, m.ID, "B.x", now)
 	}
-	if got := failureIDs(t, ob, b.ID); !slices.Equal(got, []int64{cardB2.ID}) {
+	if got := failureIDs(t, s, b.ID); !slices.Equal(got, []int64{cardB2.ID}) {
 		t.Errorf("OutboxFailures = %v, want the second card only", got)
 	}
 
