@@ -286,7 +286,7 @@ func newTestAdapter(t testing.TB, f *fakeSlack, mod func(*Config)) (*Adapter, *s
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		a.pool.close(ctx)
+		_ = a.kit.Close(ctx)
 	})
 	return a, logs
 }
@@ -295,7 +295,7 @@ func newTestAdapter(t testing.TB, f *fakeSlack, mod func(*Config)) (*Adapter, *s
 func quiesce(t testing.TB, a *Adapter) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for len(a.pool.slots) > 0 {
+	for a.kit.Running() > 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("workers still busy after 5s")
 		}

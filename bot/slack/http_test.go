@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/dispatch"
 )
 
 func TestNew(t *testing.T) {
@@ -213,7 +214,7 @@ func TestSlashCommandBusy(t *testing.T) {
 	postEvent(t, a, h, "Ev8", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@UBOT> hi","ts":"1700000000.000400"}`, "")
 	h.next(t)
 	w := serve(a, h, signed(t, "/slack/commands", "application/x-www-form-urlencoded", slashBody(f, "/case", "list"), time.Now()))
-	if got := decodeJSON(t, w.Body.Bytes()); got["text"] != busyText || got["response_type"] != "ephemeral" {
+	if got := decodeJSON(t, w.Body.Bytes()); got["text"] != dispatch.BusyText || got["response_type"] != "ephemeral" {
 		t.Errorf("ack = %s", w.Body)
 	}
 }
