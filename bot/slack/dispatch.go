@@ -18,6 +18,10 @@ import (
 	"github.com/disputedesk/disputedesk/internal/dispatch"
 )
 
+// maxRequestText is the longest text a request's reply may take
+// (bot.Request.MaxText): a reply draft shows as one section's text.
+const maxRequestText = maxTextObject
+
 // ackFunc acknowledges a request to Slack, with a payload or, when payload
 // is nil, empty. It is called exactly once per request. An error means the
 // payload did not go out; the request has then been acknowledged empty.
@@ -43,6 +47,7 @@ func (a *Adapter) command(h bot.Handler, sc slack.SlashCommand, ack ackFunc) {
 	req := &bot.Request{
 		ID:        sc.TriggerID,
 		Platform:  bot.PlatformSlack,
+		MaxText:   maxRequestText,
 		Workspace: sc.TeamID,
 		Channel:   sc.ChannelID,
 		User:      sc.UserID,
@@ -133,6 +138,7 @@ func (a *Adapter) blockActions(h bot.Handler, cb *slack.InteractionCallback) {
 	req := &bot.Request{
 		ID:        id,
 		Platform:  bot.PlatformSlack,
+		MaxText:   maxRequestText,
 		Workspace: workspace,
 		Channel:   channel,
 		Thread:    thread,
@@ -168,6 +174,7 @@ func (a *Adapter) viewSubmission(h bot.Handler, cb *slack.InteractionCallback) {
 	req := &bot.Request{
 		ID:        id,
 		Platform:  bot.PlatformSlack,
+		MaxText:   maxRequestText,
 		Workspace: first(cb.Team.ID, cb.View.TeamID, cb.User.TeamID),
 		Channel:   meta.Channel,
 		Thread:    meta.Thread,

@@ -84,6 +84,7 @@ func (a *Adapter) event(h bot.Handler, ev slackevents.EventsAPIEvent, retry int,
 		req := &bot.Request{
 			ID:        in.eventID,
 			Platform:  bot.PlatformSlack,
+			MaxText:   maxRequestText,
 			Workspace: in.team,
 			Channel:   in.channel,
 			Thread:    in.thread,
