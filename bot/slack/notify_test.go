@@ -10,10 +10,11 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/slackfake"
 )
 
 func TestPost(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	card := bot.Reply{
 		Text:    "@U123ABC opened CB-1042: CB-1042 · Chargeback",
@@ -23,30 +24,31 @@ func TestPost(t *testing.T) {
 	}
 
 	ts, err := a.Post(context.Background(), bot.Message{Channel: "C1", Reply: card})
-	if err != nil || ts != "1700000000.000100" {
-		t.Fatalf("Post = %q, %v", ts, err)
+	if err != nil || ts != f.Messages()[0].TS {
+		t.Fatalf("Post = %q, %v; want the ts Slack gave", ts, err)
 	}
-	c := f.next("chat.postMessage")
-	if c.Form.Get("channel") != "C1" || c.Form.Get("text") != "<@U123ABC> opened CB-1042: CB-1042 · Chargeback" ||
-		c.Form.Get("thread_ts") != "" || !strings.Contains(c.Form.Get("blocks"), `"type":"header"`) {
-		t.Errorf("chat.postMessage got %v", c.Form)
+	cardTS := ts
+	c := f.NextCall(t, "chat.postMessage", wait)
+	if c.Params["channel"] != "C1" || c.Params["text"] != "<@U123ABC> opened CB-1042: CB-1042 · Chargeback" ||
+		c.Params["thread_ts"] != "" || !strings.Contains(c.Params["blocks"], `"type":"header"`) {
+		t.Errorf("chat.postMessage got %v", c.Params)
 	}
 
 	if _, err := a.Post(context.Background(), bot.Message{Channel: "C1", Thread: "1700000000.000100", Reply: bot.Reply{Text: "@U123ABC: Noted on CB-1042."}}); err != nil {
 		t.Fatal(err)
 	}
-	c = f.next("chat.postMessage")
-	if c.Form.Get("thread_ts") != "1700000000.000100" || c.Form.Has("blocks") {
-		t.Errorf("thread post got %v", c.Form)
+	c = f.NextCall(t, "chat.postMessage", wait)
+	if _, blocks := c.Params["blocks"]; c.Params["thread_ts"] != "1700000000.000100" || blocks {
+		t.Errorf("thread post got %v", c.Params)
 	}
 
-	ts, err = a.Post(context.Background(), bot.Message{Channel: "C1", UpdateID: "1700000000.000100", Reply: bot.Reply{Text: "CB-1042 · closed"}})
-	if err != nil || ts != "1700000000.000100" {
+	ts, err = a.Post(context.Background(), bot.Message{Channel: "C1", UpdateID: cardTS, Reply: bot.Reply{Text: "CB-1042 · closed"}})
+	if err != nil || ts != cardTS {
 		t.Fatalf("update = %q, %v", ts, err)
 	}
-	c = f.next("chat.update")
-	if c.Form.Get("ts") != "1700000000.000100" || c.Form.Get("text") != "CB-1042 · closed" || c.Form.Get("blocks") != "[]" {
-		t.Errorf("chat.update got %v", c.Form)
+	c = f.NextCall(t, "chat.update", wait)
+	if c.Params["ts"] != cardTS || c.Params["text"] != "CB-1042 · closed" || c.Params["blocks"] != "[]" {
+		t.Errorf("chat.update got %v", c.Params)
 	}
 }
 
@@ -88,10 +90,10 @@ func TestPostErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFakeSlack(t)
+			f := slackfake.New(t)
 			a, _ := newTestAdapter(t, f, nil)
-			f.on("chat.postMessage", tt.respond)
-			f.on("chat.update", tt.respond)
+			f.Handle("chat.postMessage", tt.respond)
+			f.Handle("chat.update", tt.respond)
 			m := bot.Message{Channel: "C1", Reply: bot.Reply{Text: "hello"}}
 			if tt.update {
 				m.UpdateID = "1700000000.000100"
@@ -109,9 +111,9 @@ func TestPostErrors(t *testing.T) {
 }
 
 func TestPostNetworkErrorIsRetryable(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
-	f.srv.Close()
+	f.Close()
 	_, err := a.Post(context.Background(), bot.Message{Channel: "C1", Reply: bot.Reply{Text: "hello"}})
 	de, ok := errors.AsType[*bot.DeliveryError](err)
 	if !ok || de.Permanent || de.RetryAfter != 0 {
@@ -120,7 +122,7 @@ func TestPostNetworkErrorIsRetryable(t *testing.T) {
 }
 
 func TestPostWithoutChannelIsPermanent(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	_, err := a.Post(context.Background(), bot.Message{Reply: bot.Reply{Text: "hello"}})
 	if de, ok := errors.AsType[*bot.DeliveryError](err); !ok || !de.Permanent {
