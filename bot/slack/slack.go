@@ -142,35 +142,42 @@ type identity struct {
 	url    string // https://team.slack.com/
 }
 
-// New checks cfg and returns an adapter. It returns an error naming the
-// environment variable to set when the bot token is missing, when neither a
-// signing secret nor an app token is given, or when a token or the API URL
-// has the wrong form. New makes no network call.
-func New(cfg Config) (*Adapter, error) {
+// Validate checks the settings Slack needs, the one check of them: it
+// returns every problem at once, each naming the environment variable to
+// set, when the bot token is missing, when neither a signing secret nor an
+// app token is given, or when a token or the API URL has the wrong form.
+func (c Config) Validate() error {
 	var errs []error
 	switch {
-	case cfg.BotToken == "":
-		errs = append(errs, errors.New("SLACK_BOT_TOKEN is required: the app's bot token (xoxb-...)"))
-	case !strings.HasPrefix(cfg.BotToken, "xoxb-"):
+	case c.BotToken == "":
+		errs = append(errs, errors.New("SLACK_BOT_TOKEN is required: the app's bot token (xoxb-...), from OAuth & Permissions"))
+	case !strings.HasPrefix(c.BotToken, "xoxb-"):
 		errs = append(errs, errors.New("SLACK_BOT_TOKEN must be a bot token, starting xoxb-"))
 	}
-	if cfg.SigningSecret == "" && cfg.AppToken == "" {
+	if c.SigningSecret == "" && c.AppToken == "" {
 		errs = append(errs, errors.New("SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) is required"))
 	}
-	if cfg.AppToken != "" && !strings.HasPrefix(cfg.AppToken, "xapp-") {
+	if c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-") {
 		errs = append(errs, errors.New("SLACK_APP_TOKEN must be an app-level token, starting xapp-"))
+	}
+	if c.APIURL != "" {
+		u, err := url.Parse(c.APIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("SLACK_API_URL=%q must be an http(s) URL such as https://slack.com/api/", c.APIURL))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// New checks cfg (Validate) and returns an adapter. New makes no network call.
+func New(cfg Config) (*Adapter, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	apiURL := slack.APIURL
 	if cfg.APIURL != "" {
-		u, err := url.Parse(cfg.APIURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("SLACK_API_URL=%q must be an http(s) URL such as https://slack.com/api/", cfg.APIURL))
-		}
 		// slack-go appends the method name to the base URL as it is.
 		apiURL = strings.TrimSuffix(cfg.APIURL, "/") + "/"
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
 	}
 	a := &Adapter{
 		cfg:        cfg,
