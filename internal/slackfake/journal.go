@@ -24,19 +24,8 @@ type Call struct {
 // with it; Messages, Views and Responses are what a workspace shows.
 func (s *Server) NextCall(t testing.TB, method string, timeout time.Duration) Call {
 	t.Helper()
-	var c Call
-	found := func() bool {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		i := slices.IndexFunc(s.journal[s.cursor:], func(c Call) bool { return c.Method == method })
-		if i < 0 {
-			return false
-		}
-		c = s.journal[s.cursor+i]
-		s.cursor += i + 1
-		return true
-	}
-	if !s.wait(timeout, found) {
+	c, ok := s.waitCall(method, timeout, true)
+	if !ok {
 		t.Fatalf("slackfake: no %s call within %v\n%s", method, timeout, s.Dump())
 	}
 	return c
@@ -46,22 +35,33 @@ func (s *Server) NextCall(t testing.TB, method string, timeout time.Duration) Ca
 // returned last. It then skips every call received so far.
 func (s *Server) NoCall(t testing.TB, method string, d time.Duration) {
 	t.Helper()
-	var c Call
-	found := func() bool {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		i := slices.IndexFunc(s.journal[s.cursor:], func(c Call) bool { return c.Method == method })
-		if i >= 0 {
-			c = s.journal[s.cursor+i]
-		}
-		return i >= 0
-	}
-	if s.wait(d, found) {
+	if c, ok := s.waitCall(method, d, false); ok {
 		t.Fatalf("slackfake: unexpected %s call: %v %s", method, c.Params, c.Body)
 	}
 	s.mu.Lock()
 	s.cursor = len(s.journal)
 	s.mu.Unlock()
+}
+
+// waitCall waits up to timeout for a call of method after the cursor;
+// consume moves the cursor past it.
+func (s *Server) waitCall(method string, timeout time.Duration, consume bool) (Call, bool) {
+	var c Call
+	found := func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		i := slices.IndexFunc(s.journal[s.cursor:], func(c Call) bool { return c.Method == method })
+		if i < 0 {
+			return false
+		}
+		c = s.journal[s.cursor+i]
+		if consume {
+			s.cursor += i + 1
+		}
+		return true
+	}
+	ok := s.wait(timeout, found)
+	return c, ok
 }
 
 // Handle answers every later call of the Web API method with h instead of
