@@ -44,6 +44,13 @@ type Request struct {
 	// written (a reply draft from a model), before the reply itself.
 	// Adapters that cannot show partial text leave it nil.
 	Progress func(text string)
+
+	// What the adapter's platform can show, set by the adapter: the core
+	// knows no platform's limits.
+
+	// MaxText is the longest message text the platform shows, in
+	// characters (what a reply draft may take); 0 means no limit.
+	MaxText int
 }
 
 // IsMessage reports whether the request is a plain chat message rather than

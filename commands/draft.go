@@ -107,7 +107,7 @@ func (r *Router) draft(ctx context.Context, c *call, cs storage.Case, st storage
 	}
 	lang, _ = prompts.Resolve(lang, message, c.req.Locale, r.deps.DefaultLanguage)
 	pb := r.playbook(cs)
-	req := prompts.Request{Facts: r.facts(pb, cs, st, c.req), CustomerMessage: message, Language: lang, Tone: tone, MaxLen: maxLen(c.req.Platform)}
+	req := prompts.Request{Facts: r.facts(pb, cs, st, c.req), CustomerMessage: message, Language: lang, Tone: tone, MaxLen: c.req.MaxText}
 	dctx, cancel := context.WithTimeout(ctx, draftTimeout)
 	defer cancel()
 	d, err := r.deps.Drafter.Draft(dctx, req, c.req.Progress)
@@ -223,7 +223,7 @@ func (r *Router) caseApprove(ctx context.Context, c *call) (bot.Reply, error) {
 		Text:     fmt.Sprintf("%s approved a reply to the customer (draft %d, %s):", bot.Mention(c.req.User), id, d.Language),
 		Sections: reply.Sections,
 	}
-	req := prompts.Request{Facts: r.facts(pb, cs, st, c.req), Language: d.Language, Tone: d.Tone, MaxLen: maxLen(c.req.Platform)}
+	req := prompts.Request{Facts: r.facts(pb, cs, st, c.req), Language: d.Language, Tone: d.Tone, MaxLen: c.req.MaxText}
 	if problems := prompts.Lint(req, prompts.Draft{Language: d.Language, Body: d.Body}); len(problems) > 0 {
 		sec := bot.Section{Title: "Check before sending"}
 		for _, p := range problems {
@@ -287,15 +287,4 @@ func (r *Router) facts(pb *playbooks.Playbook, cs storage.Case, st storage.CaseS
 		}
 	}
 	return f
-}
-
-// maxLen is a platform's limit on one message, in characters.
-func maxLen(platform string) int {
-	switch platform {
-	case bot.PlatformDiscord:
-		return 2000
-	case bot.PlatformSlack:
-		return 3000 // one Block Kit text object
-	}
-	return 0
 }

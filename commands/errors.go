@@ -2,10 +2,8 @@ package commands
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"database/sql/driver"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,6 +14,7 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/dispatch"
 	"github.com/disputedesk/disputedesk/prompts"
 )
 
@@ -28,16 +27,25 @@ type UserError struct {
 
 func (e *UserError) Error() string { return e.Msg }
 
+// UserMessage is what the user sees: the message, and the usage below it.
+// dispatch.Failure shows it.
+func (e *UserError) UserMessage() string {
+	if e.Usage == "" {
+		return e.Msg
+	}
+	return e.Msg + "\nUsage: " + e.Usage
+}
+
 // userErrorf formats a UserError.
 func userErrorf(format string, args ...any) *UserError {
 	return &UserError{Msg: fmt.Sprintf(format, args...)}
 }
 
 // errorReplies turns errors into replies, so every adapter renders them the
-// same way. A UserError is shown as it is, privately. A database that cannot
-// be reached is said so, and logged once per outage interval (outage).
-// Anything else is logged once with a short reference, and the user sees
-// only that reference. The
+// same way. A database that cannot be reached is said so, and logged once
+// per outage interval (outage); anything else is mapped as every adapter
+// maps it (dispatch.Failure): a UserError is shown as it is, privately, and
+// the rest is logged once with a short reference that the user sees. The
 // log names the request by its id and by name(req), the registered command,
 // never by what the user wrote.
 func errorReplies(log *slog.Logger, name func(*bot.Request) string) bot.Middleware {
@@ -48,30 +56,14 @@ func errorReplies(log *slog.Logger, name func(*bot.Request) string) bot.Middlewa
 				if p := recover(); p != nil {
 					err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
 				}
-				if err == nil {
+				switch {
+				case err == nil:
 					return
-				}
-				var ue *UserError
-				if errors.As(err, &ue) {
-					text := ue.Msg
-					if ue.Usage != "" {
-						text += "\nUsage: " + ue.Usage
-					}
-					reply, err = bot.Reply{Text: text, Visibility: bot.Ephemeral}, nil
-					return
-				}
-				if dbUnavailable(err) {
+				case dbUnavailable(err):
 					down.refuse(ctx, req, name(req), err)
-					reply, err = bot.Reply{Text: unavailableText, Visibility: bot.Ephemeral, Failed: true}, nil
-					return
-				}
-				ref := errorRef()
-				log.ErrorContext(ctx, "request failed", "error_ref", ref, "request_id", req.ID,
-					"platform", req.Platform, "command", name(req), "error", logError(err))
-				reply = bot.Reply{
-					Text:       fmt.Sprintf("Something went wrong on our side (ref %s). Nothing was changed; please try again, and give the ref to your admin if it keeps happening.", ref),
-					Visibility: bot.Ephemeral,
-					Failed:     true,
+					reply = bot.Reply{Text: unavailableText, Visibility: bot.Ephemeral, Failed: true}
+				default:
+					reply = dispatch.Failure(ctx, log, masked{err}, "request_id", req.ID, "platform", req.Platform, "command", name(req))
 				}
 				err = nil
 			}()
@@ -79,6 +71,13 @@ func errorReplies(log *slog.Logger, name func(*bot.Request) string) bot.Middlewa
 		})
 	}
 }
+
+// masked is an error as a log shows it (logError), still unwrapping to
+// itself so that a UserError inside is found.
+type masked struct{ err error }
+
+func (m masked) Error() string { return logError(m.err) }
+func (m masked) Unwrap() error { return m.err }
 
 // unavailableText answers a request refused because the database cannot be
 // reached.
@@ -156,10 +155,4 @@ func (o *outage) tick() {
 // addresses in it are masked as they are in prompts.
 func logError(err error) string {
 	return prompts.Redact(err.Error())
-}
-
-func errorRef() string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

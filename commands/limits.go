@@ -7,8 +7,9 @@ import (
 )
 
 // Limits on what one request may store. A case's details show on its card
-// and in every list, so they stay short; a command line holds a note, and
-// Discord shows at most 2,000 characters and Slack 4,000 in a message's text.
+// and in every list, so they stay short; a command line holds a note, which
+// stays the length of a chat message. What a platform shows is the
+// adapter's business (bot.Request.MaxText).
 const (
 	// MaxFieldLen bounds a key=value detail or a form field, in characters.
 	MaxFieldLen = 500

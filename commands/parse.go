@@ -13,7 +13,7 @@ import (
 type Input struct {
 	Line   string            // the line as typed
 	Root   string            // "case" for "/case open ..."
-	Args   []string          // positional arguments after the root; mentions appear as "@id"
+	Args   []string          // positional arguments after the root; a mention is "@id"
 	Fields map[string]string // key=value fields, keys lower-cased
 
 	argEnds []int // byte offset in Line just past each Args entry
@@ -48,9 +48,9 @@ func (in Input) Arg(i int) string {
 //	/case open chargeback order=1042 customer="Kari Nordmann, Trondheim, æøå" @kari
 //
 // Quotes group words ("..." and the typographic “...” and ‘...’ that phones and
-// Slack substitute) when they open a word or a value; elsewhere, as in "don't",
-// they are ordinary characters. Mentions in Slack (<@U123|kari>), Discord
-// (<@123>, <@!123>) and plain (@kari) form become "@id".
+// chat apps substitute) when they open a word or a value; elsewhere, as in "don't",
+// they are ordinary characters. A mention is "@id": adapters turn their
+// platform's markup into it before the core sees the text.
 func Parse(line string) (Input, error) {
 	in := Input{Line: line, Fields: map[string]string{}}
 	toks, err := tokenize(line)
@@ -69,11 +69,7 @@ func Parse(line string) (Input, error) {
 			in.Fields[key] = value
 			continue
 		}
-		arg := t.text
-		if id, ok := mention(t); ok {
-			arg = "@" + id
-		}
-		in.Args = append(in.Args, arg)
+		in.Args = append(in.Args, t.text)
 		in.argEnds = append(in.argEnds, t.end)
 	}
 	return in, nil
@@ -190,21 +186,4 @@ func field(t token) (key, value string, ok bool) {
 		}
 	}
 	return strings.ToLower(key), t.text[eq+1:], true
-}
-
-// mention recognises a user mention and returns the user's id.
-func mention(t token) (string, bool) {
-	s := t.text
-	if t.quoted {
-		return "", false
-	}
-	if strings.HasPrefix(s, "<@") && strings.HasSuffix(s, ">") {
-		id := strings.TrimPrefix(s[2:len(s)-1], "!")
-		id, _, _ = strings.Cut(id, "|")
-		return id, id != ""
-	}
-	if strings.HasPrefix(s, "@") && len(s) > 1 {
-		return s[1:], true
-	}
-	return "", false
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/disputedesk/disputedesk/internal/slackfake"
 )
 
 // A block action that names no user or no team is refused: it would run as
@@ -22,7 +24,7 @@ func TestBlockActionsWithoutUserOrTeamRefused(t *testing.T) {
 	}
 	for name, mod := range tests {
 		t.Run(name, func(t *testing.T) {
-			f := newFakeSlack(t)
+			f := slackfake.New(t)
 			a, logs := newTestAdapter(t, f, nil)
 			h := newRecorder(nil)
 			payload := mod(strings.Replace(blockActionsPayload, "RESPONSE_URL", f.ResponseURL(), 1))
@@ -44,7 +46,7 @@ func TestBlockActionsWithoutUserOrTeamRefused(t *testing.T) {
 // One payload carrying many actions runs at most one of them: Slack sends
 // one per press, so more is not a press.
 func TestBlockActionsRunsOneAction(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	h := newRecorder(nil)
 	one := `{"action_id": "run_0", "block_id": "b1", "value": "/case done CB-1042 acknowledge", "type": "button", "action_ts": "1700000100.000001"}`

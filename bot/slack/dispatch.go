@@ -9,19 +9,18 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/dispatch"
 )
 
-// busyText answers a request no worker could take.
-const busyText = "disputedesk is busy right now. Please try again in a moment."
+// maxRequestText is the longest text a request's reply may take
+// (bot.Request.MaxText): a reply draft shows as one section's text.
+const maxRequestText = maxTextObject
 
 // ackFunc acknowledges a request to Slack, with a payload or, when payload
 // is nil, empty. It is called exactly once per request. An error means the
@@ -39,30 +38,6 @@ type destination struct {
 	user        string
 }
 
-// handoff decides, once, whether a slash command's reply goes in the
-// acknowledgement (the handler finished in time) or later through the
-// response_url (the budget ran out first).
-type handoff struct {
-	mu      sync.Mutex
-	decided bool
-}
-
-// finish reports whether the handler won: its reply goes in the ack.
-func (h *handoff) finish() bool { return h.decide() }
-
-// expire reports whether the budget won: the ack goes out empty now.
-func (h *handoff) expire() bool { return h.decide() }
-
-func (h *handoff) decide() bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.decided {
-		return false
-	}
-	h.decided = true
-	return true
-}
-
 // command handles a slash command. The request's id is the trigger_id. The
 // reply goes in the acknowledgement when the handler returns within the ack
 // budget; otherwise the ack goes out empty when the budget runs out and the
@@ -72,6 +47,7 @@ func (a *Adapter) command(h bot.Handler, sc slack.SlashCommand, ack ackFunc) {
 	req := &bot.Request{
 		ID:        sc.TriggerID,
 		Platform:  bot.PlatformSlack,
+		MaxText:   maxRequestText,
 		Workspace: sc.TeamID,
 		Channel:   sc.ChannelID,
 		User:      sc.UserID,
@@ -81,48 +57,28 @@ func (a *Adapter) command(h bot.Handler, sc slack.SlashCommand, ack ackFunc) {
 	}
 	d := destination{requestID: req.ID, responseURL: sc.ResponseURL, triggerID: sc.TriggerID, channel: sc.ChannelID, user: sc.UserID}
 	a.log.Debug("slack: slash command", "request_id", req.ID, "command", sc.Command, "team", sc.TeamID, "channel", sc.ChannelID)
-	var hand handoff
-	timer := time.AfterFunc(a.ackBudget, func() {
-		if hand.expire() {
-			a.log.Debug("slack: slash command acked before its reply", "request_id", req.ID)
-			_ = ack(nil)
-		}
-	})
-	// Waiting for a worker must leave time to answer busy within the budget.
-	accepted, dup := a.submit(req.ID, min(submitWait, a.ackBudget/2), func(ctx context.Context) {
-		reply := a.handle(ctx, h, req)
-		if !hand.finish() {
-			a.deliver(ctx, d, reply)
-			return
-		}
-		timer.Stop()
-		if reply.Form != nil || isEmpty(reply) {
-			_ = ack(nil)
-			a.deliver(ctx, d, reply)
-			return
-		}
-		if err := ack(renderMessage(reply)); err != nil {
-			if errors.Is(err, errRequestEnded) {
+	a.kit.Answer(a.localised(h), req, dispatch.Answer{
+		Budget: a.ackBudget,
+		Ack: func(reply *bot.Reply) error {
+			if reply == nil {
+				return ack(nil)
+			}
+			if reply.Form != nil || dispatch.Empty(*reply) {
+				_ = ack(nil)
+				return dispatch.ErrLater
+			}
+			err := ack(renderMessage(*reply))
+			switch {
+			case err == nil:
+			case errors.Is(err, errRequestEnded):
 				a.log.Debug("slack: slash command request ended before its reply; sending it to response_url", "request_id", req.ID)
-			} else {
+			default:
 				a.log.Warn("slack: reply did not fit the acknowledgement; sending it to response_url", "request_id", req.ID, "error", err)
 			}
-			a.deliver(ctx, d, reply)
-		}
+			return err
+		},
+		Late: func(ctx context.Context, reply bot.Reply) { a.deliver(ctx, d, reply) },
 	})
-	if accepted {
-		return
-	}
-	timer.Stop()
-	if !hand.expire() {
-		return
-	}
-	if dup {
-		_ = ack(nil)
-		return
-	}
-	a.log.Warn("slack: no worker free; slash command answered busy", "request_id", req.ID)
-	_ = ack(renderMessage(bot.Reply{Text: busyText, Visibility: bot.Ephemeral}))
 }
 
 // interactionAck is the acknowledgement of an interaction: the modal closed
@@ -182,6 +138,7 @@ func (a *Adapter) blockActions(h bot.Handler, cb *slack.InteractionCallback) {
 	req := &bot.Request{
 		ID:        id,
 		Platform:  bot.PlatformSlack,
+		MaxText:   maxRequestText,
 		Workspace: workspace,
 		Channel:   channel,
 		Thread:    thread,
@@ -217,6 +174,7 @@ func (a *Adapter) viewSubmission(h bot.Handler, cb *slack.InteractionCallback) {
 	req := &bot.Request{
 		ID:        id,
 		Platform:  bot.PlatformSlack,
+		MaxText:   maxRequestText,
 		Workspace: first(cb.Team.ID, cb.View.TeamID, cb.User.TeamID),
 		Channel:   meta.Channel,
 		Thread:    meta.Thread,
@@ -232,51 +190,32 @@ func (a *Adapter) viewSubmission(h bot.Handler, cb *slack.InteractionCallback) {
 
 // run handles req on the pool and delivers its reply to d.
 func (a *Adapter) run(h bot.Handler, req *bot.Request, d destination) {
-	accepted, dup := a.submit(req.ID, submitWait, func(ctx context.Context) {
+	err := a.kit.Submit(req.ID, func(ctx context.Context) {
 		a.deliver(ctx, d, a.handle(ctx, h, req))
 	})
 	switch {
-	case dup:
+	case errors.Is(err, dispatch.ErrDuplicate):
 		a.log.Info("slack: request already being handled", "request_id", req.ID)
-	case !accepted:
+	case err != nil:
 		a.log.Warn("slack: no worker free; request dropped", "request_id", req.ID)
 	}
 }
 
-// handle calls the handler. An error or a panic is logged once with a short
-// reference, and the user gets a private message naming the reference.
-func (a *Adapter) handle(ctx context.Context, h bot.Handler, req *bot.Request) (reply bot.Reply) {
-	defer func() {
-		if p := recover(); p != nil {
-			reply = a.failed(req.ID, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+// handle calls the handler through the kit, which turns an error or a panic
+// into the reply the user sees.
+func (a *Adapter) handle(ctx context.Context, h bot.Handler, req *bot.Request) bot.Reply {
+	return a.kit.Handle(ctx, a.localised(h), req)
+}
+
+// localised asks Slack for the user's locale before h runs: Slack does not
+// send it with a request, and reply drafts want it.
+func (a *Adapter) localised(h bot.Handler) bot.Handler {
+	return bot.HandlerFunc(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
+		if req.Locale == "" && req.User != "" {
+			req.Locale = a.locale(ctx, req.User)
 		}
-	}()
-	if req.Locale == "" && req.User != "" {
-		req.Locale = a.locale(ctx, req.User)
-	}
-	reply, err := h.Handle(ctx, req)
-	if err != nil {
-		return a.failed(req.ID, err)
-	}
-	return reply
-}
-
-// failed logs err with a new reference and returns the reply the user sees.
-func (a *Adapter) failed(requestID string, err error) bot.Reply {
-	ref := errorRef()
-	a.log.Error("slack: request failed", "error_ref", ref, "request_id", requestID, "error", err)
-	return bot.Reply{
-		Text:       fmt.Sprintf("Something went wrong on our side (ref %s). Please try again, and give the ref to your admin if it keeps happening.", ref),
-		Visibility: bot.Ephemeral,
-		Failed:     true,
-	}
-}
-
-// isEmpty reports whether a reply has nothing to show: the core answers a
-// chat message it only records with an empty reply.
-func isEmpty(r bot.Reply) bool {
-	return strings.TrimSpace(r.Text) == "" && r.Title == "" && len(r.Fields) == 0 &&
-		len(r.Sections) == 0 && len(r.Buttons) == 0 && r.Form == nil
+		return h.Handle(ctx, req)
+	})
 }
 
 // deliver sends a reply that did not go in an acknowledgement: a Form opens a
@@ -290,9 +229,9 @@ func (a *Adapter) deliver(ctx context.Context, d destination, reply bot.Reply) {
 		if err == nil {
 			return
 		}
-		reply = a.failed(d.requestID, fmt.Errorf("open form: %w", err))
+		reply = dispatch.Failure(ctx, a.log, fmt.Errorf("open form: %w", err), "request_id", d.requestID)
 	}
-	if isEmpty(reply) {
+	if dispatch.Empty(reply) {
 		return
 	}
 	msg := renderMessage(reply)

@@ -2,12 +2,14 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/dispatch"
 )
 
 // inbound is a chat message from the Events API that is for the bot.
@@ -62,7 +64,7 @@ func (a *Adapter) event(h bot.Handler, ev slackevents.EventsAPIEvent, retry int,
 		return
 	}
 	a.log.Debug("slack: event", "event_id", in.eventID, "type", ev.InnerEvent.Type, "team", in.team, "channel", in.channel, "retry", retry)
-	accepted, dup := a.submit(in.eventID, submitWait, func(ctx context.Context) {
+	err := a.kit.Submit(in.eventID, func(ctx context.Context) {
 		var once sync.Once
 		report := func(ok bool) { once.Do(func() { done(ok) }) }
 		defer report(true)
@@ -82,6 +84,7 @@ func (a *Adapter) event(h bot.Handler, ev slackevents.EventsAPIEvent, retry int,
 		req := &bot.Request{
 			ID:        in.eventID,
 			Platform:  bot.PlatformSlack,
+			MaxText:   maxRequestText,
 			Workspace: in.team,
 			Channel:   in.channel,
 			Thread:    in.thread,
@@ -101,12 +104,12 @@ func (a *Adapter) event(h bot.Handler, ev slackevents.EventsAPIEvent, retry int,
 		a.deliver(ctx, destination{requestID: req.ID, channel: in.channel, thread: in.thread, user: in.user}, reply)
 	})
 	switch {
-	case dup:
+	case errors.Is(err, dispatch.ErrDuplicate):
 		// Acknowledging it would lose the event if the delivery being
 		// handled fails; Slack delivers it again later.
 		a.log.Info("slack: event already being handled; Slack is asked to deliver it again", "event_id", in.eventID, "retry", retry)
 		done(false)
-	case !accepted:
+	case err != nil:
 		a.log.Warn("slack: no worker free for event", "event_id", in.eventID)
 		done(false)
 	}

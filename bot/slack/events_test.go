@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/slackfake"
 )
 
 const threadMessage = `{"type":"message","channel":"C1","user":"U123ABC","text":"Carrier says Trondheim","ts":"1700000000.000300","thread_ts":"1700000000.000100"}`
@@ -44,7 +45,7 @@ func status(t *testing.T, done <-chan *httptest.ResponseRecorder) int {
 // for a message in a case's thread): a 200 before that loses the message
 // when the process stops or the handler fails.
 func TestEventAcknowledgedAfterItIsHandled(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	release := make(chan struct{})
 	h := newRecorder(func(context.Context, *bot.Request) (bot.Reply, error) {
@@ -75,17 +76,17 @@ func TestEventFailedAskedAgain(t *testing.T) {
 		told   bool
 	}{{"", http.StatusServiceUnavailable, false}, {"2", http.StatusServiceUnavailable, false}, {"3", http.StatusOK, true}} {
 		t.Run("retry "+tt.retry, func(t *testing.T) {
-			f := newFakeSlack(t)
+			f := slackfake.New(t)
 			a, _ := newTestAdapter(t, f, nil)
 			h := newRecorder(reply(bot.Reply{Text: "disputedesk cannot reach its database", Visibility: bot.Ephemeral, Failed: true}))
-			if code := status(t, postEvent(t, a, h, "Ev11", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@UBOT> hi","ts":"1700000000.000400"}`, tt.retry)); code != tt.status {
+			if code := status(t, postEvent(t, a, h, "Ev11", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@U0BOT> hi","ts":"1700000000.000400"}`, tt.retry)); code != tt.status {
 				t.Errorf("status = %d, want %d", code, tt.status)
 			}
 			quiesce(t, a)
 			if tt.told {
-				f.next("chat.postEphemeral")
+				f.NextCall(t, "chat.postEphemeral", wait)
 			} else {
-				f.none("chat.postEphemeral", 50*time.Millisecond)
+				f.NoCall(t, "chat.postEphemeral", 50*time.Millisecond)
 			}
 		})
 	}
@@ -95,7 +96,7 @@ func TestEventFailedAskedAgain(t *testing.T) {
 // acknowledged either: Slack delivers the event again, and the retry finds
 // it done (recorded under its event id).
 func TestEventStillRunningAskedAgain(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, func(c *Config) { c.AckBudget = 50 * time.Millisecond })
 	release := make(chan struct{})
 	defer close(release)
@@ -109,7 +110,7 @@ func TestEventStillRunningAskedAgain(t *testing.T) {
 }
 
 func TestURLVerification(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	w := serve(a, newRecorder(nil), signed(t, "/slack/events", "application/json",
 		`{"token":"legacy","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`, time.Now()))
@@ -133,31 +134,31 @@ func TestEvents(t *testing.T) {
 			name:  "message in a thread",
 			inner: `{"type":"message","channel":"C1","user":"U123ABC","text":"Customer says the parcel &amp; invoice never came &lt;3","ts":"1700000000.000300","thread_ts":"1700000000.000100","channel_type":"channel"}`,
 			want: &bot.Request{ID: "Ev1", Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1700000000.000100", User: "U123ABC",
-				Text: "Customer says the parcel & invoice never came <3", Permalink: "https://acme.slack.com/archives/C1/p1700000000000300?thread_ts=1700000000.000100&cid=C1"},
+				Text: "Customer says the parcel & invoice never came <3", Permalink: "https://disputedesk-test.slack.com/archives/C1/p1700000000000300?thread_ts=1700000000.000100&cid=C1"},
 		},
 		{
 			name:  "app mention",
-			inner: `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@UBOT> customer <@U999XYZ> says order 1042 never arrived","ts":"1700000000.000400","event_ts":"1700000000.000400"}`,
+			inner: `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@U0BOT> customer <@U999XYZ> says order 1042 never arrived","ts":"1700000000.000400","event_ts":"1700000000.000400"}`,
 			want: &bot.Request{ID: "Ev1", Platform: "slack", Workspace: "T1", Channel: "C1", User: "U123ABC", Mentioned: true,
-				Text: "customer @U999XYZ says order 1042 never arrived", Permalink: "https://acme.slack.com/archives/C1/p1700000000000400"},
+				Text: "customer @U999XYZ says order 1042 never arrived", Permalink: "https://disputedesk-test.slack.com/archives/C1/p1700000000000400"},
 		},
 		{
 			name:  "app mention in a thread",
-			inner: `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@UBOT|disputedesk> what next?","ts":"1700000000.000500","thread_ts":"1700000000.000100"}`,
+			inner: `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@U0BOT|disputedesk> what next?","ts":"1700000000.000500","thread_ts":"1700000000.000100"}`,
 			want: &bot.Request{ID: "Ev1", Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1700000000.000100", User: "U123ABC", Mentioned: true,
-				Text: "what next?", Permalink: "https://acme.slack.com/archives/C1/p1700000000000500?thread_ts=1700000000.000100&cid=C1"},
+				Text: "what next?", Permalink: "https://disputedesk-test.slack.com/archives/C1/p1700000000000500?thread_ts=1700000000.000100&cid=C1"},
 		},
-		{name: "the bot's own message by bot_id", inner: `{"type":"message","channel":"C1","user":"UBOT","bot_id":"BBOT","text":"CB-1042 card","ts":"1700000000.000600","thread_ts":"1700000000.000100"}`},
-		{name: "the bot's own message by user", inner: `{"type":"message","channel":"C1","user":"UBOT","text":"CB-1042 card","ts":"1700000000.000600","thread_ts":"1700000000.000100"}`},
+		{name: "the bot's own message by bot_id", inner: `{"type":"message","channel":"C1","user":"U0BOT","bot_id":"B0BOT","text":"CB-1042 card","ts":"1700000000.000600","thread_ts":"1700000000.000100"}`},
+		{name: "the bot's own message by user", inner: `{"type":"message","channel":"C1","user":"U0BOT","text":"CB-1042 card","ts":"1700000000.000600","thread_ts":"1700000000.000100"}`},
 		{name: "another bot", inner: `{"type":"message","subtype":"bot_message","channel":"C1","bot_id":"B2","text":"hi","ts":"1700000000.000600","thread_ts":"1700000000.000100"}`},
 		{name: "message outside a thread", inner: `{"type":"message","channel":"C1","user":"U123ABC","text":"hello","ts":"1700000000.000700"}`},
 		{name: "edited message", inner: `{"type":"message","subtype":"message_changed","channel":"C1","message":{"type":"message","user":"U123ABC","text":"x","ts":"1700000000.000300","thread_ts":"1700000000.000100"},"ts":"1700000000.000800"}`},
-		{name: "thread message that mentions the bot (the app_mention is handled)", inner: `{"type":"message","channel":"C1","user":"U123ABC","text":"<@UBOT> help","ts":"1700000000.000300","thread_ts":"1700000000.000100"}`},
+		{name: "thread message that mentions the bot (the app_mention is handled)", inner: `{"type":"message","channel":"C1","user":"U123ABC","text":"<@U0BOT> help","ts":"1700000000.000300","thread_ts":"1700000000.000100"}`},
 		{name: "event type slack-go does not know", inner: `{"type":"some_future_event","channel":"C1"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFakeSlack(t)
+			f := slackfake.New(t)
 			a, _ := newTestAdapter(t, f, nil)
 			h := newRecorder(nil)
 			w := serve(a, h, signed(t, "/slack/events", "application/json", eventBody("Ev1", tt.inner), time.Now()))
@@ -173,6 +174,8 @@ func TestEvents(t *testing.T) {
 			}
 			req := h.next(t)
 			tt.want.At = time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
+			tt.want.MaxText = 3000   // a draft shows as one Block Kit section
+			tt.want.Locale = "en-US" // users.info, as the fake answers it
 			if !reflect.DeepEqual(req, tt.want) {
 				t.Errorf("request:\n got %+v\nwant %+v", req, tt.want)
 			}
@@ -181,7 +184,7 @@ func TestEvents(t *testing.T) {
 }
 
 func TestEventReplyPosted(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	h := newRecorder(reply(bot.Reply{
 		Text:       "That sounds like a chargeback. Open a case?",
@@ -189,15 +192,15 @@ func TestEventReplyPosted(t *testing.T) {
 		Visibility: bot.Ephemeral,
 	}))
 	serve(a, h, signed(t, "/slack/events", "application/json",
-		eventBody("Ev2", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@UBOT> chargeback on 1042","ts":"1700000000.000400"}`), time.Now()))
-	c := f.next("chat.postEphemeral")
-	if c.Form.Get("channel") != "C1" || c.Form.Get("user") != "U123ABC" || !strings.Contains(c.Form.Get("blocks"), `"value":"/case open chargeback order=1042"`) {
-		t.Errorf("chat.postEphemeral got %v", c.Form)
+		eventBody("Ev2", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@U0BOT> chargeback on 1042","ts":"1700000000.000400"}`), time.Now()))
+	c := f.NextCall(t, "chat.postEphemeral", wait)
+	if c.Params["channel"] != "C1" || c.Params["user"] != "U123ABC" || !strings.Contains(c.Params["blocks"], `"value":"/case open chargeback order=1042"`) {
+		t.Errorf("chat.postEphemeral got %v", c.Params)
 	}
 }
 
 func TestEventRetryNotHandledTwiceAtOnce(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	release := make(chan struct{})
 	h := newRecorder(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
@@ -233,7 +236,7 @@ func TestEventRetryNotHandledTwiceAtOnce(t *testing.T) {
 }
 
 func TestBusyEventAskedAgain(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, func(c *Config) { c.Workers = 1 })
 	release := make(chan struct{})
 	defer close(release)
@@ -250,7 +253,7 @@ func TestBusyEventAskedAgain(t *testing.T) {
 }
 
 func TestRunInHTTPModeWaitsAndDrains(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	release := make(chan struct{})
 	h := newRecorder(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
@@ -260,7 +263,7 @@ func TestRunInHTTPModeWaitsAndDrains(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx, h) }()
-	postEvent(t, a, h, "Ev6", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@UBOT> hi","ts":"1700000000.000400"}`, "")
+	postEvent(t, a, h, "Ev6", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@U0BOT> hi","ts":"1700000000.000400"}`, "")
 	h.next(t)
 	cancel()
 	select {
@@ -277,10 +280,10 @@ func TestRunInHTTPModeWaitsAndDrains(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return")
 	}
-	f.next("chat.postEphemeral")
+	f.NextCall(t, "chat.postEphemeral", wait)
 	// After shutdown, nothing more is taken.
 	if w := serve(a, h, signed(t, "/slack/events", "application/json",
-		eventBody("Ev7", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@UBOT> hi","ts":"1700000000.000400"}`), time.Now())); w.Code != http.StatusServiceUnavailable {
+		eventBody("Ev7", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@U0BOT> hi","ts":"1700000000.000400"}`), time.Now())); w.Code != http.StatusServiceUnavailable {
 		t.Errorf("after shutdown: %d, want 503", w.Code)
 	}
 }

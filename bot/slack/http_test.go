@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/dispatch"
+	"github.com/disputedesk/disputedesk/internal/slackfake"
 )
 
 func TestNew(t *testing.T) {
@@ -64,7 +66,7 @@ func TestHTTPRoutesOnlyWithSigningSecret(t *testing.T) {
 }
 
 func TestSignatureChecked(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	body := slashBody(f, "/case", "list")
 	now := time.Now()
@@ -122,7 +124,7 @@ func TestSignatureChecked(t *testing.T) {
 }
 
 func TestOversizedBody(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	big := strings.Repeat("x", maxBody+1)
 	for _, known := range []bool{true, false} {
@@ -144,7 +146,7 @@ func TestOversizedBody(t *testing.T) {
 }
 
 func TestSlashCommandAnsweredInAck(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	h := newRecorder(reply(bot.Reply{
 		Text:    "Opened CB-1042 & told <@U123ABC>",
@@ -171,16 +173,16 @@ func TestSlashCommandAnsweredInAck(t *testing.T) {
 	want := &bot.Request{
 		ID: "13345224609.738474920.8088930838d88f008e0", Platform: "slack", Workspace: "T1", Channel: "C1",
 		User: "U123ABC", UserName: "kari", Text: `/case open chargeback order=1042 customer="Kari <kari@example.com>"`,
-		At: time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC),
+		At: time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC), MaxText: 3000, Locale: "en-US",
 	}
 	if !reflect.DeepEqual(req, want) {
 		t.Errorf("request:\n got %+v\nwant %+v", req, want)
 	}
-	f.none("response_url", 100*time.Millisecond)
+	f.NoCall(t, "response_url", 100*time.Millisecond)
 }
 
 func TestSlashCommandWithoutCommand(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	tests := []struct {
 		name string
@@ -202,7 +204,7 @@ func TestSlashCommandWithoutCommand(t *testing.T) {
 }
 
 func TestSlashCommandBusy(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, func(c *Config) { c.Workers = 1 })
 	release := make(chan struct{})
 	defer close(release)
@@ -210,16 +212,16 @@ func TestSlashCommandBusy(t *testing.T) {
 		<-release
 		return bot.Reply{}, nil
 	})
-	postEvent(t, a, h, "Ev8", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@UBOT> hi","ts":"1700000000.000400"}`, "")
+	postEvent(t, a, h, "Ev8", `{"type":"app_mention","channel":"C1","user":"U123ABC","text":"<@U0BOT> hi","ts":"1700000000.000400"}`, "")
 	h.next(t)
 	w := serve(a, h, signed(t, "/slack/commands", "application/x-www-form-urlencoded", slashBody(f, "/case", "list"), time.Now()))
-	if got := decodeJSON(t, w.Body.Bytes()); got["text"] != busyText || got["response_type"] != "ephemeral" {
+	if got := decodeJSON(t, w.Body.Bytes()); got["text"] != dispatch.BusyText || got["response_type"] != "ephemeral" {
 		t.Errorf("ack = %s", w.Body)
 	}
 }
 
 func TestSlashCommandSlowHandlerFinishesThroughResponseURL(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, func(c *Config) { c.AckBudget = 50 * time.Millisecond })
 	release := make(chan struct{})
 	h := newRecorder(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
@@ -235,18 +237,18 @@ func TestSlashCommandSlowHandlerFinishesThroughResponseURL(t *testing.T) {
 		t.Errorf("ack took %v", d)
 	}
 	close(release)
-	c := f.next("response_url")
-	got := decodeJSON(t, c.JSON)
+	c := f.NextCall(t, "response_url", wait)
+	got := decodeJSON(t, c.Body)
 	if got["response_type"] != "ephemeral" || got["text"] != "Deadlines, soonest first:" || got["replace_original"] != false {
-		t.Errorf("response_url got %s", c.JSON)
+		t.Errorf("response_url got %s", c.Body)
 	}
 	if _, ok := got["blocks"]; !ok {
-		t.Errorf("response_url got no blocks: %s", c.JSON)
+		t.Errorf("response_url got no blocks: %s", c.Body)
 	}
 }
 
 func TestSlashCommandFormOpensModal(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	h := newRecorder(reply(bot.Reply{Text: "A few details are missing.", Visibility: bot.Ephemeral, Form: &bot.Form{
 		Title: "New chargeback", Submit: "Open case", Command: "/case open chargeback",
@@ -256,7 +258,7 @@ func TestSlashCommandFormOpensModal(t *testing.T) {
 	if w.Code != http.StatusOK || w.Body.Len() != 0 {
 		t.Fatalf("ack = %d %q, want an empty 200", w.Code, w.Body)
 	}
-	c := f.next("views.open")
+	c := f.NextCall(t, "views.open", wait)
 	var got struct {
 		TriggerID string `json:"trigger_id"`
 		View      struct {
@@ -268,11 +270,11 @@ func TestSlashCommandFormOpensModal(t *testing.T) {
 			} `json:"blocks"`
 		} `json:"view"`
 	}
-	if err := json.Unmarshal(c.JSON, &got); err != nil {
+	if err := json.Unmarshal(c.Body, &got); err != nil {
 		t.Fatal(err)
 	}
 	if got.TriggerID != "13345224609.738474920.8088930838d88f008e0" || got.View.Type != "modal" || got.View.CallbackID != formCallbackID {
-		t.Errorf("views.open got %s", c.JSON)
+		t.Errorf("views.open got %s", c.Body)
 	}
 	if got.View.PrivateMetadata != `{"command":"/case open chargeback","channel":"C1"}` {
 		t.Errorf("private_metadata = %s", got.View.PrivateMetadata)
@@ -283,7 +285,7 @@ func TestSlashCommandFormOpensModal(t *testing.T) {
 }
 
 func TestHandlerErrorShowsReference(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, logs := newTestAdapter(t, f, nil)
 	h := newRecorder(func(context.Context, *bot.Request) (bot.Reply, error) {
 		return bot.Reply{}, errors.New("database is down")
@@ -309,7 +311,7 @@ func TestHandlerErrorShowsReference(t *testing.T) {
 }
 
 func TestHandlerPanicShowsReference(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	h := newRecorder(func(context.Context, *bot.Request) (bot.Reply, error) { panic("boom") })
 	w := serve(a, h, signed(t, "/slack/commands", "application/x-www-form-urlencoded", slashBody(f, "/case", "list"), time.Now()))
@@ -327,13 +329,13 @@ const blockActionsPayload = `{
   "trigger_id": "trigger-2",
   "team": {"id": "T1", "domain": "acme"},
   "channel": {"id": "C1", "name": "disputes"},
-  "message": {"type": "message", "user": "UBOT", "ts": "1700000000.000100", "text": "CB-1042 · Chargeback · open"},
+  "message": {"type": "message", "user": "U0BOT", "ts": "1700000000.000100", "text": "CB-1042 · Chargeback · open"},
   "response_url": "RESPONSE_URL",
   "actions": [{"action_id": "run_0", "block_id": "b1", "text": {"type": "plain_text", "text": "Mark acknowledge done"}, "value": "/case done CB-1042 acknowledge", "style": "primary", "type": "button", "action_ts": "1700000100.000001"}]
 }`
 
 func TestBlockActionsRunButtonValue(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	h := newRecorder(reply(bot.Reply{Text: "Done: acknowledge on CB-1042.", Visibility: bot.Ephemeral}))
 	payload := strings.Replace(blockActionsPayload, "RESPONSE_URL", f.ResponseURL(), 1)
@@ -345,19 +347,19 @@ func TestBlockActionsRunButtonValue(t *testing.T) {
 	want := &bot.Request{
 		ID: "trigger-2", Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1700000000.000100",
 		User: "U123ABC", UserName: "kari", Action: &bot.Action{ID: bot.ActionRun, Value: "/case done CB-1042 acknowledge"},
-		At: time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC),
+		At: time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC), MaxText: 3000, Locale: "en-US",
 	}
 	if !reflect.DeepEqual(req, want) {
 		t.Errorf("request:\n got %+v %+v\nwant %+v %+v", req, req.Action, want, want.Action)
 	}
-	c := f.next("response_url")
-	if got := decodeJSON(t, c.JSON); got["text"] != "Done: acknowledge on CB-1042." || got["response_type"] != "ephemeral" {
-		t.Errorf("response_url got %s", c.JSON)
+	c := f.NextCall(t, "response_url", wait)
+	if got := decodeJSON(t, c.Body); got["text"] != "Done: acknowledge on CB-1042." || got["response_type"] != "ephemeral" {
+		t.Errorf("response_url got %s", c.Body)
 	}
 }
 
 func TestBlockActionsInThread(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	h := newRecorder(nil)
 	payload := strings.Replace(blockActionsPayload, `"ts": "1700000000.000100",`, `"ts": "1700000000.000900", "thread_ts": "1700000000.000100",`, 1)
@@ -387,7 +389,7 @@ const viewSubmissionPayload = `{
 }`
 
 func TestViewSubmissionCompletesForm(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	h := newRecorder(reply(bot.Reply{Text: "Opened CB-1042.", Visibility: bot.Ephemeral}))
 	w := serve(a, h, signed(t, "/slack/interactions", "application/x-www-form-urlencoded", interactionBody(viewSubmissionPayload), time.Now()))
@@ -398,19 +400,19 @@ func TestViewSubmissionCompletesForm(t *testing.T) {
 	want := &bot.Request{
 		ID: "trigger-3", Platform: "slack", Workspace: "T1", Channel: "C1", User: "U123ABC", UserName: "kari",
 		Action: &bot.Action{ID: bot.ActionForm, Value: "/case open chargeback", Values: map[string]string{"order": "1042", "reason": "fraudulent", "note": ""}},
-		At:     time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC),
+		At:     time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC), MaxText: 3000, Locale: "en-US",
 	}
 	if !reflect.DeepEqual(req, want) {
 		t.Errorf("request:\n got %+v %+v\nwant %+v %+v", req, req.Action, want, want.Action)
 	}
-	c := f.next("chat.postEphemeral")
-	if c.Form.Get("channel") != "C1" || c.Form.Get("user") != "U123ABC" || c.Form.Get("text") != "Opened CB-1042." {
-		t.Errorf("chat.postEphemeral got %v", c.Form)
+	c := f.NextCall(t, "chat.postEphemeral", wait)
+	if c.Params["channel"] != "C1" || c.Params["user"] != "U123ABC" || c.Params["text"] != "Opened CB-1042." {
+		t.Errorf("chat.postEphemeral got %v", c.Params)
 	}
 }
 
 func TestViewSubmissionOfAnotherViewIgnored(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	h := newRecorder(nil)
 	payload := strings.Replace(viewSubmissionPayload, "disputedesk_form", "someone_else", 1)

@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/slackfake"
 )
 
 // A response_url is a secret (whoever holds it can post to the channel): a
 // failed post to one is logged without it.
 func TestResponseURLNotLogged(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, logs := newTestAdapter(t, f, func(c *Config) { c.AckBudget = 20 * time.Millisecond })
 	gone := httptest.NewServer(http.NotFoundHandler())
 	gone.Close()
@@ -30,7 +31,7 @@ func TestResponseURLNotLogged(t *testing.T) {
 	}
 	close(release)
 	// The reply goes another way, and the failure is logged.
-	f.next("chat.postEphemeral")
+	f.NextCall(t, "chat.postEphemeral", wait)
 	if log := logs.String(); !strings.Contains(log, "response_url failed") || strings.Contains(log, "Zx9secretHooksToken") {
 		t.Errorf("the log lacks the failure or holds the response_url:\n%s", log)
 	}

@@ -10,10 +10,11 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/slackfake"
 )
 
 func TestPost(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	card := bot.Reply{
 		Text:    "<@U123ABC> opened CB-1042: CB-1042 · Chargeback",
@@ -24,31 +25,32 @@ func TestPost(t *testing.T) {
 
 	// A card's thread on Slack is the card itself.
 	posted, err := a.Post(context.Background(), bot.Message{Channel: "C1", Reply: card})
-	if want := (bot.Posted{MessageID: "1700000000.000100", ThreadID: "1700000000.000100"}); err != nil || posted != want {
-		t.Fatalf("Post = %+v, %v; want %+v", posted, err, want)
+	if err != nil || posted.MessageID != f.Messages()[0].TS || posted.ThreadID != posted.MessageID {
+		t.Fatalf("Post = %+v, %v; want the ts Slack gave, as message and thread", posted, err)
 	}
-	c := f.next("chat.postMessage")
-	if c.Form.Get("channel") != "C1" || c.Form.Get("text") != "<@U123ABC> opened CB-1042: CB-1042 · Chargeback" ||
-		c.Form.Get("thread_ts") != "" || !strings.Contains(c.Form.Get("blocks"), `"type":"header"`) {
-		t.Errorf("chat.postMessage got %v", c.Form)
+	cardTS := posted.MessageID
+	c := f.NextCall(t, "chat.postMessage", wait)
+	if c.Params["channel"] != "C1" || c.Params["text"] != "<@U123ABC> opened CB-1042: CB-1042 · Chargeback" ||
+		c.Params["thread_ts"] != "" || !strings.Contains(c.Params["blocks"], `"type":"header"`) {
+		t.Errorf("chat.postMessage got %v", c.Params)
 	}
 
 	posted, err = a.Post(context.Background(), bot.Message{Channel: "C1", Thread: "1700000000.000100", Reply: bot.Reply{Text: "<@U123ABC>: Noted on CB-1042."}})
 	if err != nil || posted.ThreadID != "1700000000.000100" {
 		t.Fatalf("thread post = %+v, %v; want it in the card's thread", posted, err)
 	}
-	c = f.next("chat.postMessage")
-	if c.Form.Get("thread_ts") != "1700000000.000100" || c.Form.Has("blocks") {
-		t.Errorf("thread post got %v", c.Form)
+	c = f.NextCall(t, "chat.postMessage", wait)
+	if _, blocks := c.Params["blocks"]; c.Params["thread_ts"] != "1700000000.000100" || blocks {
+		t.Errorf("thread post got %v", c.Params)
 	}
 
-	posted, err = a.Post(context.Background(), bot.Message{Channel: "C1", UpdateID: "1700000000.000100", Thread: "1700000000.000100", Reply: bot.Reply{Text: "CB-1042 · closed"}})
-	if want := (bot.Posted{MessageID: "1700000000.000100", ThreadID: "1700000000.000100"}); err != nil || posted != want {
+	posted, err = a.Post(context.Background(), bot.Message{Channel: "C1", UpdateID: cardTS, Thread: cardTS, Reply: bot.Reply{Text: "CB-1042 · closed"}})
+	if want := (bot.Posted{MessageID: cardTS, ThreadID: cardTS}); err != nil || posted != want {
 		t.Fatalf("update = %+v, %v; want %+v", posted, err, want)
 	}
-	c = f.next("chat.update")
-	if c.Form.Get("ts") != "1700000000.000100" || c.Form.Get("text") != "CB-1042 · closed" || c.Form.Get("blocks") != "[]" {
-		t.Errorf("chat.update got %v", c.Form)
+	c = f.NextCall(t, "chat.update", wait)
+	if c.Params["ts"] != cardTS || c.Params["text"] != "CB-1042 · closed" || c.Params["blocks"] != "[]" {
+		t.Errorf("chat.update got %v", c.Params)
 	}
 }
 
@@ -90,10 +92,10 @@ func TestPostErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFakeSlack(t)
+			f := slackfake.New(t)
 			a, _ := newTestAdapter(t, f, nil)
-			f.on("chat.postMessage", tt.respond)
-			f.on("chat.update", tt.respond)
+			f.Handle("chat.postMessage", tt.respond)
+			f.Handle("chat.update", tt.respond)
 			m := bot.Message{Channel: "C1", Reply: bot.Reply{Text: "hello"}}
 			if tt.update {
 				m.UpdateID = "1700000000.000100"
@@ -111,9 +113,9 @@ func TestPostErrors(t *testing.T) {
 }
 
 func TestPostNetworkErrorIsRetryable(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
-	f.srv.Close()
+	f.Close()
 	_, err := a.Post(context.Background(), bot.Message{Channel: "C1", Reply: bot.Reply{Text: "hello"}})
 	de, ok := errors.AsType[*bot.DeliveryError](err)
 	if !ok || de.Permanent || de.RetryAfter != 0 {
@@ -122,7 +124,7 @@ func TestPostNetworkErrorIsRetryable(t *testing.T) {
 }
 
 func TestPostWithoutChannelIsPermanent(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	_, err := a.Post(context.Background(), bot.Message{Reply: bot.Reply{Text: "hello"}})
 	if de, ok := errors.AsType[*bot.DeliveryError](err); !ok || !de.Permanent {

@@ -152,6 +152,8 @@ func TestIncomingText(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"order 1042 &amp; 1043 &lt;urgent&gt;", "order 1042 & 1043 <urgent>"},
 		{"ask <@U999XYZ> or <@U1|kari>", "ask @U999XYZ or @U1"},
+		// What the core parses as a mention (commands.Parse): "@id".
+		{"/case assign CB-1001 <@U024BE7LH|kari>", "/case assign CB-1001 @U024BE7LH"},
 		{"in <#C123|disputes> <!here>", "in #disputes @here"},
 		{"see <https://example.com/o/1042|order 1042> or <https://example.com>", "see order 1042 or https://example.com"},
 		{"mail <mailto:kari@example.com|kari@example.com>", "mail kari@example.com"},

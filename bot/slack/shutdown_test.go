@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/slackfake"
 )
 
 // A slash command whose HTTP request ends before its reply is ready (serve
 // shutting down, or Slack hanging up) still gets its reply, through the
 // response_url: the change behind it may have been committed.
 func TestSlashCommandReplyOutlivesItsRequest(t *testing.T) {
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	a, _ := newTestAdapter(t, f, nil)
 	release := make(chan struct{})
 	h := newRecorder(func(context.Context, *bot.Request) (bot.Reply, error) {
@@ -32,8 +33,8 @@ func TestSlashCommandReplyOutlivesItsRequest(t *testing.T) {
 		t.Fatal("the request did not end with its context")
 	}
 	close(release)
-	c := f.next("response_url")
-	if got := decodeJSON(t, c.JSON); got["text"] != "Opened RMA-1001." {
-		t.Errorf("response_url got %s", c.JSON)
+	c := f.NextCall(t, "response_url", wait)
+	if got := decodeJSON(t, c.Body); got["text"] != "Opened RMA-1001." {
+		t.Errorf("response_url got %s", c.Body)
 	}
 }

@@ -14,8 +14,6 @@ package slack
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -28,20 +26,14 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/dispatch"
 )
 
 // Defaults and bounds.
 const (
 	defaultAckBudget = 2500 * time.Millisecond
-	defaultWorkers   = 16
 	// maxBody bounds every request body Slack sends us.
 	maxBody = 1 << 20
-	// submitWait is how long a request waits for a free worker before it is
-	// answered as busy.
-	submitWait = 500 * time.Millisecond
-	// taskTimeout bounds one handler call and the delivery of its reply; a
-	// response_url stays valid for 30 minutes.
-	taskTimeout = 5 * time.Minute
 	// drainTimeout is how long Run waits for running work on shutdown
 	// before cancelling it.
 	drainTimeout = 20 * time.Second
@@ -77,8 +69,10 @@ type Adapter struct {
 	log        *slog.Logger
 	now        func() time.Time
 	ackBudget  time.Duration
-	pool       *pool
-	inflight   inflight
+	// kit runs handler work on a bounded pool, one delivery of a request
+	// id at a time (a response_url stays valid for 30 minutes, longer
+	// than the kit's task timeout).
+	kit *dispatch.Dispatcher
 
 	selfMu   sync.Mutex
 	self     identity
@@ -148,35 +142,42 @@ type identity struct {
 	url    string // https://team.slack.com/
 }
 
-// New checks cfg and returns an adapter. It returns an error naming the
-// environment variable to set when the bot token is missing, when neither a
-// signing secret nor an app token is given, or when a token or the API URL
-// has the wrong form. New makes no network call.
-func New(cfg Config) (*Adapter, error) {
+// Validate checks the settings Slack needs, the one check of them: it
+// returns every problem at once, each naming the environment variable to
+// set, when the bot token is missing, when neither a signing secret nor an
+// app token is given, or when a token or the API URL has the wrong form.
+func (c Config) Validate() error {
 	var errs []error
 	switch {
-	case cfg.BotToken == "":
-		errs = append(errs, errors.New("SLACK_BOT_TOKEN is required: the app's bot token (xoxb-...)"))
-	case !strings.HasPrefix(cfg.BotToken, "xoxb-"):
+	case c.BotToken == "":
+		errs = append(errs, errors.New("SLACK_BOT_TOKEN is required: the app's bot token (xoxb-...), from OAuth & Permissions"))
+	case !strings.HasPrefix(c.BotToken, "xoxb-"):
 		errs = append(errs, errors.New("SLACK_BOT_TOKEN must be a bot token, starting xoxb-"))
 	}
-	if cfg.SigningSecret == "" && cfg.AppToken == "" {
+	if c.SigningSecret == "" && c.AppToken == "" {
 		errs = append(errs, errors.New("SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) is required"))
 	}
-	if cfg.AppToken != "" && !strings.HasPrefix(cfg.AppToken, "xapp-") {
+	if c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-") {
 		errs = append(errs, errors.New("SLACK_APP_TOKEN must be an app-level token, starting xapp-"))
+	}
+	if c.APIURL != "" {
+		u, err := url.Parse(c.APIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("SLACK_API_URL=%q must be an http(s) URL such as https://slack.com/api/", c.APIURL))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// New checks cfg (Validate) and returns an adapter. New makes no network call.
+func New(cfg Config) (*Adapter, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	apiURL := slack.APIURL
 	if cfg.APIURL != "" {
-		u, err := url.Parse(cfg.APIURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("SLACK_API_URL=%q must be an http(s) URL such as https://slack.com/api/", cfg.APIURL))
-		}
 		// slack-go appends the method name to the base URL as it is.
 		apiURL = strings.TrimSuffix(cfg.APIURL, "/") + "/"
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
 	}
 	a := &Adapter{
 		cfg:        cfg,
@@ -198,11 +199,7 @@ func New(cfg Config) (*Adapter, error) {
 	if a.ackBudget <= 0 {
 		a.ackBudget = defaultAckBudget
 	}
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = defaultWorkers
-	}
-	a.pool = newPool(workers)
+	a.kit = dispatch.New(dispatch.Config{Workers: cfg.Workers, Logger: a.log})
 	// No slack-go retry option: the outbox schedules retries from the
 	// *bot.DeliveryError that Post returns.
 	a.api = slack.New(cfg.BotToken, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(a.httpClient))
@@ -222,7 +219,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	}
 	dctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
-	if !a.pool.close(dctx) {
+	if err := a.kit.Close(dctx); err != nil {
 		a.log.Warn("slack: shutdown cancelled requests still running")
 	}
 	return err
@@ -248,137 +245,4 @@ func (a *Adapter) whoami(ctx context.Context) identity {
 	a.self = identity{userID: res.UserID, url: res.URL}
 	a.selfOK = true
 	return a.self
-}
-
-// pool runs handler work on at most a fixed number of goroutines and can
-// be drained.
-type pool struct {
-	slots chan struct{}
-	// ctx is the parent of every task's context, cancelled when a drain
-	// runs out of time.
-	ctx    context.Context
-	cancel context.CancelFunc
-
-	mu     sync.Mutex
-	closed bool
-	wg     sync.WaitGroup
-}
-
-func newPool(n int) *pool {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &pool{slots: make(chan struct{}, n), ctx: ctx, cancel: cancel}
-}
-
-// do runs f on a goroutine of its own once a slot is free, waiting at most
-// wait for one. It reports false, and f does not run, when no slot freed in
-// time or the pool is closed.
-func (p *pool) do(wait time.Duration, f func(ctx context.Context)) bool {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		return false
-	}
-	p.wg.Add(1)
-	p.mu.Unlock()
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case p.slots <- struct{}{}:
-	case <-t.C:
-		p.wg.Done()
-		return false
-	}
-	go func() {
-		defer func() {
-			<-p.slots
-			p.wg.Done()
-		}()
-		ctx, cancel := context.WithTimeout(p.ctx, taskTimeout)
-		defer cancel()
-		f(ctx)
-	}()
-	return true
-}
-
-// close stops taking work and waits for the work running. When ctx ends
-// first it cancels the work's context, waits for it to return and reports
-// false.
-func (p *pool) close(ctx context.Context) bool {
-	p.mu.Lock()
-	p.closed = true
-	p.mu.Unlock()
-	done := make(chan struct{})
-	go func() {
-		p.wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return true
-	case <-ctx.Done():
-		p.cancel()
-		<-done
-		return false
-	}
-}
-
-// inflight is the set of request ids being handled, so that a request Slack
-// delivers again (an Events API retry) is never handled twice at once. Once
-// the first delivery is done, the core recognises a repeat by its id.
-type inflight struct {
-	mu  sync.Mutex
-	ids map[string]struct{}
-}
-
-// start reports whether id was not being handled, and marks it as handled.
-// An empty id is never a duplicate.
-func (s *inflight) start(id string) bool {
-	if id == "" {
-		return true
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.ids[id]; ok {
-		return false
-	}
-	if s.ids == nil {
-		s.ids = map[string]struct{}{}
-	}
-	s.ids[id] = struct{}{}
-	return true
-}
-
-// end marks id as handled.
-func (s *inflight) end(id string) {
-	if id == "" {
-		return
-	}
-	s.mu.Lock()
-	delete(s.ids, id)
-	s.mu.Unlock()
-}
-
-// submit runs work for the request id on the pool, unless a request with
-// the same id is being handled (duplicate) or no worker freed within wait
-// (accepted and duplicate both false).
-func (a *Adapter) submit(id string, wait time.Duration, work func(ctx context.Context)) (accepted, duplicate bool) {
-	if !a.inflight.start(id) {
-		return false, true
-	}
-	ok := a.pool.do(wait, func(ctx context.Context) {
-		defer a.inflight.end(id)
-		work(ctx)
-	})
-	if !ok {
-		a.inflight.end(id)
-	}
-	return ok, false
-}
-
-// errorRef returns a short random reference that ties what a user sees to
-// the log line of the error.
-func errorRef() string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	slackbot "github.com/disputedesk/disputedesk/bot/slack"
 	"github.com/disputedesk/disputedesk/commands"
 	"github.com/disputedesk/disputedesk/internal/money"
 	"github.com/disputedesk/disputedesk/prompts"
@@ -59,6 +60,12 @@ type SlackConfig struct {
 // Enabled reports whether any Slack setting is given.
 func (s SlackConfig) Enabled() bool {
 	return s.BotToken != "" || s.SigningSecret != "" || s.AppToken != ""
+}
+
+// adapter is the Slack adapter's configuration, which checks the settings
+// (slackbot.Config.Validate) for LoadConfig and serve alike.
+func (s SlackConfig) adapter() slackbot.Config {
+	return slackbot.Config{BotToken: s.BotToken, SigningSecret: s.SigningSecret, AppToken: s.AppToken, APIURL: s.APIURL}
 }
 
 // setting documents one environment variable; help and the README table are
@@ -169,18 +176,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	if cfg.Slack.Enabled() {
-		switch {
-		case cfg.Slack.BotToken == "":
-			errs = append(errs, errors.New("SLACK_BOT_TOKEN is missing: Slack needs the app's bot token (xoxb-...), from OAuth & Permissions"))
-		case !strings.HasPrefix(cfg.Slack.BotToken, "xoxb-"):
-			errs = append(errs, errors.New("SLACK_BOT_TOKEN must be a bot token, starting xoxb-"))
-		}
-		if cfg.Slack.SigningSecret == "" && cfg.Slack.AppToken == "" {
-			errs = append(errs, errors.New("set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode): Slack needs one of them"))
-		}
-		if cfg.Slack.AppToken != "" && !strings.HasPrefix(cfg.Slack.AppToken, "xapp-") {
-			errs = append(errs, errors.New("SLACK_APP_TOKEN must be an app-level token, starting xapp-"))
-		}
+		errs = append(errs, cfg.Slack.adapter().Validate())
 	}
 	return cfg, errors.Join(errs...)
 }

@@ -106,3 +106,19 @@ func TestREADMEDocumentsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+// Slack's settings are checked by the adapter's one check, before anything
+// starts.
+func TestLoadConfigChecksSlack(t *testing.T) {
+	_, err := LoadConfig(env(map[string]string{
+		"DATABASE_URL": "x.db", "SLACK_BOT_TOKEN": "xoxp-user", "SLACK_APP_TOKEN": "xoxb-bot", "SLACK_API_URL": "slack.com/api",
+	}))
+	for _, want := range []string{"SLACK_BOT_TOKEN must be a bot token", "SLACK_APP_TOKEN must be an app-level token", "SLACK_API_URL"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	if _, err := LoadConfig(env(map[string]string{"DATABASE_URL": "x.db", "SLACK_SIGNING_SECRET": "s"})); err == nil || !strings.Contains(err.Error(), "SLACK_BOT_TOKEN is required") {
+		t.Errorf("no bot token: %v", err)
+	}
+}

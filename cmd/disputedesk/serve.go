@@ -65,10 +65,9 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 
 	var adapters []bot.Adapter
 	if sc := m.Config.Slack; sc.Enabled() {
-		slack, err := slackbot.New(slackbot.Config{
-			BotToken: sc.BotToken, SigningSecret: sc.SigningSecret, AppToken: sc.AppToken, APIURL: sc.APIURL,
-			Logger: m.Logger.With("component", "slack"),
-		})
+		cfg := sc.adapter()
+		cfg.Logger = m.Logger.With("component", "slack")
+		slack, err := slackbot.New(cfg)
 		if err != nil {
 			return fmt.Errorf("slack: %w", err)
 		}

@@ -14,6 +14,9 @@
 //   - a Client that calls the bot's HTTP endpoints signed exactly as Slack signs
 //     them, and builders for realistic slash command, interaction and event
 //     payloads.
+//   - a journal of every call in order (NextCall, NoCall), answers of a test's
+//     choosing (Handle) and refused tokens (RefuseToken), for the adapter's
+//     own tests in bot/slack.
 //
 // A test starts the binary against it like this:
 //
@@ -151,6 +154,10 @@ type Server struct {
 	sent      map[string]time.Time // envelope id -> when sent
 	acks      map[string]ack
 	closed    bool
+	journal   []Call                      // every call, in order (journal.go)
+	cursor    int                         // NextCall's read position in journal
+	handlers  map[string]http.HandlerFunc // Handle's overrides, by method
+	refused   map[string]bool             // RefuseToken's tokens
 }
 
 type response struct {
@@ -189,13 +196,15 @@ func New(t testing.TB) *Server {
 		open:     map[*wsConn]struct{}{},
 		sent:     map[string]time.Time{},
 		acks:     map[string]ack{},
+		handlers: map[string]http.HandlerFunc{},
+		refused:  map[string]bool{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.serveAPI)
 	mux.HandleFunc("/response/{id}", s.serveResponseURL)
 	mux.HandleFunc("/socket", s.serveSocket)
 	s.ts = httptest.NewServer(mux)
-	t.Cleanup(s.close)
+	t.Cleanup(s.Close)
 	return s
 }
 
@@ -206,9 +215,11 @@ func (s *Server) URL() string { return s.ts.URL }
 // with the trailing slash slack-go needs: "http://127.0.0.1:41234/api/".
 func (s *Server) APIURL() string { return s.ts.URL + "/api/" }
 
-// close shuts the websockets first: httptest.Server.Close waits for every
+// Close stops the fake, so that calls to it fail as when Slack cannot be
+// reached; New registers it with t.Cleanup, and a second call does nothing.
+// It shuts the websockets first: httptest.Server.Close waits for every
 // handler, and a Socket Mode handler runs until its connection ends.
-func (s *Server) close() {
+func (s *Server) Close() {
 	s.mu.Lock()
 	s.closed = true
 	var open []*wsConn

@@ -100,6 +100,10 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
+		s.mu.Lock()
+		s.journal = append(s.journal, Call{Method: "ack", Body: data})
+		s.notifyLocked()
+		s.mu.Unlock()
 		var a struct {
 			EnvelopeID string          `json:"envelope_id"`
 			Payload    json.RawMessage `json:"payload"`

@@ -25,26 +25,39 @@ type params map[string]string
 // parse form or JSON parameters, check the token, then run the method.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	method := r.PathValue("method")
-	s.mu.Lock()
-	s.calls[method]++
-	f, faulted := s.popFaultLocked(method)
-	s.notifyLocked()
-	s.mu.Unlock()
-	if faulted {
-		writeFault(w, f)
-		return
-	}
-
-	p, err := readParams(r)
-	if err != nil {
-		writeSlackError(w, "invalid_form_data", err.Error())
-		return
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	var p params
+	if err == nil {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		p, err = readParams(r)
+		r.Body = io.NopCloser(bytes.NewReader(body)) // for a Handle override
 	}
 	token := p["token"]
 	if h, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 		token = strings.TrimSpace(h)
 	}
 	delete(p, "token")
+	s.mu.Lock()
+	s.calls[method]++
+	s.journal = append(s.journal, Call{Method: method, Params: p, Body: body})
+	f, faulted := s.popFaultLocked(method)
+	override, refused := s.handlers[method], s.refused[token]
+	s.notifyLocked()
+	s.mu.Unlock()
+	switch {
+	case faulted:
+		writeFault(w, f)
+		return
+	case override != nil:
+		override(w, r)
+		return
+	case err != nil:
+		writeSlackError(w, "invalid_form_data", err.Error())
+		return
+	case refused:
+		writeSlackError(w, "invalid_auth")
+		return
+	}
 
 	var handle func(http.ResponseWriter, params)
 	switch method {
@@ -438,76 +451,4 @@ func (s *Server) appsConnectionsOpen(w http.ResponseWriter, _ params) {
 	s.mu.Unlock()
 	url := "ws" + strings.TrimPrefix(s.ts.URL, "http") + "/socket?ticket=" + ticket + "&app_id=" + AppID
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "url": url})
-}
-
-// ResponseURL returns a fresh response_url. Posts to it are recorded (see
-// Responses) and answered as Slack does: up to ResponseURLUses posts, each
-// a JSON message with text or blocks.
-func (s *Server) ResponseURL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.seq++
-	path := fmt.Sprintf("/response/%d-%s", s.seq, randomHex(6))
-	s.respURLs[path] = 0
-	return s.ts.URL + path
-}
-
-// serveResponseURL records a post to a response URL. Errors are plain-text
-// 4xx answers, as on hooks.slack.com.
-func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.calls["response_url"]++
-	f, faulted := s.popFaultLocked("response_url")
-	uses, issued := s.respURLs[r.URL.Path]
-	s.notifyLocked()
-	s.mu.Unlock()
-	if faulted {
-		writeFault(w, f)
-		return
-	}
-	fail := func(status int, code string) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, code)
-	}
-	switch {
-	case r.Method != http.MethodPost:
-		fail(http.StatusMethodNotAllowed, "invalid_method")
-		return
-	case !issued:
-		fail(http.StatusNotFound, "expired_url")
-		return
-	case uses >= ResponseURLUses:
-		fail(http.StatusNotFound, "used_url")
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		fail(http.StatusBadRequest, "invalid_payload")
-		return
-	}
-	var msg map[string]any
-	if err := json.Unmarshal(body, &msg); err != nil {
-		fail(http.StatusBadRequest, "invalid_payload")
-		return
-	}
-	text, _ := msg["text"].(string)
-	blocks, hasBlocks := msg["blocks"].([]any)
-	if del, _ := msg["delete_original"].(bool); !del && text == "" && len(blocks) == 0 {
-		fail(http.StatusBadRequest, "no_text")
-		return
-	}
-	if hasBlocks {
-		if errs := checkBlocks(blocks, "/blocks", maxMessageBlocks); len(errs) > 0 {
-			fail(http.StatusBadRequest, "invalid_blocks\n"+strings.Join(errs, "\n"))
-			return
-		}
-	}
-
-	s.mu.Lock()
-	s.respURLs[r.URL.Path]++
-	s.responses = append(s.responses, response{url: s.ts.URL + r.URL.Path, body: bytes.TrimSpace(body)})
-	s.notifyLocked()
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 }
