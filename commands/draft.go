@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -115,23 +114,15 @@ func (r *Router) draft(ctx context.Context, c *call, cs storage.Case, st storage
 		return bot.Reply{}, fmt.Errorf("draft for %s: %w", cs.Ref, err)
 	}
 	rec := storage.DraftRecord{CaseID: cs.ID, Language: d.Language, Tone: tone, Body: d.Body, Source: d.Source, CustomerMessage: message, By: c.req.User, At: c.now}
-	var reply bot.Reply
-	resp, replayed, err := r.deps.Store.Update(ctx, storage.RequestKey{Platform: c.req.Platform, ID: c.req.ID}, func(tx storage.Tx) ([]byte, error) {
+	reply, _, err := r.once(ctx, c.req, func(tx storage.Tx) (bot.Reply, error) {
 		ev := storage.Event{CaseID: cs.ID, At: c.now, Actor: c.req.User, Body: fmt.Sprintf("suggested a %s reply in %s (%s)", tone, d.Language, d.Source)}
 		if err := tx.SaveDraft(ctx, &rec, &ev); err != nil {
-			return nil, err
+			return bot.Reply{}, err
 		}
-		reply = r.draftReply(cs, rec, d)
-		return json.Marshal(reply)
+		return r.draftReply(cs, rec, d), nil
 	})
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("draft for %s: %w", cs.Ref, err)
-	}
-	if replayed {
-		reply = bot.Reply{}
-		if err := json.Unmarshal(resp, &reply); err != nil {
-			return bot.Reply{}, fmt.Errorf("replay %s: %w", c.req.ID, err)
-		}
 	}
 	return reply, nil
 }

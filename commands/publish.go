@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -136,57 +135,6 @@ func (r *Router) cardButtons(cs storage.Case, next *playbooks.StepView) []bot.Bu
 		bs = append(bs, r.button("Draft reply", "", "case draft", ref))
 	}
 	return append(bs, r.button("Assign to me", "", "case assign", ref, "@me"), r.button("Close", "danger", "case close", ref))
-}
-
-// message handles a plain chat message: one in a case's thread goes on the
-// case's timeline; one that mentions the bot outside a case gets a
-// suggestion of the playbook that fits. Anything else is not for the bot.
-func (r *Router) message(ctx context.Context, req *bot.Request, scope storage.Scope) (bot.Reply, error) {
-	if req.Thread != "" {
-		cs, err := r.deps.Store.CaseByThread(ctx, scope, req.Channel, req.Thread)
-		switch {
-		case err == nil:
-			return r.recordMessage(ctx, req, cs)
-		case !errors.Is(err, storage.ErrNotFound):
-			return bot.Reply{}, fmt.Errorf("case of thread: %w", err)
-		}
-	}
-	if !req.Mentioned {
-		return bot.Reply{}, nil
-	}
-	pb, fields, ok := r.deps.Playbooks.Suggest(req.Text)
-	if !ok {
-		var bs []bot.Button
-		for _, p := range r.deps.Playbooks.All() {
-			bs = append(bs, r.button(p.Title, "", "case open", p.Name))
-		}
-		return bot.Reply{Text: "I could not tell which playbook fits. Pick one to open a case:", Buttons: bs, Visibility: bot.Ephemeral}, nil
-	}
-	args := []string{pb.Name}
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		args = append(args, k+"="+quote(fields[k]))
-	}
-	return bot.Reply{
-		Text:       fmt.Sprintf("That sounds like a %s: %s. Open a case?", strings.ToLower(pb.Title), pb.Description),
-		Buttons:    []bot.Button{r.button("Open "+strings.ToLower(pb.Title), "primary", "case open", args...)},
-		Visibility: bot.Ephemeral,
-	}, nil
-}
-
-// recordMessage puts a message from a case's thread on its timeline; the
-// message is the platform's, so the bot answers nothing.
-func (r *Router) recordMessage(ctx context.Context, req *bot.Request, cs storage.Case) (bot.Reply, error) {
-	_, _, err := r.deps.Store.Update(ctx, storage.RequestKey{Platform: req.Platform, ID: req.ID}, func(tx storage.Tx) ([]byte, error) {
-		ev := storage.Event{CaseID: cs.ID, At: r.deps.Now().UTC(), Actor: req.User, Kind: storage.EventMessage, Body: cut(req.Text)}
-		if req.Permalink != "" {
-			ev.Data = map[string]string{"permalink": req.Permalink}
-		}
-		if err := tx.AppendEvent(ctx, &ev); err != nil {
-			return nil, fmt.Errorf("record message on %s: %w", cs.Ref, err)
-		}
-		return []byte("{}"), nil
-	})
-	return bot.Reply{}, err
 }
 
 // quote writes a value so that Parse reads it back whole.

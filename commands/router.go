@@ -6,7 +6,6 @@ package commands
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -266,28 +265,18 @@ func (r *Router) run(ctx context.Context, req *bot.Request, in Input) (bot.Reply
 	if !cmd.Changes {
 		return cmd.run(ctx, c)
 	}
-	var reply bot.Reply
-	resp, replayed, err := r.deps.Store.Update(ctx, storage.RequestKey{Platform: req.Platform, ID: req.ID},
-		func(tx storage.Tx) ([]byte, error) {
-			c.tx, c.enqueued, c.change = tx, false, nil
-			var err error
-			if reply, err = cmd.run(ctx, c); err != nil {
-				return nil, err
-			}
-			if err := r.publish(ctx, c, &reply); err != nil {
-				return nil, err
-			}
-			return json.Marshal(reply)
-		})
+	reply, replayed, err := r.once(ctx, req, func(tx storage.Tx) (bot.Reply, error) {
+		c.tx, c.enqueued, c.change = tx, false, nil
+		reply, err := cmd.run(ctx, c)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		return reply, r.publish(ctx, c, &reply)
+	})
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if replayed {
-		reply = bot.Reply{}
-		if err := json.Unmarshal(resp, &reply); err != nil {
-			return bot.Reply{}, fmt.Errorf("replay %s: %w", req.ID, err)
-		}
-	} else if c.enqueued && r.deps.Wake != nil {
+	if !replayed && c.enqueued && r.deps.Wake != nil {
 		r.deps.Wake()
 	}
 	return reply, nil

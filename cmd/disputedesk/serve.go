@@ -16,7 +16,6 @@ import (
 	"github.com/disputedesk/disputedesk/bot"
 	slackbot "github.com/disputedesk/disputedesk/bot/slack"
 	"github.com/disputedesk/disputedesk/internal/outbox"
-	"github.com/disputedesk/disputedesk/storage"
 )
 
 // shutdownGrace is how long in-flight HTTP requests get to finish on SIGTERM.
@@ -41,7 +40,7 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	metrics := newRequestMetrics(reg)
 
 	worker := &outbox.Worker{Store: m.Store, Notifiers: map[string]bot.Notifier{}, Logger: m.Logger.With("component", "outbox")}
-	router, err := m.Router(worker.Wake, metrics.middleware, answerOnce(m.Store))
+	router, err := m.Router(worker.Wake, metrics.middleware)
 	if err != nil {
 		return err
 	}
@@ -112,33 +111,4 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 		g.Go(func() error { return a.Run(gctx, router) })
 	}
 	return g.Wait()
-}
-
-// answerOnce records the answer to a chat message (an Events API event such
-// as a mention) in processed_requests under its request id, and answers a
-// message whose id is already there with nothing: Slack delivers an event
-// again, up to three times, when it thinks we did not get it, and each
-// delivery was answered. Commands record their own requests, and a message
-// in a case's thread is recorded by the command that stores it and has no
-// answer, so only messages with an answer are recorded here. An answer is
-// recorded before it is sent: one that then fails to go out is not sent
-// again.
-func answerOnce(st storage.Store) bot.Middleware {
-	return func(next bot.Handler) bot.Handler {
-		return bot.HandlerFunc(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
-			reply, err := next.Handle(ctx, req)
-			if err != nil || !req.IsMessage() || req.ID == "" || reply.Text == "" && reply.Form == nil {
-				return reply, err
-			}
-			_, replayed, err := st.Update(ctx, storage.RequestKey{Platform: req.Platform, ID: req.ID},
-				func(storage.Tx) ([]byte, error) { return []byte("{}"), nil })
-			switch {
-			case err != nil:
-				return bot.Reply{}, fmt.Errorf("record answer: %w", err)
-			case replayed:
-				return bot.Reply{}, nil
-			}
-			return reply, nil
-		})
-	}
 }
