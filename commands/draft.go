@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -244,7 +245,7 @@ func (r *Router) facts(pb *playbooks.Playbook, cs storage.Case, st storage.CaseS
 	f := prompts.Facts{
 		Ref: cs.Ref.String(), Playbook: pb.Name, PlaybookTitle: pb.Title,
 		Customer: cs.Fields["customer"], Order: cs.Fields["order"], Policy: pb.Policy,
-		Agent: or(req.UserName, req.User),
+		Agent: cmp.Or(req.UserName, req.User),
 	}
 	if cs.Amount != nil {
 		f.Amount = money.Format(*cs.Amount)

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -57,7 +58,7 @@ func (r *Router) caseSet(ctx context.Context, c *call) (bot.Reply, error) {
 			k = playbooks.FieldAmount
 		}
 		if was != now && !slices.ContainsFunc(changes, func(s string) bool { return strings.HasPrefix(s, k+"=") }) {
-			changes = append(changes, fmt.Sprintf("%s=%s (was %s)", k, or(now, "empty"), or(was, "empty")))
+			changes = append(changes, fmt.Sprintf("%s=%s (was %s)", k, cmp.Or(now, "empty"), cmp.Or(was, "empty")))
 		}
 	}
 	if len(changes) == 0 {
@@ -86,11 +87,4 @@ func formatMoney(m *storage.Money) string {
 		return ""
 	}
 	return money.Format(*m)
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

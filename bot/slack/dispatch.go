@@ -2,6 +2,7 @@ package slack
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -113,20 +114,20 @@ func (a *Adapter) interaction(h bot.Handler, cb *slack.InteractionCallback) {
 // must not run many commands. A payload naming no user or no team is
 // refused: it would run as user "" in no workspace.
 func (a *Adapter) blockActions(h bot.Handler, cb *slack.InteractionCallback) {
-	workspace := first(cb.Team.ID, cb.User.TeamID)
+	workspace := cmp.Or(cb.Team.ID, cb.User.TeamID)
 	if cb.User.ID == "" || workspace == "" {
 		a.log.Warn("slack: block action without a user or team refused", "trigger_id", cb.TriggerID)
 		return
 	}
-	channel := first(cb.Channel.ID, cb.Container.ChannelID)
-	thread := first(cb.Message.ThreadTimestamp, cb.Container.ThreadTs)
+	channel := cmp.Or(cb.Channel.ID, cb.Container.ChannelID)
+	thread := cmp.Or(cb.Message.ThreadTimestamp, cb.Container.ThreadTs)
 	if thread == "" && !cb.Container.IsEphemeral {
 		// A button on a message in the channel: the message starts (or
 		// is) the thread. An ephemeral message cannot start a thread.
-		thread = first(cb.Message.Timestamp, cb.Container.MessageTs)
+		thread = cmp.Or(cb.Message.Timestamp, cb.Container.MessageTs)
 	}
 	acts := cb.ActionCallback.BlockActions
-	i := slices.IndexFunc(acts, func(act *slack.BlockAction) bool { return first(act.Value, act.SelectedOption.Value) != "" })
+	i := slices.IndexFunc(acts, func(act *slack.BlockAction) bool { return cmp.Or(act.Value, act.SelectedOption.Value) != "" })
 	if i < 0 {
 		return
 	}
@@ -134,7 +135,7 @@ func (a *Adapter) blockActions(h bot.Handler, cb *slack.InteractionCallback) {
 		a.log.Warn("slack: block actions payload with several actions; only the first runs", "actions", len(acts))
 	}
 	act := acts[i]
-	id := first(cb.TriggerID, act.ActionTs, cb.ActionTs)
+	id := cmp.Or(cb.TriggerID, act.ActionTs, cb.ActionTs)
 	req := &bot.Request{
 		ID:        id,
 		Platform:  bot.PlatformSlack,
@@ -143,8 +144,8 @@ func (a *Adapter) blockActions(h bot.Handler, cb *slack.InteractionCallback) {
 		Channel:   channel,
 		Thread:    thread,
 		User:      cb.User.ID,
-		UserName:  first(cb.User.Name, cb.User.Profile.DisplayName),
-		Action:    &bot.Action{ID: bot.ActionRun, Value: first(act.Value, act.SelectedOption.Value)},
+		UserName:  cmp.Or(cb.User.Name, cb.User.Profile.DisplayName),
+		Action:    &bot.Action{ID: bot.ActionRun, Value: cmp.Or(act.Value, act.SelectedOption.Value)},
 		At:        a.now(),
 	}
 	d := destination{requestID: id, responseURL: cb.ResponseURL, triggerID: cb.TriggerID, channel: channel, thread: thread, user: cb.User.ID}
@@ -170,16 +171,16 @@ func (a *Adapter) viewSubmission(h bot.Handler, cb *slack.InteractionCallback) {
 			}
 		}
 	}
-	id := first(cb.TriggerID, cb.View.ID+":"+cb.View.Hash)
+	id := cmp.Or(cb.TriggerID, cb.View.ID+":"+cb.View.Hash)
 	req := &bot.Request{
 		ID:        id,
 		Platform:  bot.PlatformSlack,
 		MaxText:   maxRequestText,
-		Workspace: first(cb.Team.ID, cb.View.TeamID, cb.User.TeamID),
+		Workspace: cmp.Or(cb.Team.ID, cb.View.TeamID, cb.User.TeamID),
 		Channel:   meta.Channel,
 		Thread:    meta.Thread,
 		User:      cb.User.ID,
-		UserName:  first(cb.User.Name, cb.User.Profile.DisplayName),
+		UserName:  cmp.Or(cb.User.Name, cb.User.Profile.DisplayName),
 		Action:    &bot.Action{ID: bot.ActionForm, Value: meta.Command, Values: values},
 		At:        a.now(),
 	}
@@ -314,14 +315,4 @@ func (a *Adapter) postResponseURL(ctx context.Context, responseURL string, msg m
 		return fmt.Errorf("response_url: %s", r.Error)
 	}
 	return nil
-}
-
-// first returns the first of vs that is not empty.
-func first(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -42,7 +43,7 @@ func (a *Adapter) event(h bot.Handler, ev slackevents.EventsAPIEvent, retry int,
 		done(true)
 		return
 	}
-	in := inbound{eventID: cb.EventID, team: first(cb.TeamID, ev.TeamID)}
+	in := inbound{eventID: cb.EventID, team: cmp.Or(cb.TeamID, ev.TeamID)}
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.MessageEvent:
 		// thread_broadcast and file_share are people's replies too; other

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -33,8 +34,8 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) (bot.Posted, error) {
 		if err != nil {
 			return bot.Posted{}, deliveryError("chat.update", err)
 		}
-		ts = first(ts, m.UpdateID)
-		return bot.Posted{MessageID: ts, ThreadID: first(m.Thread, ts)}, nil
+		ts = cmp.Or(ts, m.UpdateID)
+		return bot.Posted{MessageID: ts, ThreadID: cmp.Or(m.Thread, ts)}, nil
 	}
 	if len(msg.Blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(msg.Blocks...))
@@ -46,7 +47,7 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) (bot.Posted, error) {
 	if err != nil {
 		return bot.Posted{}, deliveryError("chat.postMessage", err)
 	}
-	return bot.Posted{MessageID: ts, ThreadID: first(m.Thread, ts)}, nil
+	return bot.Posted{MessageID: ts, ThreadID: cmp.Or(m.Thread, ts)}, nil
 }
 
 // deliveryError classifies an error of a Web API call.

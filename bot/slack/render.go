@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -190,7 +191,7 @@ func actionBlocks(buttons []bot.Button) []slack.Block {
 	var blocks []slack.Block
 	var elems []slack.BlockElement
 	for i, b := range buttons {
-		value := or(b.ID, b.Command)
+		value := cmp.Or(b.ID, b.Command)
 		if strings.TrimSpace(value) == "" || utf8.RuneCountInString(value) > maxButtonValue {
 			continue
 		}
@@ -222,7 +223,7 @@ func actionBlocks(buttons []bot.Button) []slack.Block {
 
 // formAction is what a form's submission carries: its action id, or its
 // command when it has none.
-func formAction(f *bot.Form) string { return or(f.ID, f.Command) }
+func formAction(f *bot.Form) string { return cmp.Or(f.ID, f.Command) }
 
 // renderModal renders a form as a modal: one input block per field, whose
 // block_id and action_id are the field's name, a static_select when the
@@ -231,8 +232,8 @@ func renderModal(f *bot.Form, meta formMeta) slack.ModalViewRequest {
 	view := slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      formCallbackID,
-		Title:           plainText(truncate(or(f.Title, "disputedesk"), maxModalTitle)),
-		Submit:          plainText(truncate(or(f.Submit, "Submit"), maxModalTitle)),
+		Title:           plainText(truncate(cmp.Or(f.Title, "disputedesk"), maxModalTitle)),
+		Submit:          plainText(truncate(cmp.Or(f.Submit, "Submit"), maxModalTitle)),
 		Close:           plainText("Cancel"),
 		PrivateMetadata: encodeFormMeta(meta),
 	}
@@ -247,7 +248,7 @@ func renderModal(f *bot.Form, meta formMeta) slack.ModalViewRequest {
 				if o.Value == "" || utf8.RuneCountInString(o.Value) > maxOptionValue || len(sel.Options) == maxOptions {
 					continue
 				}
-				opt := slack.NewOptionBlockObject(o.Value, plainText(truncate(or(o.Label, o.Value), maxOptionText)), nil)
+				opt := slack.NewOptionBlockObject(o.Value, plainText(truncate(cmp.Or(o.Label, o.Value), maxOptionText)), nil)
 				sel.Options = append(sel.Options, opt)
 				if o.Value == ff.Value {
 					sel.InitialOption = opt
@@ -263,7 +264,7 @@ func renderModal(f *bot.Form, meta formMeta) slack.ModalViewRequest {
 		if h := strings.TrimSpace(ff.Hint); h != "" {
 			hint = plainText(truncate(h, maxLabel))
 		}
-		input := slack.NewInputBlock(ff.Name, plainText(truncate(or(ff.Label, ff.Name), maxLabel)), hint, el)
+		input := slack.NewInputBlock(ff.Name, plainText(truncate(cmp.Or(ff.Label, ff.Name), maxLabel)), hint, el)
 		input.Optional = !ff.Required
 		view.Blocks.BlockSet = append(view.Blocks.BlockSet, input)
 		if len(view.Blocks.BlockSet) == maxModalBlocks {
@@ -373,11 +374,4 @@ func mrkdwnSection(text string) *slack.SectionBlock {
 
 func plainText(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, true, false)
-}
-
-func or(s, def string) string {
-	if strings.TrimSpace(s) == "" {
-		return def
-	}
-	return s
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -147,7 +148,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if cfg.Model.APIKey, err = secret(getenv, "OPENAI_API_KEY"); err != nil {
 		errs = append(errs, err)
 	}
-	cfg.Model.BaseURL, cfg.Model.Model = getenv("OPENAI_BASE_URL"), or(getenv("OPENAI_MODEL"), "gpt-4o-mini")
+	cfg.Model.BaseURL, cfg.Model.Model = getenv("OPENAI_BASE_URL"), cmp.Or(getenv("OPENAI_MODEL"), "gpt-4o-mini")
 	switch v := strings.ToLower(getenv("DISPUTEDESK_LOG_PROMPTS")); v {
 	case "", "0", "false", "no":
 	case "1", "true", "yes":
@@ -213,8 +214,8 @@ func (c Config) Print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  database\t%s\n", sqlstore.Describe(c.DatabaseURL))
 	fmt.Fprintf(tw, "  listen\t%s\n", c.Addr)
-	fmt.Fprintf(tw, "  currency\t%s\n", or(c.DefaultCurrency, "none (amounts need currency=)"))
-	fmt.Fprintf(tw, "  playbooks\t%s\n", or(c.PlaybooksDir, "built-in"))
+	fmt.Fprintf(tw, "  currency\t%s\n", cmp.Or(c.DefaultCurrency, "none (amounts need currency=)"))
+	fmt.Fprintf(tw, "  playbooks\t%s\n", cmp.Or(c.PlaybooksDir, "built-in"))
 	fmt.Fprintf(tw, "  holidays\t%d dates besides weekends\n", len(c.Holidays))
 	if len(c.Channels) > 0 {
 		fmt.Fprintf(tw, "  channels\tlimited in %d workspace(s)\n", len(c.Channels))
@@ -230,7 +231,7 @@ func (c Config) Print(w io.Writer) {
 	fmt.Fprintf(tw, "  slack\t%s\n", slack)
 	drafts := "offline templates"
 	if c.Model.Enabled() {
-		drafts = fmt.Sprintf("model %s at %s, offline as fallback", c.Model.Model, or(c.Model.BaseURL, "https://api.openai.com/v1"))
+		drafts = fmt.Sprintf("model %s at %s, offline as fallback", c.Model.Model, cmp.Or(c.Model.BaseURL, "https://api.openai.com/v1"))
 	}
 	fmt.Fprintf(tw, "  reply drafts\t%s (team language %s)\n", drafts, c.Language)
 	tw.Flush()
@@ -251,11 +252,4 @@ func parseChannels(v string) (map[string][]string, error) {
 		channels[key] = append(channels[key], channel)
 	}
 	return channels, errors.Join(errs...)
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -72,7 +73,7 @@ func listPlaybooks(w io.Writer, c *playbooks.Catalog) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tPREFIX\tCOMMAND\tSTEPS\tDESCRIPTION")
 	for _, pb := range c.All() {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", pb.Name, pb.Prefix, or(pb.Shorthand, "/case open "+pb.Name), len(pb.Steps), pb.Description)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", pb.Name, pb.Prefix, cmp.Or(pb.Shorthand, "/case open "+pb.Name), len(pb.Steps), pb.Description)
 	}
 	tw.Flush()
 }

@@ -1,6 +1,7 @@
 package slackfake
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
@@ -33,21 +34,21 @@ type SlashOpts struct {
 // SlashPayload returns the fields Slack sends for a slash command: as a form
 // over HTTP, as a JSON object of strings in a Socket Mode envelope.
 func SlashPayload(cmd, text string, opt SlashOpts) map[string]string {
-	teamID, channelID, userID := or(opt.TeamID, TeamID), or(opt.ChannelID, ChannelID), or(opt.UserID, UserID)
+	teamID, channelID, userID := cmp.Or(opt.TeamID, TeamID), cmp.Or(opt.ChannelID, ChannelID), cmp.Or(opt.UserID, UserID)
 	return map[string]string{
 		"token":                 VerificationToken,
 		"team_id":               teamID,
 		"team_domain":           TeamDomain,
 		"channel_id":            channelID,
-		"channel_name":          or(opt.ChannelName, channelName(channelID)),
+		"channel_name":          cmp.Or(opt.ChannelName, channelName(channelID)),
 		"user_id":               userID,
-		"user_name":             or(opt.UserName, userName(userID)),
+		"user_name":             cmp.Or(opt.UserName, userName(userID)),
 		"command":               cmd,
 		"text":                  text,
 		"api_app_id":            AppID,
 		"is_enterprise_install": "false",
 		"response_url":          opt.ResponseURL,
-		"trigger_id":            or(opt.TriggerID, NewTriggerID()),
+		"trigger_id":            cmp.Or(opt.TriggerID, NewTriggerID()),
 	}
 }
 
@@ -57,7 +58,7 @@ func SlashPayload(cmd, text string, opt SlashOpts) map[string]string {
 // containing "select" is sent as a static_select with selected_option.value
 // set to value; any other as a button. The payload has a fresh trigger_id.
 func BlockAction(teamID, channelID, userID, messageTS, threadTS, actionID, value, responseURL string) map[string]any {
-	teamID, channelID, userID = or(teamID, TeamID), or(channelID, ChannelID), or(userID, UserID)
+	teamID, channelID, userID = cmp.Or(teamID, TeamID), cmp.Or(channelID, ChannelID), cmp.Or(userID, UserID)
 	action := map[string]any{
 		"action_id": actionID,
 		"block_id":  "actions",
@@ -107,7 +108,7 @@ func BlockAction(teamID, channelID, userID, messageTS, threadTS, actionID, value
 // view's callback_id is empty; set p["view"].(map[string]any)["callback_id"]
 // if the bot routes on it.
 func ViewSubmission(teamID, userID, privateMetadata string, values map[string]string) map[string]any {
-	teamID, userID = or(teamID, TeamID), or(userID, UserID)
+	teamID, userID = cmp.Or(teamID, TeamID), cmp.Or(userID, UserID)
 	state := map[string]any{}
 	for key, v := range values {
 		blockID, actionID, ok := strings.Cut(key, "/")
@@ -151,8 +152,8 @@ func ViewSubmission(teamID, userID, privateMetadata string, values map[string]st
 // posted in channelID at ts (in the thread threadTS, if not empty). An empty
 // eventID or ts gets a fresh one.
 func MessageEvent(teamID, eventID, channelID, userID, text, ts, threadTS string) map[string]any {
-	teamID, channelID, userID = or(teamID, TeamID), or(channelID, ChannelID), or(userID, UserID)
-	ts = or(ts, tsAt(time.Now()))
+	teamID, channelID, userID = cmp.Or(teamID, TeamID), cmp.Or(channelID, ChannelID), cmp.Or(userID, UserID)
+	ts = cmp.Or(ts, tsAt(time.Now()))
 	ev := map[string]any{
 		"type": "message", "channel": channelID, "user": userID, "text": text, "ts": ts, "event_ts": ts,
 		"channel_type": channelType(channelID), "team": teamID, "client_msg_id": newUUID(),
@@ -168,12 +169,12 @@ func MessageEvent(teamID, eventID, channelID, userID, text, ts, threadTS string)
 // puts the mention in the text, so "<@botUserID> " is prefixed unless text
 // already contains it. An empty eventID or ts gets a fresh one.
 func AppMention(teamID, eventID, channelID, userID, botUserID, text, ts string) map[string]any {
-	teamID, channelID, userID = or(teamID, TeamID), or(channelID, ChannelID), or(userID, UserID)
-	mention := "<@" + or(botUserID, BotUserID) + ">"
+	teamID, channelID, userID = cmp.Or(teamID, TeamID), cmp.Or(channelID, ChannelID), cmp.Or(userID, UserID)
+	mention := "<@" + cmp.Or(botUserID, BotUserID) + ">"
 	if !strings.Contains(text, mention) {
 		text = mention + " " + text
 	}
-	ts = or(ts, tsAt(time.Now()))
+	ts = cmp.Or(ts, tsAt(time.Now()))
 	ev := map[string]any{
 		"type": "app_mention", "channel": channelID, "user": userID, "text": text, "ts": ts, "event_ts": ts,
 		"team": teamID, "client_msg_id": newUUID(),
@@ -200,7 +201,7 @@ func eventCallback(teamID, eventID, ts string, ev map[string]any) map[string]any
 		"api_app_id": AppID,
 		"event":      ev,
 		"type":       "event_callback",
-		"event_id":   or(eventID, "Ev"+strings.ToUpper(randomHex(5))),
+		"event_id":   cmp.Or(eventID, "Ev"+strings.ToUpper(randomHex(5))),
 		"event_time": eventTime,
 		"authorizations": []any{map[string]any{
 			"enterprise_id": nil, "team_id": teamID, "user_id": BotUserID, "is_bot": true, "is_enterprise_install": false,
@@ -230,13 +231,6 @@ func triggerIssued(id string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return time.UnixMilli(ms), true
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 func isSelect(actionID string) bool { return strings.Contains(strings.ToLower(actionID), "select") }
