@@ -254,9 +254,10 @@ type Completion struct {
 }
 
 // Completer offers the values of a parameter while a user types it
-// (Discord's autocomplete, answered within 3 seconds). It returns at most
-// MaxChoices, best first, within the request's workspace; none is a valid
-// answer.
+// (Discord's autocomplete). It returns at most MaxChoices, best first,
+// within the request's workspace; none is a valid answer. The adapter
+// bounds ctx by its platform's limit (Discord drops an answer after 3 s),
+// so a slow database answers nothing rather than late.
 type Completer interface {
 	Complete(ctx context.Context, req *Request, c Completion) ([]Choice, error)
 }

@@ -6,16 +6,11 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/playbooks"
 	"github.com/disputedesk/disputedesk/storage"
 )
-
-// completeTimeout bounds one completion: Discord drops an autocomplete
-// answer after 3 seconds, so a slow database answers nothing rather than late.
-const completeTimeout = 2 * time.Second
 
 var _ bot.Completer = (*Router)(nil)
 
@@ -41,8 +36,6 @@ func (r *Router) Complete(ctx context.Context, req *bot.Request, q bot.Completio
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, completeTimeout)
-	defer cancel()
 	choices, err := p.complete(ctx, scope, q)
 	if err != nil {
 		return nil, fmt.Errorf("complete /%s %s: %w", q.Command, q.Param, err)

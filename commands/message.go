@@ -28,9 +28,9 @@ func (r *Router) message(ctx context.Context, req *bot.Request, scope storage.Sc
 	if !req.Mentioned {
 		return bot.Reply{}, nil
 	}
-	// Slack delivers an event again, up to three times, when it thinks we
-	// did not get it: the answer is recorded before it is sent, and a
-	// delivery already answered gets none.
+	// A platform may deliver a message again when it thinks we did not
+	// get it: the answer is recorded before it is sent, and a delivery
+	// already answered gets none.
 	reply, replayed, err := r.once(ctx, req, func(storage.Tx) (bot.Reply, error) { return r.suggestion(req.Text), nil })
 	if err != nil || replayed {
 		return bot.Reply{}, err

@@ -14,7 +14,7 @@ import (
 )
 
 // chatPlatform reports whether cases on a platform have a card and a thread
-// in a channel (Slack, Discord), as opposed to the console.
+// in a channel, as opposed to the console.
 func chatPlatform(platform string) bool { return platform != bot.PlatformConsole && platform != "" }
 
 // caseChange is what a command did to a case, recorded with call.changed
