@@ -33,7 +33,8 @@ func TestSIGTERMDeliversRepliesInFlight(t *testing.T) {
 		}
 	}()
 	fake := slackfake.New(t)
-	srv := serve(t, append(slackEnv(fake, filepath.Join(t.TempDir(), "cases.db")), "OPENAI_BASE_URL="+ms.URL+"/v1")...)
+	dbURL := filepath.Join(t.TempDir(), "cases.db")
+	srv := serve(t, append(slackEnv(fake, dbURL), "OPENAI_BASE_URL="+ms.URL+"/v1")...)
 	client := fake.Client(srv.base, slackfake.SigningSecret)
 	if _, body, err := client.SlashCommand("/return", `reason=late order=2231 customer="Kari Nordmann"`, slackfake.SlashOpts{}); err != nil || !strings.Contains(string(body), "RMA-1001") {
 		t.Fatalf("open: %v %s", err, body)
@@ -88,5 +89,19 @@ func TestSIGTERMDeliversRepliesInFlight(t *testing.T) {
 	if resp, err := http.Get(srv.base + "/healthz"); err == nil {
 		resp.Body.Close()
 		t.Error("serve still answers after it exited")
+	}
+	// The change was committed once, and answered once.
+	var answers int
+	for _, r := range fake.ResponsesTo(responseURL) {
+		if strings.Contains(string(r), "Draft 1 for RMA-1001") {
+			answers++
+		}
+	}
+	if answers != 1 {
+		t.Errorf("the reply reached response_url %d times, want once:\n%s", answers, joined(fake.ResponsesTo(responseURL)))
+	}
+	out, _, _ := cli(t, []string{"DATABASE_URL=" + dbURL}, "/case show RMA-1001\n", "console")
+	if n := strings.Count(out, "draft: suggested a"); n != 1 {
+		t.Errorf("the draft is on the timeline %d times, want once:\n%s", n, out)
 	}
 }
