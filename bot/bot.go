@@ -1,7 +1,20 @@
 // Package bot is the contract between chat platforms and disputedesk's core.
-// Adapters (console, Slack, Discord) turn what a user did into a Request,
-// hand it to a Handler and render the Reply in their own format. Nothing here
-// imports a platform SDK.
+// Nothing here imports a platform SDK.
+//
+// In: an adapter turns what a user did into a Request (workspace, channel,
+// thread, user, the command line with platform markup already normalised,
+// or an Action carrying a button's compact id), bounds it by its platform
+// (MaxText, a completion's deadline) and hands it to a Handler; the
+// adapters share internal/dispatch for the ack-or-answer-later dance and
+// the error-to-reply mapping. Commands are data with typed Params, so an
+// adapter can register native commands and answer a Completer.
+//
+// Out: a Reply is neutral text (mentions as Mention's token) plus fields,
+// sections, buttons and forms; each adapter renders it and golden-tests the
+// rendering. What the bot posts outside a reply goes through the outbox to
+// a Notifier, which says where the message went (Posted: message and
+// thread, never derived from each other). Stored replies keep the JSON form
+// pinned by testdata/reply.json.
 package bot
 
 import (
