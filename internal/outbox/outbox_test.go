@@ -1,12 +1,10 @@
 package outbox
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -391,46 +389,6 @@ func TestBadPayload(t *testing.T) {
 	}
 }
 
-// TestRestart: what one worker leaves pending, another delivers: a message
-// for a platform it had no notifier for, and one claimed by a worker that
-// died before posting.
-func TestRestart(t *testing.T) {
-	dialects(t, func(t *testing.T, open func(*testing.T, *clock) store) {
-		clk := newClock()
-		s := open(t, clk)
-		first := channelMsg(t, "C1", "first")
-		enqueue(t, s, first)
-		unconfigured := &Worker{Store: s, Now: clk.Now, Backoff: func(int) time.Duration { return time.Minute }}
-		for range 2 {
-			deliver(t, unconfigured, 0)
-			clk.Add(time.Minute)
-		}
-		msgs, err := s.ClaimOutbox(t.Context(), clk.Now(), time.Minute, 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(msgs) != 1 || msgs[0].Attempts != 2 || msgs[0].LastError != "no notifier for platform slack" {
-			t.Fatalf("after two passes without a notifier the message is %+v, want pending, 2 attempts, no notifier", msgs)
-		}
-		// That claim was a worker that died: its lease runs out.
-
-		second := channelMsg(t, "C2", "second")
-		enqueue(t, s, second)
-		fake := &fakeNotifier{}
-		restarted := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now}
-		deliver(t, restarted, 1) // the second; the first is leased
-		clk.Add(time.Minute)
-		deliver(t, restarted, 1)
-		var got []string
-		for _, p := range fake.delivered() {
-			got = append(got, p.Msg.Reply.Text)
-		}
-		if !slices.Equal(got, []string{"second", "first"}) {
-			t.Errorf("delivered %q, want second, then first once its lease ran out", got)
-		}
-	})
-}
-
 // claimWatch reports each claim's size on claims.
 type claimWatch struct {
 	storage.Outbox
@@ -444,119 +402,6 @@ func (c *claimWatch) ClaimOutbox(ctx context.Context, now time.Time, lease time.
 	default:
 	}
 	return msgs, err
-}
-
-// TestRun: Run delivers a case's messages one pass after another without
-// waiting for the poll, Wake makes it look at once, and it returns nil
-// when ctx ends.
-func TestRun(t *testing.T) {
-	clk := newClock()
-	s := openSQLite(t, clk)
-	openCase(t, s, "", msg(t, storage.OutboxCard, reply("card")), msg(t, storage.OutboxThread, reply("post")))
-	watch := &claimWatch{Outbox: s, claims: make(chan int, 100)}
-	fake := &fakeNotifier{posted: make(chan post, 10)}
-	w := &Worker{Store: watch, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now, Poll: time.Hour}
-	w.Wake() // before Run: does not block, and
-	w.Wake() // wakes coalesce
-
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- w.Run(ctx) }()
-	timeout := time.After(10 * time.Second)
-	next := func(what string) post {
-		t.Helper()
-		select {
-		case p := <-fake.posted:
-			return p
-		case <-timeout:
-			t.Fatalf("timed out waiting for %s", what)
-			return post{}
-		}
-	}
-	if p := next("the card"); p.Msg.Reply.Text != "card" {
-		t.Fatalf("first post %q, want the card", p.Msg.Reply.Text)
-	}
-	if p := next("the thread post"); p.Msg.Reply.Text != "post" || p.Msg.Thread != "ts-1" {
-		t.Fatalf("second post %q in thread %q, want the thread post in ts-1", p.Msg.Reply.Text, p.Msg.Thread)
-	}
-	// Idle: an empty claim, then nothing until the hour's poll.
-	for idle := false; !idle; {
-		select {
-		case n := <-watch.claims:
-			idle = n == 0
-		case <-timeout:
-			t.Fatal("timed out waiting for Run to go idle")
-		}
-	}
-	enqueue(t, s, channelMsg(t, "C9", "woken"))
-	w.Wake()
-	if p := next("the woken message"); p.Msg.Reply.Text != "woken" {
-		t.Fatalf("post %q, want the woken message", p.Msg.Reply.Text)
-	}
-
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Run = %v, want nil on cancellation", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return after ctx was cancelled")
-	}
-	if n := fake.attempts(); n != 3 {
-		t.Errorf("%d posts, want 3", n)
-	}
-}
-
-func TestRunNoStore(t *testing.T) {
-	if err := (&Worker{}).Run(t.Context()); err == nil {
-		t.Error("Run without a store succeeded")
-	}
-	if _, err := (&Worker{}).DeliverDue(t.Context()); err == nil {
-		t.Error("DeliverDue without a store succeeded")
-	}
-}
-
-// TestLogs: one record per failure, with what an operator needs and never
-// the payload.
-func TestLogs(t *testing.T) {
-	clk := newClock()
-	s := openSQLite(t, clk)
-	secret := "Kari Nordmann, kari@example.com, +47 912 34 567"
-	enqueue(t, s, channelMsg(t, "C1", secret))
-	var buf bytes.Buffer
-	fake := &fakeNotifier{errs: []error{errors.New("slack: HTTP 500"), &bot.DeliveryError{Err: errors.New("slack: is_archived"), Permanent: true}}}
-	w := &Worker{Store: s, Notifiers: map[string]bot.Notifier{"slack": fake}, Now: clk.Now,
-		Logger:  slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Backoff: func(int) time.Duration { return time.Second }}
-	deliver(t, w, 0)
-	clk.Add(2 * time.Second) // past the platform's hold
-	deliver(t, w, 0)
-
-	var records []map[string]any
-	for line := range strings.SplitSeq(strings.TrimSpace(buf.String()), "\n") {
-		var r map[string]any
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
-		records = append(records, r)
-	}
-	if len(records) != 2 {
-		t.Fatalf("%d log records, want 2 (one per failure):\n%s", len(records), buf.String())
-	}
-	for i, want := range []struct {
-		level, error string
-		attempt      float64
-	}{{"WARN", "slack: HTTP 500", 1}, {"ERROR", "slack: is_archived", 2}} {
-		r := records[i]
-		if r["level"] != want.level || r["error"] != want.error || r["attempt"] != want.attempt ||
-			r["outbox_id"] != float64(1) || r["kind"] != "channel" || r["platform"] != "slack" {
-			t.Errorf("log record %d = %v, want level %s, error %q, attempt %v, outbox_id, kind and platform", i, r, want.level, want.error, want.attempt)
-		}
-	}
-	if strings.Contains(buf.String(), "Kari") || strings.Contains(buf.String(), "example.com") {
-		t.Errorf("the logs show the payload:\n%s", buf.String())
-	}
 }
 
 func TestDefaultBackoff(t *testing.T) {
