@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/disputedesk/disputedesk/internal/golden"
 )
 
 // offlineSituations are the situations with their own templates, by
@@ -167,7 +169,7 @@ func TestOfflineGolden(t *testing.T) {
 		t.Run(c.name(), func(t *testing.T) {
 			d := draftOffline(t, o, c.request())
 			path := filepath.Join("testdata", "offline", c.lang, c.playbook+"-"+c.situation+"-"+c.tone+".txt")
-			checkGolden(t, path, d.Body+"\n")
+			golden.Check(t, path, []byte(d.Body+"\n"))
 		})
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/disputedesk/disputedesk/internal/golden"
 )
 
 // injection is a customer's attempt to steer the model and to break out of
@@ -84,7 +86,7 @@ func TestPromptGolden(t *testing.T) {
 				t.Fatalf("RenderPrompt: %v", err)
 			}
 			got := "-- system --\n" + system + "-- user --\n" + user
-			checkGolden(t, filepath.Join("testdata", "prompts", name+".golden"), got)
+			golden.Check(t, filepath.Join("testdata", "prompts", name+".golden"), []byte(got))
 		})
 	}
 }
