@@ -109,9 +109,10 @@ func lintWordMatch(tok, pat string) bool {
 // lintTomorrow reports whether the text says "tomorrow". German "morgen"
 // is also the morning of "Guten Morgen", which is not a timeframe.
 func lintTomorrow(t lintText, phrases []string) bool {
+	not := langData().grammar.notTomorrowAfter
 	for _, s := range t.sentences {
 		for i := range s {
-			if i > 0 && s[i-1] == "guten" {
+			if i > 0 && not[s[i-1]] {
 				continue
 			}
 			for _, p := range phrases {

@@ -231,7 +231,7 @@ func maskFind(s string) []maskSpan {
 			add(loc[0], loc[1], maskIBAN)
 		}
 	}
-	for _, re := range []*regexp.Regexp{maskStreetFirstRE, maskNumberFirstRE} {
+	for _, re := range []*regexp.Regexp{langData().mask.streetFirstRE, langData().mask.numberFirstRE} {
 		for _, loc := range re.FindAllStringIndex(s, -1) {
 			add(loc[0], loc[1], maskAddress)
 		}
@@ -321,17 +321,13 @@ func maskIBANValid(s string) bool {
 	return rem == 1
 }
 
-// Street words. maskStreetSuffixes end a Scandinavian or German street name,
-// as part of one word (Storgata, Nørregade, Hauptstraße, Kungsgatan) or as
-// a word of its own after a capitalised one (Karl Johans gate, Berliner
-// Straße, Frederiksberg Allé); a bare "Gate 12" or "Alle 3" is not an
-// address. maskStreetWords follow the name in English, after the number.
+// Streets. A street suffix (maskFile.StreetSuffixes) ends a Scandinavian or
+// German street name, as part of one word (Storgata, Nørregade,
+// Hauptstraße, Kungsgatan) or as a word of its own after a capitalised one
+// (Karl Johans gate, Berliner Straße, Frederiksberg Allé); a bare "Gate 12"
+// or "Alle 3" is not an address. Street words follow the name in English,
+// after the number.
 const (
-	maskStreetSuffixes = `gata|gatan|gaten|gate|gade|gaden|vej|vejen|vei|veien|veg|vegen|väg|vägen|` +
-		`stræde|straße|strasse|str\.|allé|alle|allee|boulevard|plass|plads|platz|torg|torget|torv|` +
-		`weg|gasse|gränd|stien|damm|ufer`
-	maskStreetWords = `Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Way|Close|Court|Ct|Place|Pl|Square|Sq|` +
-		`Terrace|Boulevard|Blvd|Crescent|Gardens|Grove|Row|Parkway|Mews|Walk|Hill`
 	// maskPostal is a postal code and city after a Nordic or German street:
 	// 0155 Oslo, 2900 Hellerup, 111 43 Stockholm, D-10115 Berlin.
 	maskPostal = `(?:,?\s+(?:[A-Z]{1,2}-)?(?:\d{4,5}|\d{3} \d{2})\s+\p{Lu}[\p{L}\-]+)?`
@@ -340,10 +336,14 @@ const (
 	maskPostcode = `(?:(?:,\s*\p{Lu}[\p{L}\-]+(?: \p{Lu}[\p{L}\-]+)?)?,?\s+(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]{2} \d{5}(?:-\d{4})?))?`
 )
 
-var (
-	maskStreetFirstRE = regexp.MustCompile(
-		`(?:\p{Lu}[\p{L}\-]*?(?:` + maskStreetSuffixes + `)|(?:(?:\p{Lu}[\p{L}'\-]*|(?:\p{Lu}\.)+)\s+){1,3}\p{L}*(?i:` + maskStreetSuffixes + `))` +
+// maskStreetREs returns the patterns of an address that starts with the
+// street's name and of one that starts with the number.
+func maskStreetREs(suffixes, words []string) (streetFirst, numberFirst *regexp.Regexp) {
+	sfx, w := alternation(suffixes), alternation(words)
+	streetFirst = regexp.MustCompile(
+		`(?:\p{Lu}[\p{L}\-]*?(?:` + sfx + `)|(?:(?:\p{Lu}[\p{L}'\-]*|(?:\p{Lu}\.)+)\s+){1,3}\p{L}*(?i:` + sfx + `))` +
 			`\s+\d{1,4}[A-Za-z]?` + maskPostal)
-	maskNumberFirstRE = regexp.MustCompile(
-		`\d{1,5}[A-Za-z]?,?\s+(?:\p{Lu}[\p{L}'.\-]*\s+){1,3}(?:` + maskStreetWords + `)\.?` + maskPostcode)
-)
+	numberFirst = regexp.MustCompile(
+		`\d{1,5}[A-Za-z]?,?\s+(?:\p{Lu}[\p{L}'.\-]*\s+){1,3}(?:` + w + `)\.?` + maskPostcode)
+	return streetFirst, numberFirst
+}

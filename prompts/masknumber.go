@@ -256,32 +256,11 @@ func maskAmountAround(s string, start, end int) bool {
 	return false
 }
 
-// maskLabels are words that say the number after them is the case's own
-// data, not a phone number; a word starting with one of maskLabelStems
-// counts too (ordrenummer, Bestellnummer, sporingsnummer).
-var (
-	maskLabels = map[string]bool{
-		"order": true, "ordre": true, "ordrenr": true, "bestilling": true, "bestellung": true, "bestellnr": true,
-		"beställning": true, "tracking": true, "sporing": true, "sendung": true, "kolli": true, "parcel": true,
-		"pakke": true, "paket": true, "invoice": true, "faktura": true, "rechnung": true, "case": true,
-		"sak": true, "sag": true, "ärende": true, "ref": true, "reference": true, "referanse": true,
-		"reference-nr": true, "referenz": true, "referens": true, "rma": true, "sku": true, "article": true,
-		"artikel": true, "item": true, "vare": true, "vara": true, "kunde": true, "kundenr": true,
-		"customer": true, "#": true,
-	}
-	maskLabelStems = []string{"order", "ordre", "bestill", "bestell", "beställ", "tracking", "sporing",
-		"sendung", "kolli", "försändelse", "forsendelse", "faktura", "rechnung", "invoice", "saks",
-		"referen", "artikel", "varenummer", "kundenummer", "kundennummer", "kundnummer"}
-	// maskLabelFillers may stand between a label and its number.
-	maskLabelFillers = map[string]bool{
-		"number": true, "no": true, "no.": true, "nr": true, "nr.": true, "nummer": true, "nummeret": true,
-		"id": true, "is": true, "er": true, "ist": true, "är": true, "lautet": true, "#": true,
-	}
-)
-
 // maskLabelled reports whether the number at s[start:] follows a label such
-// as "order", "Bestellung #" or "ordrenummer er".
+// as "order", "Bestellung #" or "ordrenummer er" (maskFile.Labels). A word
+// starting or ending with "#" is a label in every language.
 func maskLabelled(s string, start int) bool {
+	m := &langData().mask
 	words := strings.FieldsFunc(s[max(0, start-60):start], func(r rune) bool {
 		return unicode.IsSpace(r) || r == ':' || r == '(' || r == ','
 	})
@@ -291,15 +270,15 @@ func maskLabelled(s string, start int) bool {
 		if strings.HasPrefix(w, "#") || strings.HasSuffix(w, "#") {
 			return true
 		}
-		if maskLabels[w] || maskLabels[strings.TrimRight(w, ".")] {
+		if m.labels[w] || m.labels[strings.TrimRight(w, ".")] {
 			return true
 		}
-		for _, stem := range maskLabelStems {
+		for _, stem := range m.labelStems {
 			if strings.HasPrefix(w, stem) {
 				return true
 			}
 		}
-		if !maskLabelFillers[w] {
+		if !m.labelFillers[w] {
 			return false
 		}
 	}
