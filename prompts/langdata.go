@@ -306,21 +306,3 @@ func merge[V comparable](to, from map[string]V, what string) error {
 	}
 	return nil
 }
-
-// alternation is a regexp alternation of words, longest first, so that a
-// word is never matched in part when a longer one fits ("mars", not "mar";
-// "Street", not "St").
-func alternation(words []string) string {
-	words = slices.Clone(words)
-	slices.SortFunc(words, func(a, b string) int {
-		if len(a) != len(b) {
-			return len(b) - len(a)
-		}
-		return strings.Compare(a, b)
-	})
-	words = slices.Compact(words)
-	for i, w := range words {
-		words[i] = regexp.QuoteMeta(w)
-	}
-	return strings.Join(words, "|")
-}

@@ -3,6 +3,7 @@ package prompts
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -133,7 +134,15 @@ type lintDate struct {
 
 // lintDateRE matches the dates lintDates reads, with the month names given.
 func lintDateRE(months []string) *regexp.Regexp {
-	m := alternation(months)
+	names := slices.Clone(months)
+	// Longest first, so "mars" is not read as "mar".
+	sort.Slice(names, func(i, j int) bool {
+		if len(names[i]) != len(names[j]) {
+			return len(names[i]) > len(names[j])
+		}
+		return names[i] < names[j]
+	})
+	m := strings.Join(names, "|")
 	return regexp.MustCompile(`(?i)(\d{4})-(\d{1,2})-(\d{1,2})` +
 		`|(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})` +
 		`|(\d{1,2})\.(\d{1,2})\.` +
