@@ -65,3 +65,31 @@ func BenchmarkTimeToFirstText(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLint measures the linter on a good draft in each language, the
+// check every draft passes through before an agent sees it.
+func BenchmarkLint(b *testing.B) {
+	for _, lang := range Languages {
+		req := Request{Facts: lintFacts(), Language: lang, MaxLen: 2000}
+		d := Draft{Language: lang, Body: lintGood[lang]}
+		b.Run(lang, func(b *testing.B) {
+			for b.Loop() {
+				if p := Lint(req, d); len(p) != 0 {
+					b.Fatalf("Lint = %v, want none", p)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkMask measures masking a customer's message with an e-mail
+// address, a phone number, a street address and labelled order numbers.
+func BenchmarkMask(b *testing.B) {
+	text := customerText() + "\nSend it to Karl Johans gate 22, 0159 Oslo, or 12 Baker Street, London NW1 6XE. " +
+		"Order 114-2231-5571, Bestellung #10421234, EUR 1 299,00."
+	for b.Loop() {
+		if _, m := Mask(text); m.Masked() < 4 {
+			b.Fatalf("masked %d values, want at least 4", m.Masked())
+		}
+	}
+}

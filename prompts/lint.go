@@ -2,11 +2,7 @@ package prompts
 
 import (
 	"fmt"
-	"regexp"
-	"sort"
-	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -36,167 +32,6 @@ var lintPromiseKeys = map[string][]string{
 // lintPromiseNames name the promise kinds in messages.
 var lintPromiseNames = map[string]string{
 	"refund": "a refund", "compensation": "compensation", "discount": "a discount", "gift": "a gift card",
-}
-
-// lintLang holds one language's phrases. A phrase is words separated by
-// spaces, matched within a sentence, case-insensitively: "refund*" matches
-// words starting with "refund", "*ing" words ending in "ing", and "…" up
-// to four words of anything. The lists are small on purpose: each phrase
-// is one a support reply really uses, and a miss is shown to the agent, who
-// decides.
-type lintLang struct {
-	// acknowledge: the draft shows it heard the customer; situation: it
-	// names the problem, which acknowledges it too.
-	acknowledge, situation []string
-	apology                []string // needed when the shop erred
-	nextStep               []string // what happens now, by us or by the customer
-	tomorrow               []string // a timeframe without a number
-	// promise: words that promise money, by kind (lintPromiseKeys).
-	promise map[string][]string
-	// A sentence with one of adviceVerbs and one of adviceObjects, or with
-	// one of adviceDirect, advises the customer to go to their bank or
-	// payment provider, unless it says there is no need to (adviceNegation).
-	adviceVerbs, adviceObjects, adviceDirect, adviceNegation []string
-	// blame: the draft blames the customer, unless the sentence is one of
-	// blameExcept ("you should have received an e-mail").
-	blame, blameExcept []string
-}
-
-// lintWords are the phrases, per language.
-var lintWords = map[string]*lintLang{
-	"en": {
-		acknowledge: []string{"thank you for letting us know", "thanks for letting us know", "thank you for telling us",
-			"thanks for telling us", "thank you for your message", "thanks for your message", "thank you for contacting",
-			"thanks for contacting", "thank you for reaching out", "thanks for reaching out", "thank you for getting in touch",
-			"sorry to hear", "sorry that", "sorry about", "apologise that", "apologize that", "we understand", "i understand", "we have heard", "we've heard", "let us know that",
-			"informed us that", "you let us know", "you told us"},
-		situation: []string{"damaged", "broken", "defective", "faulty", "not arrived", "hasn't arrived", "never arrived",
-			"not reached", "hasn't reached", "not received", "wrong item", "wrong size", "wrong product", "late", "delayed",
-			"missing", "lost", "charged twice", "not recognise", "don't recognise", "not as described", "doesn't match",
-			"does not match", "recall*"},
-		apology:  []string{"sorry", "apologise", "apologize", "apologies", "our mistake", "our fault", "that's on us"},
-		nextStep: []string{"we will", "we'll", "i will", "i'll", "we are going to", "we're going to", "i'm going to", "we're *ing", "we are *ing", "i'm *ing", "i am *ing", "we have sent", "we've sent", "we have arranged", "we've arranged", "next step", "please send", "please reply", "please return", "please confirm", "please tell", "could you send", "could you reply", "could you tell", "could you confirm", "just reply"},
-		tomorrow: []string{"tomorrow"},
-		promise: map[string][]string{
-			"refund":       {"refund*", "money back", "reimburs*", "pay you back"},
-			"compensation": {"compensat*"},
-			"discount":     {"discount*", "voucher*", "coupon*", "price reduction"},
-			"gift":         {"gift card*", "gift voucher*", "gift certificate*", "free gift", "store credit", "as a gift"},
-		},
-		adviceVerbs: []string{"contact", "call", "ask", "open", "file", "raise", "start", "submit", "initiate",
-			"request", "reach out to", "get in touch with", "go to", "dispute"},
-		adviceObjects: []string{"chargeback*", "charge-back*", "charge back", "your bank", "the bank", "card issuer",
-			"credit card company", "card company", "paypal", "a-to-z", "bank dispute", "payment dispute"},
-		adviceDirect:   []string{"dispute the charge", "dispute the payment", "dispute the transaction"},
-		adviceNegation: []string{"no need", "don't need", "do not need", "not necessary", "needn't", "don't have to", "do not have to"},
-		blame: []string{"your fault", "your own fault", "your mistake", "you should have", "you should've", "you failed to",
-			"you forgot to", "you did not read", "you didn't read", "you were supposed to", "you ignored", "your responsibility"},
-		blameExcept: []string{"should have received", "should've received", "should have got", "should have arrived",
-			"should have been", "should have heard"},
-	},
-	"nb": {
-		acknowledge: []string{"takk for at du", "takk for beskjeden", "takk for meldingen", "takk for henvendelsen",
-			"leit å høre", "beklager å høre", "beklager at", "vi forstår", "jeg forstår", "har gitt oss beskjed", "har informert oss",
-			"vi har fått beskjed", "vi har hørt"},
-		situation: []string{"skadet", "ødelagt", "defekt", "ikke kommet", "ikke mottatt", "ikke fått", "feil vare",
-			"feil størrelse", "forsinket", "mangler", "kommet bort", "trukket to ganger", "ikke samsvarer", "ikke stemmer",
-			"tilbakekall*"},
-		apology:  []string{"beklager", "unnskyld", "ber om unnskyldning", "vår feil"},
-		nextStep: []string{"vi vil", "vi skal", "jeg vil", "jeg skal", "vi kommer til å", "jeg kommer til å", "vi sender", "vi har sendt", "vi undersøker", "jeg undersøker", "vi sjekker", "jeg sjekker", "vi sporer", "jeg sporer", "send oss", "svar på", "gi oss beskjed", "neste steg"},
-		tomorrow: []string{"i morgen", "imorgen"},
-		promise: map[string][]string{
-			"refund":       {"refusjon*", "refunder*", "tilbakebetal*", "pengene tilbake"},
-			"compensation": {"kompensasjon*", "kompenser*"},
-			"discount":     {"rabatt*", "prisavslag*", "avslag"},
-			"gift":         {"gavekort*", "tilgodelapp*", "som gave", "som en gave"},
-		},
-		adviceVerbs: []string{"kontakt", "kontakte", "kontakter", "ring", "ringe", "ta kontakt", "åpne", "åpn", "opprett",
-			"opprette", "send inn", "sende inn", "klag", "klage", "reklamer", "reklamere", "be", "spør", "bestrid", "bestride"},
-		adviceObjects: []string{"banken", "din bank", "kortutsteder*", "kortselskap*", "tilbakeføring*", "innsigelse*",
-			"chargeback*", "paypal", "a-to-z"},
-		adviceNegation: []string{"trenger ikke", "ikke nødvendig", "behøver ikke", "slipper å"},
-		blame: []string{"din feil", "din egen feil", "du burde", "du skulle ha", "du glemte", "du unnlot",
-			"du har ikke lest", "ditt ansvar"},
-		blameExcept: []string{"burde ha fått", "burde ha mottatt", "skulle ha fått", "skulle ha mottatt", "burde ha kommet",
-			"burde ha blitt", "skulle ha blitt"},
-	},
-	"da": {
-		acknowledge: []string{"tak fordi du", "tak for din besked", "tak for beskeden", "tak for din henvendelse",
-			"tak for henvendelsen", "ked af at høre", "beklager at", "vi forstår", "jeg forstår", "har informeret os",
-			"har givet os besked", "vi har hørt", "vi har fået at vide"},
-		situation: []string{"beskadiget", "ødelagt", "defekt", "ikke kommet", "ikke modtaget", "ikke fået",
-			"forkert vare", "forkert størrelse", "forsinket", "mangler", "gået tabt", "ikke svarer til", "ikke stemmer",
-			"tilbagekald*"},
-		apology:  []string{"beklager", "undskyld", "undskylder", "vores fejl"},
-		nextStep: []string{"vi vil", "vi skal", "jeg vil", "jeg skal", "vi kommer til at", "jeg kommer til at", "vi sender", "vi har sendt", "vi undersøger", "jeg undersøger", "vi tjekker", "jeg tjekker", "vi sporer", "send os", "svar på", "giv os besked", "næste skridt"},
-		tomorrow: []string{"i morgen", "imorgen"},
-		promise: map[string][]string{
-			"refund":       {"refusion*", "refunder*", "tilbagebetal*", "pengene tilbage"},
-			"compensation": {"kompensation*", "kompenser*", "godtgørelse*"},
-			"discount":     {"rabat*", "afslag", "prisnedsættelse*"},
-			"gift":         {"gavekort*", "tilgodeseddel*", "som gave", "som en gave"},
-		},
-		adviceVerbs: []string{"kontakt", "kontakte", "kontakter", "ring", "ringe", "tag kontakt", "åbn", "åbne",
-			"opret", "oprette", "indsend", "indsende", "gør indsigelse", "gøre indsigelse", "spørg", "bed"},
-		adviceObjects: []string{"banken", "din bank", "kortudsteder*", "kortselskab*", "tilbageførsel*", "indsigelse*",
-			"chargeback*", "paypal", "a-to-z"},
-		adviceNegation: []string{"behøver ikke", "ikke nødvendigt", "ikke brug for"},
-		blame: []string{"din skyld", "din egen skyld", "din fejl", "du burde", "du skulle have", "du glemte",
-			"du har ikke læst", "dit ansvar"},
-		blameExcept: []string{"burde have fået", "burde have modtaget", "skulle have fået", "skulle have modtaget",
-			"burde være", "skulle være", "burde have været", "skulle have været"},
-	},
-	"de": {
-		acknowledge: []string{"vielen dank für ihre nachricht", "danke für ihre nachricht", "danke dass", "vielen dank dass",
-			"danke für ihre", "vielen dank für ihre", "tut uns leid zu hören", "tut uns leid dass", "bedauern dass", "wir verstehen", "ich verstehe",
-			"hat uns mitgeteilt", "haben uns mitgeteilt", "hat uns informiert", "wir haben erfahren"},
-		situation: []string{"beschädigt", "kaputt", "defekt", "nicht angekommen", "nicht erhalten", "nicht zugestellt",
-			"falsche", "falschen", "verspätet", "fehlt", "verloren", "entspricht nicht", "nicht der beschreibung", "rückruf*"},
-		apology:  []string{"entschuldig*", "tut uns leid", "tut mir leid", "bedauern", "unser fehler"},
-		nextStep: []string{"wir werden", "ich werde", "wir senden", "wir schicken", "wir prüfen", "ich prüfe", "wir kümmern uns", "ich kümmere mich", "wir verfolgen", "wir melden uns", "senden sie uns", "schicken sie uns", "antworten sie", "teilen sie uns", "nächste schritt", "nächster schritt"},
-		tomorrow: []string{"morgen", "übermorgen"}, // not "guten morgen": see lintTomorrow
-		promise: map[string][]string{
-			"refund":       {"rückerstatt*", "zurückerstatt*", "erstatten", "erstattet", "erstattung*", "geld zurück", "zurückzahl*", "gutschrift*"},
-			"compensation": {"entschädig*", "kompensation*", "ausgleichszahlung*"},
-			"discount":     {"rabatt*", "preisnachlass*", "nachlass"},
-			"gift":         {"gutschein*", "geschenkgutschein*", "geschenkkarte*", "als geschenk"},
-		},
-		adviceVerbs: []string{"kontaktieren", "kontaktiere", "wenden sie sich", "rufen sie", "anrufen", "eröffnen",
-			"einleiten", "einreichen", "veranlassen", "beantragen", "fragen sie", "widersprechen"},
-		adviceObjects: []string{"bank", "ihre bank", "ihrer bank", "kreditkartenfirma", "kreditkartenunternehmen",
-			"kartenaussteller*", "rückbuchung*", "chargeback*", "paypal", "käuferschutz*", "a-to-z"},
-		adviceNegation: []string{"nicht nötig", "nicht notwendig", "müssen nicht", "brauchen nicht", "nicht erforderlich"},
-		blame: []string{"ihre schuld", "ihr fehler", "ihr eigener fehler", "sie hätten … sollen", "sie hätten … müssen",
-			"sie haben versäumt", "sie haben … vergessen", "ihre verantwortung"},
-		blameExcept: []string{"erhalten sollen", "bekommen sollen", "ankommen sollen", "werden sollen", "werden müssen"},
-	},
-	"sv": {
-		acknowledge: []string{"tack för att du", "tack för att ni", "tack för ditt meddelande", "tack för meddelandet",
-			"tack för att du hörde av dig", "tråkigt att höra", "ledsen att höra", "ber om ursäkt för att", "förlåt att",
-			"beklagar att", "vi förstår", "jag förstår",
-			"har meddelat oss", "har informerat oss", "vi har fått veta"},
-		situation: []string{"skadad", "skadat", "skadade", "trasig", "trasigt", "defekt", "inte kommit", "inte fått",
-			"fel vara", "fel storlek", "försenad", "försenat", "saknas", "kommit bort", "inte motsvarar", "inte stämmer",
-			"återkall*"},
-		apology:  []string{"ber om ursäkt", "förlåt", "ursäkta", "beklagar", "ledsen", "ledsna", "vårt fel"},
-		nextStep: []string{"vi kommer att", "jag kommer att", "vi ska", "jag ska", "vi skickar", "vi har skickat", "vi undersöker", "jag undersöker", "vi kontrollerar", "jag kontrollerar", "vi spårar", "skicka oss", "svara på", "meddela oss", "nästa steg"},
-		tomorrow: []string{"i morgon", "imorgon"},
-		promise: map[string][]string{
-			"refund":       {"återbetal*", "pengarna tillbaka"},
-			"compensation": {"kompensation*", "kompensera*", "ersättning"},
-			"discount":     {"rabatt*", "prisavdrag*"},
-			"gift":         {"presentkort*", "tillgodokvitto*", "som present", "som en present"},
-		},
-		adviceVerbs: []string{"kontakta", "ring", "ringa", "ta kontakt", "öppna", "lämna in", "skicka in", "begär",
-			"begära", "bestrid", "bestrida", "fråga", "vänd dig"},
-		adviceObjects: []string{"banken", "din bank", "kortutgivare*", "kortföretag*", "återkrav*", "chargeback*",
-			"paypal", "a-to-z"},
-		adviceNegation: []string{"behöver inte", "inte nödvändigt", "inte nödvändig"},
-		blame: []string{"ditt fel", "ditt eget fel", "du borde", "du skulle ha", "du glömde", "du har inte läst",
-			"ditt ansvar"},
-		blameExcept: []string{"borde ha fått", "skulle ha fått", "borde ha kommit", "skulle ha kommit", "borde ha blivit",
-			"skulle ha blivit"},
-	},
 }
 
 // Lint checks a draft before an agent sees it and returns what is wrong,
@@ -229,7 +64,8 @@ func Lint(req Request, d Draft) []Problem {
 	if body == "" {
 		return []Problem{{"empty", "the draft is empty"}}
 	}
-	l := &linter{req: req, f: req.Facts, body: body, text: lintParse(body), allowed: lintAllowed(req.Facts)}
+	l := &linter{req: req, f: req.Facts, body: body, text: lintParse(body), allowed: lintAllowed(req.Facts),
+		phrases: langData().lint}
 	l.language(d.Language)
 	l.required()
 	l.promises(l.text, body, l.langs)
@@ -252,6 +88,7 @@ type linter struct {
 	body     string
 	text     lintText
 	allowed  lintAllowance
+	phrases  map[string]*lintLang
 	langs    []string        // whose phrases apply
 	promised map[string]bool // promise kinds already reported
 	problems []Problem
@@ -272,14 +109,14 @@ func (l *linter) add(rule, format string, args ...any) {
 func (l *linter) words(pick func(*lintLang) []string) []string {
 	var all []string
 	for _, lang := range l.langs {
-		all = append(all, pick(lintWords[lang])...)
+		all = append(all, pick(l.phrases[lang])...)
 	}
 	return all
 }
 
 // example returns the first phrase of a list, quoted, for a message.
 func (l *linter) example(pick func(*lintLang) []string) string {
-	return fmt.Sprintf("%q", strings.ReplaceAll(pick(lintWords[l.langs[0]])[0], "*", ""))
+	return fmt.Sprintf("%q", strings.ReplaceAll(pick(l.phrases[l.langs[0]])[0], "*", ""))
 }
 
 // language checks the draft's language against the request's and decides
@@ -296,11 +133,11 @@ func (l *linter) language(declared string) {
 		l.add("language", "reads as %s; the customer's language is %s", lintLangName(detected), lintLangName(want))
 	}
 	for _, lang := range []string{declared, detected} {
-		if lintWords[lang] != nil && (len(l.langs) == 0 || l.langs[0] != lang) {
+		if l.phrases[lang] != nil && (len(l.langs) == 0 || l.langs[0] != lang) {
 			l.langs = append(l.langs, lang)
 		}
 	}
-	if len(l.langs) == 0 && lintWords[want] != nil {
+	if len(l.langs) == 0 && l.phrases[want] != nil {
 		l.langs = []string{want}
 	}
 	if len(l.langs) == 0 {
@@ -315,27 +152,27 @@ func (l *linter) required() {
 	if f.Ref != "" && !strings.Contains(strings.ToLower(l.body), strings.ToLower(f.Ref)) {
 		l.add("reference", "does not name the case reference %s", f.Ref)
 	}
-	situation := l.words(func(w *lintLang) []string { return w.situation })
+	situation := l.words(func(w *lintLang) []string { return w.Situation })
 	for _, s := range []string{f.SituationLabel, strings.ReplaceAll(f.Situation, "_", " ")} {
 		if s = strings.TrimSpace(s); s != "" {
 			situation = append(situation, strings.Join(lintTokens(s), " "))
 		}
 	}
-	if !l.text.has(l.words(func(w *lintLang) []string { return w.acknowledge })) && !l.text.has(situation) {
+	if !l.text.has(l.words(func(w *lintLang) []string { return w.Acknowledge })) && !l.text.has(situation) {
 		l.add("acknowledge", "does not acknowledge the customer's problem (e.g. %s, or name it)",
-			l.example(func(w *lintLang) []string { return w.acknowledge }))
+			l.example(func(w *lintLang) []string { return w.Acknowledge }))
 	}
-	if f.ShopErred && !l.text.has(l.words(func(w *lintLang) []string { return w.apology })) {
+	if f.ShopErred && !l.text.has(l.words(func(w *lintLang) []string { return w.Apology })) {
 		l.add("apology", "does not apologise, though the shop is at fault (e.g. %s)",
-			l.example(func(w *lintLang) []string { return w.apology }))
+			l.example(func(w *lintLang) []string { return w.Apology }))
 	}
-	if !l.text.has(l.words(func(w *lintLang) []string { return w.nextStep })) {
+	if !l.text.has(l.words(func(w *lintLang) []string { return w.NextStep })) {
 		l.add("next_step", "does not say what happens next (e.g. %s)",
-			l.example(func(w *lintLang) []string { return w.nextStep }))
+			l.example(func(w *lintLang) []string { return w.NextStep }))
 	}
 
 	timeframe := len(lintDurations(l.text, true)) > 0 || len(lintDates(l.body)) > 0 ||
-		lintTomorrow(l.text, l.words(func(w *lintLang) []string { return w.tomorrow }))
+		lintTomorrow(l.text, l.words(func(w *lintLang) []string { return w.Tomorrow }))
 	for _, v := range f.Policy {
 		if v = strings.TrimSpace(v); strings.ContainsAny(v, "0123456789") &&
 			strings.Contains(strings.ToLower(l.body), strings.ToLower(v)) {
@@ -362,7 +199,7 @@ func (l *linter) promises(t lintText, src string, langs []string) {
 		}
 		var list []string
 		for _, lang := range langs {
-			list = append(list, lintWords[lang].promise[kind]...)
+			list = append(list, l.phrases[lang].Promise[kind]...)
 		}
 		if m := t.find(list); m != "" {
 			l.promised[kind] = true
@@ -393,10 +230,10 @@ func (l *linter) promises(t lintText, src string, langs []string) {
 // advice looks for a sentence sending the customer to their bank or
 // payment provider.
 func (l *linter) advice() {
-	negation := l.words(func(w *lintLang) []string { return w.adviceNegation })
-	verbs := l.words(func(w *lintLang) []string { return w.adviceVerbs })
-	objects := l.words(func(w *lintLang) []string { return w.adviceObjects })
-	direct := l.words(func(w *lintLang) []string { return w.adviceDirect })
+	negation := l.words(func(w *lintLang) []string { return w.AdviceNegation })
+	verbs := l.words(func(w *lintLang) []string { return w.AdviceVerbs })
+	objects := l.words(func(w *lintLang) []string { return w.AdviceObjects })
+	direct := l.words(func(w *lintLang) []string { return w.AdviceDirect })
 	for _, s := range l.text.sentences {
 		one := lintText{sentences: [][]string{s}}
 		if one.has(negation) {
@@ -417,8 +254,8 @@ func (l *linter) advice() {
 
 // blame looks for a sentence blaming the customer.
 func (l *linter) blame() {
-	blame := l.words(func(w *lintLang) []string { return w.blame })
-	except := l.words(func(w *lintLang) []string { return w.blameExcept })
+	blame := l.words(func(w *lintLang) []string { return w.Blame })
+	except := l.words(func(w *lintLang) []string { return w.BlameExcept })
 	for _, s := range l.text.sentences {
 		one := lintText{sentences: [][]string{s}}
 		if m := one.find(blame); m != "" && !one.has(except) {
@@ -428,16 +265,10 @@ func (l *linter) blame() {
 	}
 }
 
-// lintFirstPerson are the pronouns that make a verb the shop's own action
-// ("we will contact PayPal"), not advice to the customer.
-var lintFirstPerson = map[string]bool{
-	"we": true, "we'll": true, "we've": true, "we're": true, "i": true, "i'll": true, "i've": true, "i'm": true,
-	"vi": true, "jeg": true, "wir": true, "ich": true, "jag": true,
-}
-
 // lintAdviceVerb returns the first advice verb in the sentence that the
 // shop is not the subject of, or "".
 func lintAdviceVerb(s []string, verbs []string) string {
+	firstPerson := langData().grammar.firstPerson
 	for i := range s {
 		for _, v := range verbs {
 			n, ok := lintMatchAt(s, i, strings.Fields(v))
@@ -446,7 +277,7 @@ func lintAdviceVerb(s []string, verbs []string) string {
 			}
 			ours := false
 			for j := max(0, i-3); j < i; j++ {
-				ours = ours || lintFirstPerson[s[j]]
+				ours = ours || firstPerson[s[j]]
 			}
 			if !ours {
 				return strings.Join(s[i:i+n], " ")
@@ -487,465 +318,6 @@ func lintPolicyHas(policy map[string]string, keys ...string) bool {
 	return false
 }
 
-// lintText is a text as sentences of lower-case words.
-type lintText struct{ sentences [][]string }
-
-// lintParse splits a text into sentences of words. Apostrophes and hyphens
-// inside a word, and the punctuation inside a number (49.90, 2026-11-22,
-// 3-5), stay in it.
-func lintParse(s string) lintText {
-	var t lintText
-	var sent []string
-	for _, line := range strings.FieldsFunc(s, func(r rune) bool {
-		return r == '\n' || r == '!' || r == '?' || r == ';' || r == '¶'
-	}) {
-		// A full stop ends a sentence when a space or the end follows it.
-		for _, part := range strings.SplitAfter(line, ". ") {
-			sent = lintTokens(part)
-			if len(sent) > 0 {
-				t.sentences = append(t.sentences, sent)
-			}
-		}
-	}
-	return t
-}
-
-// lintTokens splits s into lower-case words.
-func lintTokens(s string) []string {
-	s = strings.ToLower(s)
-	s = strings.NewReplacer("’", "'", "‘", "'", "–", "-", "—", " ", "\u00a0", " ").Replace(s)
-	rs := []rune(s)
-	var toks []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			toks = append(toks, string(cur))
-			cur = cur[:0]
-		}
-	}
-	alnum := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-	for i, r := range rs {
-		switch {
-		case alnum(r):
-			cur = append(cur, r)
-		case len(cur) > 0 && i+1 < len(rs) && alnum(rs[i+1]) &&
-			(r == '\'' || r == '-' || unicode.IsDigit(rs[i-1]) && unicode.IsDigit(rs[i+1]) && strings.ContainsRune(".,/:", r)):
-			cur = append(cur, r)
-		default:
-			flush()
-		}
-	}
-	flush()
-	return toks
-}
-
-// has reports whether any phrase occurs in the text.
-func (t lintText) has(phrases []string) bool { return t.find(phrases) != "" }
-
-// find returns the words of the first phrase that occurs, or "".
-func (t lintText) find(phrases []string) string {
-	for _, p := range phrases {
-		pat := strings.Fields(p)
-		for _, s := range t.sentences {
-			for i := range s {
-				if n, ok := lintMatchAt(s, i, pat); ok {
-					return strings.Join(s[i:i+n], " ")
-				}
-			}
-		}
-	}
-	return ""
-}
-
-// lintMatchAt matches pat against toks from i and returns how many words
-// it covered.
-func lintMatchAt(toks []string, i int, pat []string) (int, bool) {
-	if len(pat) == 0 {
-		return 0, true
-	}
-	if pat[0] == "…" {
-		for g := 0; g <= 4 && i+g <= len(toks); g++ {
-			if n, ok := lintMatchAt(toks, i+g, pat[1:]); ok {
-				return g + n, true
-			}
-		}
-		return 0, false
-	}
-	if i >= len(toks) || !lintWordMatch(toks[i], pat[0]) {
-		return 0, false
-	}
-	n, ok := lintMatchAt(toks, i+1, pat[1:])
-	return n + 1, ok
-}
-
-func lintWordMatch(tok, pat string) bool {
-	switch {
-	case len(pat) > 1 && strings.HasSuffix(pat, "*"):
-		return strings.HasPrefix(tok, pat[:len(pat)-1])
-	case len(pat) > 1 && strings.HasPrefix(pat, "*"):
-		return strings.HasSuffix(tok, pat[1:]) && len(tok) > len(pat)
-	}
-	return tok == pat
-}
-
-// lintTomorrow reports whether the text says "tomorrow". German "morgen"
-// is also the morning of "Guten Morgen", which is not a timeframe.
-func lintTomorrow(t lintText, phrases []string) bool {
-	for _, s := range t.sentences {
-		for i := range s {
-			if i > 0 && s[i-1] == "guten" {
-				continue
-			}
-			for _, p := range phrases {
-				if _, ok := lintMatchAt(s, i, strings.Fields(p)); ok {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// Timeframes: a preposition ("within", "innen", "inom"...), perhaps "the
-// next", a number, perhaps "working"/"business", and a unit.
-var (
-	lintPrepositions = [][]string{
-		{"within"}, {"in"}, {"inside"}, {"over", "the", "next"}, {"innen"}, {"innenfor"}, {"i", "løpet", "av"},
-		{"om"}, {"på"}, {"inden", "for"}, {"inden"}, {"i", "løbet", "af"}, {"innerhalb", "von"}, {"innerhalb"},
-		{"binnen"}, {"inom"}, {"senest"}, {"senast"}, {"in", "den", "nächsten"}, {"de", "neste"}, {"de", "næste"},
-		{"de", "närmaste"},
-	}
-	lintNumbers = map[string]string{
-		"a": "1", "an": "1", "one": "1", "en": "1", "ett": "1", "ei": "1", "et": "1", "ein": "1", "eine": "1",
-		"einer": "1", "einem": "1", "einen": "1", "two": "2", "to": "2", "zwei": "2", "två": "2",
-		"three": "3", "tre": "3", "drei": "3", "four": "4", "fire": "4", "vier": "4", "fyra": "4",
-		"five": "5", "fem": "5", "fünf": "5", "seven": "7", "sju": "7", "syv": "7", "sieben": "7",
-		"ten": "10", "ti": "10", "zehn": "10", "tio": "10", "fourteen": "14", "fjorten": "14",
-		"vierzehn": "14", "fjorton": "14", "thirty": "30", "tretti": "30", "tredive": "30", "dreißig": "30", "trettio": "30",
-	}
-	// lintUnits maps unit words to a unit: hour, day, workday, week, month.
-	lintUnits = map[string]string{
-		"hour": "hour", "hours": "hour", "time": "hour", "timer": "hour", "timme": "hour", "timmar": "hour",
-		"stunde": "hour", "stunden": "hour", "timene": "hour", "timerne": "hour", "timmarna": "hour",
-		"day": "day", "days": "day", "dag": "day", "dager": "day", "dage": "day", "dagar": "day", "tag": "day",
-		"tage": "day", "tagen": "day", "kalenderdager": "day", "kalenderdage": "day", "kalendertage": "day",
-		"dagene": "day", "dagane": "day", "dagarna": "day",
-		"virkedag": "workday", "virkedager": "workday", "virkedage": "workday", "hverdag": "workday",
-		"hverdage": "workday", "arbeidsdag": "workday", "arbeidsdager": "workday", "arbejdsdag": "workday",
-		"arbejdsdage": "workday", "werktag": "workday", "werktage": "workday", "werktagen": "workday",
-		"arbeitstag": "workday", "arbeitstage": "workday", "arbeitstagen": "workday", "arbetsdag": "workday",
-		"arbetsdagar": "workday", "vardag": "workday", "vardagar": "workday", "bankdag": "workday", "bankdagar": "workday",
-		"virkedagene": "workday", "arbeidsdagene": "workday", "arbejdsdagene": "workday", "hverdagene": "workday",
-		"arbetsdagarna": "workday", "vardagarna": "workday",
-		"week": "week", "weeks": "week", "uke": "week", "uker": "week", "uge": "week", "uger": "week",
-		"woche": "week", "wochen": "week", "vecka": "week", "veckor": "week", "ukene": "week", "ugerne": "week",
-		"veckorna": "week",
-		"month":    "month", "months": "month", "måned": "month", "måneder": "month", "monat": "month",
-		"monate": "month", "monaten": "month", "månad": "month", "månader": "month",
-	}
-	// lintDayKinds stand between a number and "days": "5 business days"
-	// are working days, "14 calendar days" days.
-	lintDayKinds = map[string]string{"working": "workday", "business": "workday", "work": "workday", "calendar": "day"}
-)
-
-// lintDuration is a timeframe found in a text: "within 3 days" is 3 day.
-type lintDuration struct {
-	num, unit string
-	text      string
-	sentence  int
-}
-
-// lintDurations finds timeframes. With prep, only those after a
-// preposition ("within 3 days", not "you waited 10 days"); without, any
-// number and unit ("14 days", a policy value).
-func lintDurations(t lintText, prep bool) []lintDuration {
-	var out []lintDuration
-	for si, s := range t.sentences {
-		for i := 0; i < len(s); i++ {
-			j := i
-			if prep {
-				n := 0
-				for _, p := range lintPrepositions {
-					if m, ok := lintMatchAt(s, i, p); ok && m > n {
-						n = m
-					}
-				}
-				if n == 0 {
-					continue
-				}
-				j = i + n
-				if j < len(s) && (s[j] == "the" || s[j] == "den" || s[j] == "de") {
-					j++
-				}
-				if j < len(s) && (s[j] == "next" || s[j] == "coming" || s[j] == "neste" || s[j] == "næste" ||
-					s[j] == "nächsten" || s[j] == "närmaste" || s[j] == "kommende" || s[j] == "kommande") {
-					j++
-				}
-			}
-			if j >= len(s) {
-				continue
-			}
-			num := lintNumber(s[j])
-			if num == "" {
-				continue
-			}
-			k := j + 1
-			kind := ""
-			if k < len(s) && lintDayKinds[s[k]] != "" {
-				kind = lintDayKinds[s[k]]
-				k++
-			}
-			if k >= len(s) {
-				continue
-			}
-			unit, ok := lintUnits[s[k]]
-			if !ok {
-				continue
-			}
-			if kind != "" && unit == "day" {
-				unit = kind
-			}
-			out = append(out, lintDuration{num, unit, strings.Join(s[i:k+1], " "), si})
-			i = k
-		}
-	}
-	return out
-}
-
-// lintNumber returns a number word or numeral (3, 3-5, "three") as
-// digits, or "".
-func lintNumber(w string) string {
-	if n, ok := lintNumbers[w]; ok {
-		return n
-	}
-	for _, r := range w {
-		if !unicode.IsDigit(r) && r != '-' {
-			return ""
-		}
-	}
-	if w == "" || w[0] == '-' || strings.HasSuffix(w, "-") {
-		return ""
-	}
-	return w
-}
-
-// lintDurationProblem says what is wrong with a timeframe the policy does
-// not give, naming the policy's own when it has one for the same promise:
-// "promises a refund within 3 days; the policy says 14 days".
-func lintDurationProblem(t lintText, dur lintDuration, policy map[string]string) string {
-	one := lintText{sentences: [][]string{t.sentences[dur.sentence]}}
-	for _, kind := range []string{"refund", "compensation", "discount", "gift"} {
-		var list []string
-		for _, l := range Languages {
-			list = append(list, lintWords[l].promise[kind]...)
-		}
-		if v := strings.TrimSpace(policy[kind+"_within"]); v != "" && one.has(list) {
-			return fmt.Sprintf("promises %s %s; the policy says %s", lintPromiseNames[kind], dur.text, v)
-		}
-	}
-	var given []string
-	keys := make([]string, 0, len(policy))
-	for k := range policy {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if len(lintDurations(lintParse(policy[k]), false)) > 0 {
-			given = append(given, fmt.Sprintf("%s %s", k, strings.TrimSpace(policy[k])))
-		}
-	}
-	if len(given) > 0 {
-		return fmt.Sprintf("promises %q; the policy gives %s", dur.text, strings.Join(given, ", "))
-	}
-	return fmt.Sprintf("promises %q, a timeframe the policy does not give", dur.text)
-}
-
-// lintAmount is an amount of money found in a text.
-type lintAmount struct {
-	currency string // EUR, NOK, ...; "KR" for kroner of any kind; "" for none
-	minor    int64  // in hundredths
-	text     string
-}
-
-const (
-	lintCurrency = `eur|euro|euros|nok|sek|dkk|usd|gbp|chf|kr\.?|kroner|kronor|€|\$|£`
-	lintNum      = `\d{1,3}(?:[ .,'\x{a0}]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?`
-)
-
-var (
-	// lintAmountRE consumes the character before an amount, so that a
-	// match is never tried, and lost, in the middle of a number.
-	lintAmountRE = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:(` + lintCurrency + `)\s?(` + lintNum + `)(?:,-|\.-)?|(` + lintNum + `)(?:,-|\.-)?\s?(` + lintCurrency + `))`)
-	lintBareRE   = regexp.MustCompile(`^(?:` + lintNum + `)$`)
-)
-
-// lintAmounts finds amounts with a currency: EUR 49.90, 49,90 kr, €20, $5,
-// 1 299,00 NOK.
-func lintAmounts(s string) []lintAmount {
-	var out []lintAmount
-	for _, m := range lintAmountRE.FindAllStringSubmatchIndex(s, -1) {
-		start, cur, num := m[2], m[2:4], m[4:6] // EUR 49.90
-		if start < 0 {
-			start, cur, num = m[6], m[8:10], m[6:8] // 49,90 kr
-		}
-		if !lintBoundary(s, start, m[1]) {
-			continue
-		}
-		minor, ok := lintMinor(s[num[0]:num[1]])
-		if !ok {
-			continue
-		}
-		c := strings.ToLower(s[cur[0]:cur[1]])
-		out = append(out, lintAmount{lintCurrencyCode(c), minor, s[start:m[1]]})
-	}
-	return out
-}
-
-func lintCurrencyCode(c string) string {
-	switch strings.TrimSuffix(c, ".") {
-	case "€", "euro", "euros", "eur":
-		return "EUR"
-	case "$", "usd":
-		return "USD"
-	case "£", "gbp":
-		return "GBP"
-	case "kr", "kroner", "kronor":
-		return "KR"
-	}
-	return strings.ToUpper(c)
-}
-
-// lintMinor reads an amount in hundredths: the last "." or "," followed by
-// one or two digits is the decimal mark, every other is a thousands
-// separator.
-func lintMinor(s string) (int64, bool) {
-	s = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\'' || r == '\u00a0' {
-			return -1
-		}
-		return r
-	}, s)
-	whole, frac := s, ""
-	if i := strings.LastIndexAny(s, ".,"); i >= 0 && len(s)-i-1 <= 2 {
-		whole, frac = s[:i], s[i+1:]
-	}
-	whole = strings.NewReplacer(".", "", ",", "").Replace(whole)
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	w, err1 := strconv.ParseInt(whole, 10, 64)
-	f, err2 := strconv.ParseInt(frac, 10, 64)
-	if err1 != nil || err2 != nil || w > 1e12 {
-		return 0, false
-	}
-	return w*100 + f, true
-}
-
-// lintBoundary reports whether s[start:end] is not part of a longer word
-// or number.
-func lintBoundary(s string, start, end int) bool {
-	if r, _ := utf8.DecodeLastRuneInString(s[:start]); start > 0 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-		return false
-	}
-	if r, _ := utf8.DecodeRuneInString(s[end:]); end < len(s) && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-		return false
-	}
-	return true
-}
-
-// lintDate is a date found in a text; year 0 when it has none.
-type lintDate struct {
-	year, month, day int
-	text             string
-}
-
-// lintMonths are month names and abbreviations in the five languages.
-var lintMonths = map[string]int{
-	"january": 1, "januar": 1, "januari": 1, "jan": 1, "february": 2, "februar": 2, "februari": 2, "feb": 2,
-	"march": 3, "mars": 3, "marts": 3, "märz": 3, "mar": 3, "april": 4, "apr": 4, "may": 5, "mai": 5, "maj": 5,
-	"june": 6, "juni": 6, "jun": 6, "july": 7, "juli": 7, "jul": 7, "august": 8, "augusti": 8, "aug": 8,
-	"september": 9, "sep": 9, "sept": 9, "october": 10, "oktober": 10, "oct": 10, "okt": 10,
-	"november": 11, "nov": 11, "december": 12, "desember": 12, "dezember": 12, "dec": 12, "des": 12, "dez": 12,
-}
-
-var lintDateRE = func() *regexp.Regexp {
-	names := make([]string, 0, len(lintMonths))
-	for n := range lintMonths {
-		names = append(names, n)
-	}
-	// Longest first, so "mars" is not read as "mar".
-	sort.Slice(names, func(i, j int) bool {
-		if len(names[i]) != len(names[j]) {
-			return len(names[i]) > len(names[j])
-		}
-		return names[i] < names[j]
-	})
-	m := strings.Join(names, "|")
-	return regexp.MustCompile(`(?i)(\d{4})-(\d{1,2})-(\d{1,2})` +
-		`|(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})` +
-		`|(\d{1,2})\.(\d{1,2})\.` +
-		`|(\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:of\s+)?(` + m + `)\.?(?:\s+(\d{4}))?` +
-		`|(` + m + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?`)
-}()
-
-// lintDates finds explicit dates: 2026-11-22, 22.11.2026, 22.11.,
-// 22 November 2026, 22. november, November 22. A match inside an amount
-// ("EUR 12.10.") is not a date.
-func lintDates(s string) []lintDate {
-	var amounts [][2]int
-	for _, a := range lintAmountRE.FindAllStringIndex(s, -1) {
-		amounts = append(amounts, [2]int{a[0], a[1]})
-	}
-	num := func(m []int, g int, s string) int {
-		if m[2*g] < 0 {
-			return 0
-		}
-		n, _ := strconv.Atoi(s[m[2*g]:m[2*g+1]])
-		return n
-	}
-	var out []lintDate
-next:
-	for _, m := range lintDateRE.FindAllStringSubmatchIndex(s, -1) {
-		end := m[1]
-		if strings.HasSuffix(s[m[0]:end], ".") {
-			end-- // "22.11." may end a sentence
-		}
-		if !lintBoundary(s, m[0], end) {
-			continue
-		}
-		for _, a := range amounts {
-			if m[0] < a[1] && a[0] < m[1] {
-				continue next
-			}
-		}
-		var d lintDate
-		switch {
-		case m[2] >= 0:
-			d = lintDate{num(m, 1, s), num(m, 2, s), num(m, 3, s), ""}
-		case m[8] >= 0:
-			d = lintDate{num(m, 6, s), num(m, 5, s), num(m, 4, s), ""}
-			if d.month > 12 && d.day <= 12 { // 11/22/2026
-				d.month, d.day = d.day, d.month
-			}
-			if d.year < 100 {
-				d.year += 2000
-			}
-		case m[14] >= 0:
-			d = lintDate{0, num(m, 8, s), num(m, 7, s), ""}
-		case m[18] >= 0:
-			d = lintDate{num(m, 11, s), lintMonths[strings.ToLower(s[m[20]:m[21]])], num(m, 9, s), ""}
-		default:
-			d = lintDate{num(m, 14, s), lintMonths[strings.ToLower(s[m[24]:m[25]])], num(m, 13, s), ""}
-		}
-		if d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31 {
-			continue
-		}
-		d.text = strings.TrimSpace(s[m[0]:end])
-		out = append(out, d)
-	}
-	return out
-}
-
 // lintAllowance is what a draft may promise: the case's amount and
 // everything in its policy values, Step and NextStep.
 type lintAllowance struct {
@@ -964,7 +336,7 @@ func lintAllowed(f Facts) lintAllowance {
 		// "repair, replacement, refund".
 		var list []string
 		for _, l := range Languages {
-			list = append(list, lintWords[l].promise[kind]...)
+			list = append(list, langData().lint[l].Promise[kind]...)
 		}
 		for _, v := range f.Policy {
 			a.kinds[kind] = a.kinds[kind] || lintParse(v).has(list)

@@ -280,17 +280,17 @@ func TestLint(t *testing.T) {
 // TestLintWords checks the word table: every language has every list.
 func TestLintWords(t *testing.T) {
 	for _, lang := range Languages {
-		w := lintWords[lang]
+		w := langData().lint[lang]
 		if w == nil {
 			t.Fatalf("no words for %s", lang)
 		}
 		lists := map[string][]string{
-			"acknowledge": w.acknowledge, "situation": w.situation, "apology": w.apology, "nextStep": w.nextStep,
-			"tomorrow": w.tomorrow, "adviceVerbs": w.adviceVerbs, "adviceObjects": w.adviceObjects,
-			"adviceNegation": w.adviceNegation, "blame": w.blame, "blameExcept": w.blameExcept,
+			"acknowledge": w.Acknowledge, "situation": w.Situation, "apology": w.Apology, "nextStep": w.NextStep,
+			"tomorrow": w.Tomorrow, "adviceVerbs": w.AdviceVerbs, "adviceObjects": w.AdviceObjects,
+			"adviceNegation": w.AdviceNegation, "blame": w.Blame, "blameExcept": w.BlameExcept,
 		}
 		for _, kind := range slices.Sorted(maps.Keys(lintPromiseKeys)) {
-			lists["promise "+kind] = w.promise[kind]
+			lists["promise "+kind] = w.Promise[kind]
 		}
 		for name, list := range lists {
 			if len(list) == 0 {

@@ -2,6 +2,7 @@ package prompts
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -231,7 +232,7 @@ func maskFind(s string) []maskSpan {
 			add(loc[0], loc[1], maskIBAN)
 		}
 	}
-	for _, re := range []*regexp.Regexp{maskStreetFirstRE, maskNumberFirstRE} {
+	for _, re := range []*regexp.Regexp{langData().mask.streetFirstRE, langData().mask.numberFirstRE} {
 		for _, loc := range re.FindAllStringIndex(s, -1) {
 			add(loc[0], loc[1], maskAddress)
 		}
@@ -321,17 +322,13 @@ func maskIBANValid(s string) bool {
 	return rem == 1
 }
 
-// Street words. maskStreetSuffixes end a Scandinavian or German street name,
-// as part of one word (Storgata, Nørregade, Hauptstraße, Kungsgatan) or as
-// a word of its own after a capitalised one (Karl Johans gate, Berliner
-// Straße, Frederiksberg Allé); a bare "Gate 12" or "Alle 3" is not an
-// address. maskStreetWords follow the name in English, after the number.
+// Streets. A street suffix (maskFile.StreetSuffixes) ends a Scandinavian or
+// German street name, as part of one word (Storgata, Nørregade,
+// Hauptstraße, Kungsgatan) or as a word of its own after a capitalised one
+// (Karl Johans gate, Berliner Straße, Frederiksberg Allé); a bare "Gate 12"
+// or "Alle 3" is not an address. Street words follow the name in English,
+// after the number.
 const (
-	maskStreetSuffixes = `gata|gatan|gaten|gate|gade|gaden|vej|vejen|vei|veien|veg|vegen|väg|vägen|` +
-		`stræde|straße|strasse|str\.|allé|alle|allee|boulevard|plass|plads|platz|torg|torget|torv|` +
-		`weg|gasse|gränd|stien|damm|ufer`
-	maskStreetWords = `Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Way|Close|Court|Ct|Place|Pl|Square|Sq|` +
-		`Terrace|Boulevard|Blvd|Crescent|Gardens|Grove|Row|Parkway|Mews|Walk|Hill`
 	// maskPostal is a postal code and city after a Nordic or German street:
 	// 0155 Oslo, 2900 Hellerup, 111 43 Stockholm, D-10115 Berlin.
 	maskPostal = `(?:,?\s+(?:[A-Z]{1,2}-)?(?:\d{4,5}|\d{3} \d{2})\s+\p{Lu}[\p{L}\-]+)?`
@@ -340,309 +337,29 @@ const (
 	maskPostcode = `(?:(?:,\s*\p{Lu}[\p{L}\-]+(?: \p{Lu}[\p{L}\-]+)?)?,?\s+(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]{2} \d{5}(?:-\d{4})?))?`
 )
 
-var (
-	maskStreetFirstRE = regexp.MustCompile(
-		`(?:\p{Lu}[\p{L}\-]*?(?:` + maskStreetSuffixes + `)|(?:(?:\p{Lu}[\p{L}'\-]*|(?:\p{Lu}\.)+)\s+){1,3}\p{L}*(?i:` + maskStreetSuffixes + `))` +
+// maskStreetREs returns the patterns of an address that starts with the
+// street's name and of one that starts with the number.
+func maskStreetREs(suffixes, words []string) (streetFirst, numberFirst *regexp.Regexp) {
+	sfx, w := maskAlternation(suffixes), maskAlternation(words)
+	streetFirst = regexp.MustCompile(
+		`(?:\p{Lu}[\p{L}\-]*?(?:` + sfx + `)|(?:(?:\p{Lu}[\p{L}'\-]*|(?:\p{Lu}\.)+)\s+){1,3}\p{L}*(?i:` + sfx + `))` +
 			`\s+\d{1,4}[A-Za-z]?` + maskPostal)
-	maskNumberFirstRE = regexp.MustCompile(
-		`\d{1,5}[A-Za-z]?,?\s+(?:\p{Lu}[\p{L}'.\-]*\s+){1,3}(?:` + maskStreetWords + `)\.?` + maskPostcode)
-)
-
-// maskRun is a run of digit groups joined by single separators, the raw
-// material of phone and card numbers: "+47 912 34 567", "4242-4242-4242-4242",
-// "(0)30 1234567".
-type maskRun struct {
-	start, end int
-	plus       bool   // starts with "+"
-	groups     []int  // digits per group
-	seps       []byte // separator before each group after the first; 0 for none
-	bounds     [][2]int
-	digits     string
+	numberFirst = regexp.MustCompile(
+		`\d{1,5}[A-Za-z]?,?\s+(?:\p{Lu}[\p{L}'.\-]*\s+){1,3}(?:` + w + `)\.?` + maskPostcode)
+	return streetFirst, numberFirst
 }
 
-// maskNumberRuns finds the runs of digit groups in s that stand apart from
-// words and from the digits of an amount ("1 299,00" is not read from the
-// comma on).
-func maskNumberRuns(s string) []maskRun {
-	var runs []maskRun
-	for i := 0; i < len(s); {
-		c := s[i]
-		if !(c == '+' || c == '(' || maskDigit(c)) {
-			i++
-			continue
-		}
-		prev, n := utf8.DecodeLastRuneInString(s[:i])
-		if i > 0 && (maskWordRune(prev) || prev == '+' || prev == '(' ||
-			(prev == '.' || prev == ',') && i-n > 0 && maskDigit(s[i-n-1])) {
-			i = maskSkipWord(s, i)
-			continue
-		}
-		run, ok := maskScanRun(s, i)
-		if !ok {
-			// A shorter run starting later would end at the same word.
-			i = maskSkipWord(s, max(i, run.end-1))
-			continue
-		}
-		runs = append(runs, run)
-		i = run.end
+// maskAlternation is a regexp alternation of words in reverse order: a
+// word before any that is a prefix of it ("gatan" before "gata", "Street"
+// before "St"), so that none is matched in part, and words with a common
+// prefix side by side, which regexp factors into a faster pattern.
+func maskAlternation(words []string) string {
+	words = slices.Clone(words)
+	slices.Sort(words)
+	slices.Reverse(words)
+	words = slices.Compact(words)
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
 	}
-	return runs
-}
-
-// maskSkipWord moves past the byte at s[i] and the letters and digits
-// after it.
-func maskSkipWord(s string, i int) int {
-	i++
-	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !maskWordRune(r) {
-			break
-		}
-		i += n
-	}
-	return i
-}
-
-func maskDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// maskScanRun reads one run at s[i:]. A run glued to a word is no run;
-// its end is still returned, so the caller can skip it.
-func maskScanRun(s string, i int) (maskRun, bool) {
-	run := maskRun{start: i}
-	if s[i] == '+' {
-		run.plus = true
-		i++
-	}
-	var sep byte
-	var digits strings.Builder
-	for {
-		// One group: digits, or digits in parentheses.
-		paren := i < len(s) && s[i] == '('
-		j := i
-		if paren {
-			j++
-		}
-		k := j
-		for k < len(s) && maskDigit(s[k]) {
-			k++
-		}
-		if k == j || k-j > 19 {
-			break
-		}
-		if paren {
-			if k >= len(s) || s[k] != ')' {
-				break
-			}
-		}
-		digits.WriteString(s[j:k])
-		run.groups = append(run.groups, k-j)
-		run.seps = append(run.seps, sep)
-		run.bounds = append(run.bounds, [2]int{i, k})
-		if paren {
-			k++
-		}
-		run.end = k
-		i = k
-		// A separator, only when another group follows it; a group in
-		// parentheses may be followed by digits directly.
-		sep = 0
-		if i < len(s) && strings.IndexByte(" .-/", s[i]) >= 0 && i+1 < len(s) && (maskDigit(s[i+1]) || s[i+1] == '(') {
-			sep = s[i]
-			i++
-			continue
-		}
-		if paren && i < len(s) && maskDigit(s[i]) {
-			continue
-		}
-		break
-	}
-	if len(run.groups) == 0 {
-		return maskRun{}, false
-	}
-	if r, _ := utf8.DecodeRuneInString(s[run.end:]); run.end < len(s) && maskWordRune(r) {
-		return maskRun{end: run.end}, false
-	}
-	run.digits = digits.String()
-	return run, true
-}
-
-// card returns the span of a card number within the run, if there is one.
-func (r maskRun) card() (start, end int, ok bool) {
-	bestLen := 0
-	for i := range r.groups {
-		n := 0
-		for j := i; j < len(r.groups); j++ {
-			if j > i && r.seps[j] != ' ' && r.seps[j] != '-' {
-				break
-			}
-			n += r.groups[j]
-			if n > 19 {
-				break
-			}
-			if n < 13 || n <= bestLen || !maskCardGroups(r.groups[i:j+1]) {
-				continue
-			}
-			off := 0
-			for _, g := range r.groups[:i] {
-				off += g
-			}
-			d := r.digits[off : off+n]
-			if d[0] < '2' || d[0] > '6' || !maskLuhn(d) {
-				continue
-			}
-			bestLen, start, end, ok = n, r.bounds[i][0], r.bounds[j][1], true
-		}
-	}
-	if ok && r.bounds[0][0] == start && r.plus {
-		return 0, 0, false // "+4242..." is a phone number
-	}
-	return start, end, ok
-}
-
-// maskCardGroups reports whether digit groups have a card's printed shape.
-func maskCardGroups(g []int) bool {
-	switch len(g) {
-	case 1:
-		return true
-	case 3:
-		if g[0] == 4 && g[1] == 6 && (g[2] == 5 || g[2] == 4) {
-			return true
-		}
-	}
-	for i, n := range g {
-		if n != 4 && (i < len(g)-1 || n < 1 || n > 4) {
-			return false
-		}
-	}
-	return true
-}
-
-// maskLuhn reports whether the digits pass the Luhn check.
-func maskLuhn(d string) bool {
-	sum := 0
-	double := false
-	for i := len(d) - 1; i >= 0; i-- {
-		n := int(d[i] - '0')
-		if double {
-			n *= 2
-			if n > 9 {
-				n -= 9
-			}
-		}
-		sum += n
-		double = !double
-	}
-	return sum%10 == 0
-}
-
-// phone reports whether the run is a phone number (see Mask).
-func (r maskRun) phone(s string) bool {
-	n := len(r.digits)
-	intl := r.plus || strings.HasPrefix(r.digits, "00") && r.groups[0] >= 2 && s[r.bounds[0][0]] != '('
-	switch {
-	case intl && (n < 8 || n > 15):
-		return false
-	case !intl && (n < 8 || n > 12):
-		return false
-	}
-	if r.plus {
-		return true
-	}
-	return !r.date() && !maskAmountAround(s, r.start, r.end) && !maskLabelled(s, r.start)
-}
-
-// date reports whether the run is a date: 2026-11-22, 22.11.2026, 22/11/2026.
-func (r maskRun) date() bool {
-	if len(r.groups) != 3 || r.seps[1] != r.seps[2] || strings.IndexByte("-./", r.seps[1]) < 0 {
-		return false
-	}
-	a, _ := strconv.Atoi(r.digits[:r.groups[0]])
-	b, _ := strconv.Atoi(r.digits[r.groups[0] : r.groups[0]+r.groups[1]])
-	c, _ := strconv.Atoi(r.digits[r.groups[0]+r.groups[1]:])
-	switch {
-	case r.groups[0] == 4 && r.groups[1] <= 2 && r.groups[2] <= 2:
-		return b >= 1 && b <= 12 && c >= 1 && c <= 31
-	case r.groups[0] <= 2 && r.groups[1] <= 2 && r.groups[2] == 4:
-		return a >= 1 && a <= 31 && b >= 1 && b <= 12 || a >= 1 && a <= 12 && b >= 1 && b <= 31
-	}
-	return false
-}
-
-// maskCurrencies are the currency words and signs that make a number an
-// amount, lower case.
-var maskCurrencies = map[string]bool{
-	"eur": true, "euro": true, "nok": true, "sek": true, "dkk": true, "usd": true, "gbp": true, "chf": true,
-	"kr": true, "kr.": true, "kroner": true, "kronor": true, "€": true, "$": true, "£": true,
-}
-
-// maskAmountAround reports whether s[start:end] is an amount: a currency
-// right before or after it, or decimals after it.
-func maskAmountAround(s string, start, end int) bool {
-	after := s[end:]
-	if len(after) >= 2 && (after[0] == ',' || after[0] == '.') && (maskDigit(after[1]) || after[1] == '-') {
-		return true
-	}
-	if before := strings.Fields(s[max(0, start-12):start]); len(before) > 0 {
-		w := strings.ToLower(before[len(before)-1])
-		if maskCurrencies[w] || maskCurrencies[strings.TrimLeftFunc(w, unicode.IsLetter)] {
-			return true
-		}
-	}
-	if after := strings.FieldsFunc(after, func(r rune) bool {
-		return unicode.IsSpace(r) || r == ',' || r == ')' || r == ';'
-	}); len(after) > 0 {
-		w := strings.ToLower(after[0])
-		return maskCurrencies[w] || maskCurrencies[strings.TrimRight(w, ".!?")]
-	}
-	return false
-}
-
-// maskLabels are words that say the number after them is the case's own
-// data, not a phone number; a word starting with one of maskLabelStems
-// counts too (ordrenummer, Bestellnummer, sporingsnummer).
-var (
-	maskLabels = map[string]bool{
-		"order": true, "ordre": true, "ordrenr": true, "bestilling": true, "bestellung": true, "bestellnr": true,
-		"beställning": true, "tracking": true, "sporing": true, "sendung": true, "kolli": true, "parcel": true,
-		"pakke": true, "paket": true, "invoice": true, "faktura": true, "rechnung": true, "case": true,
-		"sak": true, "sag": true, "ärende": true, "ref": true, "reference": true, "referanse": true,
-		"reference-nr": true, "referenz": true, "referens": true, "rma": true, "sku": true, "article": true,
-		"artikel": true, "item": true, "vare": true, "vara": true, "kunde": true, "kundenr": true,
-		"customer": true, "#": true,
-	}
-	maskLabelStems = []string{"order", "ordre", "bestill", "bestell", "beställ", "tracking", "sporing",
-		"sendung", "kolli", "försändelse", "forsendelse", "faktura", "rechnung", "invoice", "saks",
-		"referen", "artikel", "varenummer", "kundenummer", "kundennummer", "kundnummer"}
-	// maskLabelFillers may stand between a label and its number.
-	maskLabelFillers = map[string]bool{
-		"number": true, "no": true, "no.": true, "nr": true, "nr.": true, "nummer": true, "nummeret": true,
-		"id": true, "is": true, "er": true, "ist": true, "är": true, "lautet": true, "#": true,
-	}
-)
-
-// maskLabelled reports whether the number at s[start:] follows a label such
-// as "order", "Bestellung #" or "ordrenummer er".
-func maskLabelled(s string, start int) bool {
-	words := strings.FieldsFunc(s[max(0, start-60):start], func(r rune) bool {
-		return unicode.IsSpace(r) || r == ':' || r == '(' || r == ','
-	})
-	for k := 0; k < 4 && len(words) > 0; k++ {
-		w := strings.ToLower(words[len(words)-1])
-		words = words[:len(words)-1]
-		if strings.HasPrefix(w, "#") || strings.HasSuffix(w, "#") {
-			return true
-		}
-		if maskLabels[w] || maskLabels[strings.TrimRight(w, ".")] {
-			return true
-		}
-		for _, stem := range maskLabelStems {
-			if strings.HasPrefix(w, stem) {
-				return true
-			}
-		}
-		if !maskLabelFillers[w] {
-			return false
-		}
-	}
-	return false
+	return strings.Join(words, "|")
 }
