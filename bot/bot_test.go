@@ -1,12 +1,13 @@
 package bot_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/disputedesk/disputedesk/internal/golden"
 
 	"github.com/disputedesk/disputedesk/bot"
 )
@@ -17,9 +18,9 @@ var fullReply = bot.Reply{
 	Title:      "CB-1001 · Chargeback",
 	Fields:     []bot.Field{{Label: "Status", Value: "open"}},
 	Sections:   []bot.Section{{Title: "Next step", Lines: []string{"acknowledge  Acknowledge the dispute"}}},
-	Buttons:    []bot.Button{{Label: "Close", Command: "/case close CB-1001", Style: "danger"}},
+	Buttons:    []bot.Button{{Label: "Close", Command: "/case close CB-1001", ID: "v1:c CB-1001", Style: "danger"}},
 	Visibility: bot.Ephemeral,
-	Form: &bot.Form{Title: "Close CB-1001", Submit: "Close case", Command: "/case close CB-1001", Fields: []bot.FormField{
+	Form: &bot.Form{Title: "Close CB-1001", Submit: "Close case", Command: "/case close CB-1001", ID: "v1:c CB-1001", Fields: []bot.FormField{
 		{Name: "outcome", Label: "Outcome", Hint: "how it ended", Required: true, Options: []bot.Option{{Value: "won", Label: "Won"}}, Value: "won"},
 	}},
 	Failed: true,
@@ -32,12 +33,10 @@ func TestStoredReplyForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	golden.Check(t, "testdata/reply.json", append(got, '\n'))
 	want, err := os.ReadFile("testdata/reply.json")
 	if err != nil {
 		t.Fatal(err)
-	}
-	if !bytes.Equal(bytes.TrimSpace(got), bytes.TrimSpace(want)) {
-		t.Errorf("stored form of a reply changed:\n%s\nwant (testdata/reply.json)\n%s", got, want)
 	}
 	var back bot.Reply
 	if err := json.Unmarshal(want, &back); err != nil || !reflect.DeepEqual(back, fullReply) {
@@ -55,10 +54,10 @@ func TestStoredReplyBeforeTags(t *testing.T) {
 			Title string
 			Lines []string
 		}
-		Buttons    []struct{ Label, Command, Style string }
+		Buttons    []struct{ Label, Command, ID, Style string }
 		Visibility int
 		Form       *struct {
-			Title, Submit, Command string
+			Title, Submit, Command, ID string
 			Fields                 []struct {
 				Name, Label, Hint string
 				Required          bool

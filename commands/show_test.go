@@ -1,17 +1,15 @@
 package commands_test
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/disputedesk/disputedesk/internal/golden"
+
 	"github.com/disputedesk/disputedesk/bot/console"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestShowGolden opens a realistic case of every built-in playbook
 // and compares /case show with testdata/show/NAME.txt.
@@ -35,19 +33,7 @@ func TestShowGolden(t *testing.T) {
 			}
 			h.now = start.Add(90 * time.Minute)
 			got := console.Render(h.send("kari", "/case show "+tc.ref))
-			path := filepath.Join("testdata", "show", tc.name+".txt")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (go test ./commands -run TestShowGolden -update writes it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("/case show %s differs from %s:\n--- got\n%s--- want\n%s", tc.ref, path, got, want)
-			}
+			golden.Check(t, filepath.Join("testdata", "show", tc.name+".txt"), []byte(got))
 		})
 	}
 }

@@ -2,7 +2,6 @@ package playbooks
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,10 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/disputedesk/disputedesk/internal/golden"
+
 	"github.com/disputedesk/disputedesk/storage"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestBuiltin(t *testing.T) {
 	c, err := Builtin()
@@ -55,19 +54,7 @@ func TestLintReportsEveryProblemWithItsLine(t *testing.T) {
 		t.Fatalf("LoadDir(testdata/broken) = %v, want Problems", err)
 	}
 	got := problems.Error() + "\n"
-	golden := filepath.Join("testdata", "broken.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("lint output differs from %s:\n--- got\n%s--- want\n%s", golden, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "broken.golden"), []byte(got))
 	for _, p := range problems {
 		if p.File == "" || p.Msg == "" {
 			t.Errorf("problem without file or message: %+v", p)

@@ -2,32 +2,19 @@ package console
 
 import (
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/disputedesk/disputedesk/internal/golden"
+
 	"github.com/disputedesk/disputedesk/bot"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func golden(t *testing.T, name, got string) {
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name), []byte(got))
 }
 
 func TestRender(t *testing.T) {
@@ -44,7 +31,7 @@ func TestRender(t *testing.T) {
 			{Lines: []string{"untitled section line"}},
 		},
 	}
-	golden(t, "card.txt", Render(reply))
+	checkGolden(t, "card.txt", Render(reply))
 }
 
 func TestRunAnswersEachLineInOrder(t *testing.T) {

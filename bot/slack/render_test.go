@@ -3,9 +3,7 @@ package slack
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,12 +12,11 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// golden compares v, as indented JSON, with testdata/name.
-func golden(t *testing.T, name string, v any) {
+// checkGolden compares v, as indented JSON, with testdata/name.
+func checkGolden(t *testing.T, name string, v any) {
 	t.Helper()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -28,23 +25,7 @@ func golden(t *testing.T, name string, v any) {
 	if err := enc.Encode(v); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("%s differs (go test -update rewrites it):\n got %s\nwant %s", path, buf.Bytes(), want)
-	}
+	golden.Check(t, filepath.Join("testdata", name), buf.Bytes())
 }
 
 func TestRenderGolden(t *testing.T) {
@@ -105,7 +86,7 @@ func TestRenderGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			golden(t, tt.name, renderMessage(tt.reply))
+			checkGolden(t, tt.name, renderMessage(tt.reply))
 		})
 	}
 }
@@ -127,7 +108,7 @@ func TestRenderModalGolden(t *testing.T) {
 			{Name: "amount", Label: "Amount", Hint: "e.g. EUR 49.90"},
 		},
 	}
-	golden(t, "modal.json", renderModal(form, formMeta{Command: formAction(form), Channel: "C1"}))
+	checkGolden(t, "modal.json", renderModal(form, formMeta{Command: formAction(form), Channel: "C1"}))
 }
 
 func TestMrkdwn(t *testing.T) {
