@@ -58,7 +58,7 @@ func TestStoredReplyBeforeTags(t *testing.T) {
 		Visibility int
 		Form       *struct {
 			Title, Submit, Command, ID string
-			Fields                 []struct {
+			Fields                     []struct {
 				Name, Label, Hint string
 				Required          bool
 				Options           []struct{ Value, Label string }
