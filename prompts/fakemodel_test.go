@@ -1,7 +1,6 @@
 package prompts
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/disputedesk/disputedesk/internal/logbuf"
 
 	"github.com/cenkalti/backoff/v5"
 )
@@ -147,15 +148,15 @@ const goodBody = "Hi Kari,\n\nThank you for letting us know, and I am sorry that
 	"and refund you within 14 days once the item is back with us.\n\n" +
 	"We will get back to you within 2 business days. Your case reference is RMA-1007.\n\nBest regards,\nOla"
 
-func newTestOpenAI(t testing.TB, m *fakeModel, edit func(*OpenAIConfig)) (*OpenAI, *bytes.Buffer) {
+func newTestOpenAI(t testing.TB, m *fakeModel, edit func(*OpenAIConfig)) (*OpenAI, *logbuf.Buffer) {
 	t.Helper()
-	var logs bytes.Buffer
+	var logs logbuf.Buffer
 	cfg := OpenAIConfig{
 		APIKey:  testKey,
 		BaseURL: m.srv.URL + "/v1",
 		Model:   "llama3.1:8b",
 		Timeout: 5 * time.Second,
-		Logger:  slog.New(slog.NewTextHandler(&lockedWriter{w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger:  slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if edit != nil {
 		edit(&cfg)
@@ -166,18 +167,6 @@ func newTestOpenAI(t testing.TB, m *fakeModel, edit func(*OpenAIConfig)) (*OpenA
 	}
 	o.newBackOff = func() backoff.BackOff { return backoff.NewConstantBackOff(10 * time.Millisecond) }
 	return o, &logs
-}
-
-// lockedWriter serialises writes to the log buffer.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // collect returns a stream callback and the pieces it received.

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -13,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/disputedesk/disputedesk/internal/logbuf"
 
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/internal/slackfake"
@@ -74,29 +75,11 @@ func reply(rep bot.Reply) func(context.Context, *bot.Request) (bot.Reply, error)
 	return func(context.Context, *bot.Request) (bot.Reply, error) { return rep, nil }
 }
 
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // newTestAdapter returns an adapter in HTTP mode against f, its routes and
 // its log.
-func newTestAdapter(t testing.TB, f *slackfake.Server, mod func(*Config)) (*Adapter, *syncBuffer) {
+func newTestAdapter(t testing.TB, f *slackfake.Server, mod func(*Config)) (*Adapter, *logbuf.Buffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	cfg := Config{
 		BotToken:      testBotToken,
 		SigningSecret: testSecret,

@@ -7,10 +7,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/disputedesk/disputedesk/internal/logbuf"
 
 	"github.com/disputedesk/disputedesk/internal/slackfake"
 )
@@ -20,21 +21,8 @@ type server struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	base string
-	logs *syncBuffer
+	logs *logbuf.Buffer
 }
-
-// syncBuffer collects a process's output; the test reads it while the process writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // serve starts the real binary with env and waits until it answers.
 func serve(t *testing.T, env ...string) *server {
@@ -42,7 +30,7 @@ func serve(t *testing.T, env ...string) *server {
 	addr := freeAddr(t)
 	cmd := exec.Command(binPath, "serve")
 	cmd.Env = append([]string{"HOME=" + t.TempDir(), "DISPUTEDESK_ADDR=" + addr}, env...)
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
