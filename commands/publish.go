@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/playbooks"
@@ -75,7 +76,7 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 		if kind != storage.OutboxThread {
 			// The case's own thread is named after it and tagged with its
 			// playbook and status, where the platform has such things.
-			m.ThreadName, m.Tags = fmt.Sprintf("%s · %s", cs.Ref, summary(pb, cs)), []string{pb.Name, string(cs.Status)}
+			m.ThreadName, m.Tags = fmt.Sprintf("%s · %s", cs.Ref, summary(pb, cs)), []string{pb.Name, statusTag(pb, cs, st, c.now)}
 		}
 		if err := c.tx.Enqueue(ctx, &m); err != nil {
 			return fmt.Errorf("publish %s: %w", cs.Ref, err)
@@ -109,6 +110,32 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 	}
 	reply.Visibility = bot.Ephemeral
 	return nil
+}
+
+// Status tags, what a case's thread is labelled with where the platform has
+// labels (a Discord forum post's tags), from the most to the least urgent
+// that applies.
+const (
+	tagClosed  = "closed"
+	tagOverdue = "overdue" // a deadline has passed and is not met
+	tagWaiting = "waiting" // every step is finished: the outcome is awaited
+	tagOpen    = "open"
+)
+
+// statusTag is the status tag of cs with state st at now.
+func statusTag(pb *playbooks.Playbook, cs storage.Case, st storage.CaseState, now time.Time) string {
+	if cs.Status == storage.StatusClosed {
+		return tagClosed
+	}
+	for _, d := range st.Deadlines {
+		if d.MetAt == nil && d.Due.Before(now) {
+			return tagOverdue
+		}
+	}
+	if _, next := pb.Progress(cs.Fields, st); next < 0 {
+		return tagWaiting
+	}
+	return tagOpen
 }
 
 // cardFailed reports whether a case's card could not be posted for good,
