@@ -74,7 +74,7 @@ func appCommands(specs []bot.CommandSpec) []*discordgo.ApplicationCommand {
 			for _, o := range cmd.Options {
 				subs = append(subs, o.Name)
 			}
-			cmd.Description = description("/"+cmd.Name+": "+strings.Join(subs, ", "), cmd.Name)
+			cmd.Description = listDescription("/"+cmd.Name+": ", subs)
 		}
 	}
 	return cmds
@@ -128,8 +128,10 @@ func option(p bot.Param) *discordgo.ApplicationCommandOption {
 	if !optionName.MatchString(p.Name) {
 		return nil
 	}
+	// Details are never required on Discord: left out, the core asks for
+	// the fields it needs in a form, which Discord shows as a modal.
 	o := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: p.Name,
-		Description: description(p.Help, p.Name), Required: p.Required}
+		Description: description(p.Help, p.Name), Required: p.Required && !p.Fields}
 	switch p.Type {
 	case bot.ParamUser:
 		o.Type = discordgo.ApplicationCommandOptionUser
@@ -161,6 +163,16 @@ func description(s, name string) string {
 		s = labelOf(name)
 	}
 	return truncate(s, maxCommandDesc)
+}
+
+// listDescription describes a command by its subcommands, as many as fit.
+func listDescription(prefix string, subs []string) string {
+	d := prefix + strings.Join(subs, ", ")
+	for len([]rune(d)) > maxCommandDesc && len(subs) > 1 {
+		subs = subs[:len(subs)-1]
+		d = prefix + strings.Join(subs, ", ") + ", …"
+	}
+	return description(d, prefix)
 }
 
 // invocation is a command as the user gave it: its name ("case done") and
