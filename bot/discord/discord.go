@@ -186,7 +186,7 @@ func New(cfg Config) (*Adapter, error) {
 	// the intents were refused (discordgo v0.29.0 retries those forever).
 	s.ShouldReconnectOnError = false
 	s.StateEnabled = true
-	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentMessageContent
+	s.Identify.Intents = Intents
 	s.LogLevel = -1 // discordgo logs through the standard logger; errors reach us as values
 	a.session, a.rest = s, s
 	a.kit = dispatch.New(dispatch.Config{Workers: cfg.Workers, Logger: a.log})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -125,7 +126,7 @@ func (a *Adapter) answer(h bot.Handler, i *discordgo.Interaction, req *bot.Reque
 	p := &progress{every: a.progress, now: a.now, edit: func(text string) {
 		_, err := a.rest.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: ptr(truncate(text, maxContent)), AllowedMentions: allowedMentions()})
 		if err != nil {
-			a.log.Debug("discord: draft progress not shown", "request_id", req.ID, "error", err)
+			a.log.Debug("discord: draft progress not shown", "request_id", req.ID, "error", redact(err, i.Token))
 		}
 	}}
 	if deferType == discordgo.InteractionResponseDeferredChannelMessageWithSource && req.Action == nil {
@@ -226,7 +227,17 @@ func (a *Adapter) late(ctx context.Context, i *discordgo.Interaction, reply bot.
 		}
 		errs = append(errs, err)
 	}
-	return errors.Join(errs...)
+	return redact(errors.Join(errs...), i.Token)
+}
+
+// redact removes an interaction's token from err: it is in the webhook's
+// URL, which a network error or a rate limit quotes, and whoever holds it
+// can answer as the bot for 15 minutes.
+func redact(err error, token string) error {
+	if err == nil || token == "" || !strings.Contains(err.Error(), token) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), token, "<token>"))
 }
 
 // autocomplete answers with the Completer's choices for the focused
