@@ -156,3 +156,63 @@ func TestAutocomplete(t *testing.T) {
 		t.Errorf("completion %+v", c.got)
 	}
 }
+
+// A reply that does not fit one callback is deferred and follows: text
+// over 2000 characters as an edit and follow-ups, a form that came too
+// late for a modal as a button that asks again.
+func TestLateReplies(t *testing.T) {
+	tests := []struct {
+		name  string
+		reply bot.Reply
+		takes time.Duration
+		want  []string
+		check string
+	}{
+		{"long text", bot.Reply{Text: strings.Repeat("a line of text\n", 300), Visibility: bot.Ephemeral}, 0,
+			[]string{"PATCH /webhooks/APP/itok/messages/@original", "POST /webhooks/APP/itok", "POST /webhooks/APP/itok"}, `"content":"a line of text`},
+		{"late form", bot.Reply{Text: "How did CB-1042 end?", Form: closeForm(), Visibility: bot.Ephemeral}, 300 * time.Millisecond,
+			[]string{"PATCH /webhooks/APP/itok/messages/@original"}, `"custom_id":"v1:c CB-1042"`},
+		{"nothing to show", bot.Reply{}, 300 * time.Millisecond,
+			[]string{"PATCH /webhooks/APP/itok/messages/@original"}, `"content":"Done."`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeREST(t)
+			a := testAdapter(t, f, func(c *Config) { c.AckBudget = 100 * time.Millisecond; c.Specs = testSpecs() })
+			k := newAcks()
+			a.interaction(bot.HandlerFunc(func(context.Context, *bot.Request) (bot.Reply, error) {
+				time.Sleep(tt.takes)
+				return tt.reply, nil
+			}), interactionOf(t, commandBody), k.ack)
+			<-k.done
+			if err := a.kit.Close(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if types := k.types(); len(types) != 1 || types[0] != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+				t.Fatalf("callbacks %v", types)
+			}
+			if got := f.paths(); strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Fatalf("calls %v, want %v", got, tt.want)
+			}
+			for _, c := range f.got() {
+				if !strings.Contains(c, tt.check) {
+					t.Errorf("call lacks %s: %.300s", tt.check, c)
+				}
+				if strings.HasPrefix(c, "POST") && !strings.Contains(c, `"flags":64`) {
+					t.Errorf("a private follow-up went out public: %.300s", c)
+				}
+			}
+		})
+	}
+}
+
+// An interaction's token never reaches a log line through an error.
+func TestLateErrorHasNoToken(t *testing.T) {
+	f := newFakeREST(t)
+	a := testAdapter(t, f, nil)
+	f.Close() // every call fails with a network error that quotes the URL
+	err := a.late(t.Context(), interactionOf(t, commandBody), bot.Reply{Text: "x"}, true)
+	if err == nil || strings.Contains(err.Error(), "itok") {
+		t.Fatalf("error %v", err)
+	}
+}
