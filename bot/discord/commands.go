@@ -3,11 +3,14 @@ package discord
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -21,16 +24,43 @@ const detailsOption = "details"
 // optionName is what Discord takes as a command's or an option's name.
 var optionName = regexp.MustCompile(`^[-_\p{Ll}\p{N}]{1,32}$`)
 
+// registerAttempts is how often Register tries while Discord fails on its
+// side or cannot be reached (about a minute in all).
+const registerAttempts = 6
+
 // Register overwrites the application's commands with those of
 // Config.Specs, in the guild Config.GuildID or globally: a bulk
-// overwrite, so a command renamed or removed does not linger.
+// overwrite, so a command renamed or removed does not linger. It tries
+// again while Discord answers with a server error or a rate limit, and
+// returns an error saying what to check when Discord refuses the call.
 func (a *Adapter) Register(ctx context.Context) error {
 	cmds := appCommands(a.cfg.Specs)
 	if len(cmds) == 0 {
 		return nil
 	}
-	if _, err := a.rest.ApplicationCommandBulkOverwrite(a.cfg.AppID, a.cfg.GuildID, cmds, discordgo.WithContext(ctx)); err != nil {
-		return fmt.Errorf("discord: register commands: %w", err)
+	wait := firstRedial
+	for attempt := 1; ; attempt++ {
+		_, err := a.rest.ApplicationCommandBulkOverwrite(a.cfg.AppID, a.cfg.GuildID, cmds, discordgo.WithContext(ctx))
+		if err == nil {
+			break
+		}
+		de := deliveryError("register commands", err)
+		switch {
+		case de.Permanent && restStatus(err) == http.StatusUnauthorized:
+			return errors.New("discord: Discord refused the bot token (HTTP 401) registering the commands: check DISCORD_BOT_TOKEN")
+		case de.Permanent:
+			return fmt.Errorf("discord: register commands (check DISCORD_APP_ID and DISCORD_GUILD_ID): %w", err)
+		case attempt == registerAttempts:
+			return fmt.Errorf("discord: register commands, %d attempts: %w", attempt, err)
+		}
+		wait = max(wait, de.RetryAfter)
+		a.log.Warn("discord: registering commands failed; retrying", "in", wait, "error", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, maxRedial)
 	}
 	where := "globally"
 	if a.cfg.GuildID != "" {
@@ -91,7 +121,7 @@ func options(ps []bot.Param) []*discordgo.ApplicationCommandOption {
 		room--
 	}
 	var opts []*discordgo.ApplicationCommandOption
-	for _, p := range sortedParams(ps) {
+	for _, p := range requiredFirst(ps, func(p bot.Param) bool { return p.Required }) {
 		if len(opts) == room {
 			break
 		}
@@ -106,14 +136,16 @@ func options(ps []bot.Param) []*discordgo.ApplicationCommandOption {
 	return opts
 }
 
-// sortedParams puts the required parameters first, keeping their order.
-func sortedParams(ps []bot.Param) []bot.Param {
-	out := slices.Clone(ps)
-	slices.SortStableFunc(out, func(a, b bot.Param) int {
-		switch {
-		case a.Required == b.Required:
+// requiredFirst returns xs with the required ones first, each part in its
+// order: Discord asks for required options first, and a modal shows the
+// fields a form cannot do without before it runs out of its five inputs.
+func requiredFirst[T any](xs []T, required func(T) bool) []T {
+	out := slices.Clone(xs)
+	slices.SortStableFunc(out, func(a, b T) int {
+		switch ra, rb := required(a), required(b); {
+		case ra == rb:
 			return 0
-		case a.Required:
+		case ra:
 			return -1
 		}
 		return 1

@@ -1,6 +1,9 @@
 package discord
 
 import (
+	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
@@ -102,5 +105,44 @@ func TestAppCommandsShape(t *testing.T) {
 	dispute := cmds[1].Options[0].Options
 	if dispute[0].Name != "customer" || dispute[len(dispute)-1].Name != detailsOption {
 		t.Errorf("required first and details last: %v", dispute)
+	}
+}
+
+// Commands are registered by one bulk overwrite, in the guild when one is
+// configured, else globally; a server error is tried again, a refused
+// token says which setting to check.
+func TestRegister(t *testing.T) {
+	tests := []struct {
+		name    string
+		guild   string
+		answers []int
+		want    string // the path of the call
+		wantErr string
+	}{
+		{"guild", "G1", []int{200}, "PUT /applications/APP/guilds/G1/commands", ""},
+		{"global", "", []int{200}, "PUT /applications/APP/commands", ""},
+		{"server error, then done", "G1", []int{502, 200}, "PUT /applications/APP/guilds/G1/commands", ""},
+		{"refused token", "G1", []int{401}, "PUT /applications/APP/guilds/G1/commands", "DISCORD_BOT_TOKEN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeREST(t)
+			n := 0
+			route := strings.TrimPrefix(tt.want, "PUT ")
+			f.routes["PUT "+route] = func(w http.ResponseWriter, _ string) {
+				w.WriteHeader(tt.answers[min(n, len(tt.answers)-1)])
+				n++
+				fmt.Fprint(w, `[]`)
+			}
+			a := testAdapter(t, f, func(c *Config) { c.GuildID, c.Specs = tt.guild, testSpecs() })
+			err := a.Register(t.Context())
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("Register = %v, want %q", err, tt.wantErr)
+			}
+			calls := f.got()
+			if len(calls) != len(tt.answers) || !strings.HasPrefix(calls[0], tt.want+` [{"type":1,"name":"case"`) {
+				t.Errorf("calls %.200v", calls)
+			}
+		})
 	}
 }

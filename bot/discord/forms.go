@@ -35,16 +35,7 @@ func renderModal(f *bot.Form) (*discordgo.InteractionResponseData, bool) {
 	if f.ID == "" || len(f.ID) > maxCustomID {
 		return nil, false
 	}
-	fields := slices.Clone(f.Fields)
-	slices.SortStableFunc(fields, func(a, b bot.FormField) int {
-		switch {
-		case a.Required == b.Required:
-			return 0
-		case a.Required:
-			return -1
-		}
-		return 1
-	})
+	fields := requiredFirst(f.Fields, func(ff bot.FormField) bool { return ff.Required })
 	data := &discordgo.InteractionResponseData{CustomID: f.ID, Title: truncate(cmp.Or(f.Title, "disputedesk"), maxModalTitle)}
 	for _, ff := range fields {
 		if ff.Name == "" || len(ff.Name) > maxCustomID {

@@ -208,6 +208,14 @@ func restCode(err error) int {
 	return 0
 }
 
+// restStatus is the HTTP status of a Discord REST error, 0 for another error.
+func restStatus(err error) int {
+	if re, ok := errors.AsType[*discordgo.RESTError](err); ok && re.Response != nil {
+		return re.Response.StatusCode
+	}
+	return 0
+}
+
 // permanentCodes are the JSON error codes after which sending the same
 // call again cannot succeed.
 var permanentCodes = []int{
