@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	discordbot "github.com/disputedesk/disputedesk/bot/discord"
 	slackbot "github.com/disputedesk/disputedesk/bot/slack"
 	"github.com/disputedesk/disputedesk/commands"
 	"github.com/disputedesk/disputedesk/internal/money"
@@ -30,8 +31,9 @@ type Config struct {
 	LogLevel        slog.Level
 	AutoMigrate     bool
 
-	Slack SlackConfig
-	Model ModelConfig
+	Slack   SlackConfig
+	Discord DiscordConfig
+	Model   ModelConfig
 	// Language is the team's language for reply drafts.
 	Language string
 	// Holidays are the team's non-working days besides weekends.
@@ -69,6 +71,25 @@ func (s SlackConfig) adapter() slackbot.Config {
 	return slackbot.Config{BotToken: s.BotToken, SigningSecret: s.SigningSecret, AppToken: s.AppToken, APIURL: s.APIURL}
 }
 
+// DiscordConfig connects the bot to Discord; empty when Discord is not used.
+type DiscordConfig struct {
+	BotToken, AppID, PublicKey, GuildID, APIURL string
+	// Gateway connects to the gateway (interactions and thread messages);
+	// off, only the HTTP endpoint receives interactions.
+	Gateway bool
+}
+
+// Enabled reports whether any Discord setting is given.
+func (d DiscordConfig) Enabled() bool {
+	return d.BotToken != "" || d.AppID != "" || d.PublicKey != ""
+}
+
+// adapter is the Discord adapter's configuration, which checks the
+// settings (discordbot.Config.Validate) for LoadConfig and serve alike.
+func (d DiscordConfig) adapter() discordbot.Config {
+	return discordbot.Config{BotToken: d.BotToken, AppID: d.AppID, PublicKey: d.PublicKey, GuildID: d.GuildID, APIURL: d.APIURL, Gateway: d.Gateway}
+}
+
 // setting documents one environment variable; help and the README table are
 // written from this list.
 type setting struct {
@@ -97,6 +118,12 @@ var settings = []setting{
 	{name: "SLACK_SIGNING_SECRET", def: "none", secret: true, doc: "the Slack app's signing secret, for HTTP mode (/slack/commands, /slack/interactions, /slack/events)"},
 	{name: "SLACK_APP_TOKEN", def: "none", secret: true, doc: "an app-level token (xapp-...) with connections:write: Socket Mode, no public URL needed"},
 	{name: "SLACK_API_URL", def: "https://slack.com/api/", doc: "the Slack Web API base URL (GovSlack: https://slack-gov.com/api/)"},
+	{name: "DISCORD_BOT_TOKEN", def: "none", secret: true, doc: "the Discord bot's token: turns Discord on (REST calls, and the gateway)"},
+	{name: "DISCORD_APP_ID", def: "none", doc: "the Discord application's id: its commands are registered on start"},
+	{name: "DISCORD_PUBLIC_KEY", def: "none", doc: "the application's public key (hex): serves POST /discord/interactions, for replicas behind a load balancer"},
+	{name: "DISCORD_GUILD_ID", def: "none (global commands)", doc: "register the commands in this server only: they appear at once, where global ones take up to an hour"},
+	{name: "DISCORD_GATEWAY", def: "true", doc: "connect to the gateway for interactions and case-thread messages; false on replicas that only serve /discord/interactions"},
+	{name: "DISCORD_API_URL", def: "https://discord.com", doc: "where Discord REST calls go: a shared REST proxy such as nirn-proxy at scale"},
 }
 
 // LoadConfig reads and checks the configuration. Every problem is reported
@@ -145,6 +172,18 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	cfg.Slack.APIURL = getenv("SLACK_API_URL")
+	if cfg.Discord.BotToken, err = secret(getenv, "DISCORD_BOT_TOKEN"); err != nil {
+		errs = append(errs, err)
+	}
+	cfg.Discord.AppID, cfg.Discord.PublicKey = getenv("DISCORD_APP_ID"), getenv("DISCORD_PUBLIC_KEY")
+	cfg.Discord.GuildID, cfg.Discord.APIURL = getenv("DISCORD_GUILD_ID"), getenv("DISCORD_API_URL")
+	switch v := strings.ToLower(getenv("DISCORD_GATEWAY")); v {
+	case "", "true", "1", "yes":
+		cfg.Discord.Gateway = true
+	case "false", "0", "no":
+	default:
+		errs = append(errs, fmt.Errorf("DISCORD_GATEWAY=%q: use true or false", v))
+	}
 	if cfg.Model.APIKey, err = secret(getenv, "OPENAI_API_KEY"); err != nil {
 		errs = append(errs, err)
 	}
@@ -178,6 +217,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if cfg.Slack.Enabled() {
 		errs = append(errs, cfg.Slack.adapter().Validate())
+	}
+	if cfg.Discord.Enabled() {
+		errs = append(errs, cfg.Discord.adapter().Validate())
+		if !cfg.Discord.Gateway && cfg.Discord.PublicKey == "" {
+			errs = append(errs, errors.New("DISCORD_GATEWAY=false needs DISCORD_PUBLIC_KEY: without the gateway, interactions come only to /discord/interactions"))
+		}
 	}
 	return cfg, errors.Join(errs...)
 }
@@ -229,6 +274,22 @@ func (c Config) Print(w io.Writer) {
 		slack = "HTTP (/slack/commands, /slack/interactions, /slack/events)"
 	}
 	fmt.Fprintf(tw, "  slack\t%s\n", slack)
+	discord := "off"
+	if d := c.Discord; d.Enabled() {
+		var ways []string
+		if d.Gateway {
+			ways = append(ways, "gateway")
+		}
+		if d.PublicKey != "" {
+			ways = append(ways, "HTTP (/discord/interactions)")
+		}
+		where := "global"
+		if d.GuildID != "" {
+			where = "in guild " + d.GuildID
+		}
+		discord = strings.Join(ways, " and ") + ", commands " + where
+	}
+	fmt.Fprintf(tw, "  discord\t%s\n", discord)
 	drafts := "offline templates"
 	if c.Model.Enabled() {
 		drafts = fmt.Sprintf("model %s at %s, offline as fallback", c.Model.Model, cmp.Or(c.Model.BaseURL, "https://api.openai.com/v1"))

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/disputedesk/disputedesk/bot"
+	discordbot "github.com/disputedesk/disputedesk/bot/discord"
 	slackbot "github.com/disputedesk/disputedesk/bot/slack"
 	"github.com/disputedesk/disputedesk/internal/outbox"
 )
@@ -73,6 +74,18 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 		slack.HTTPRoutes(mux, router)
 		worker.Notifiers[bot.PlatformSlack] = slack
 		adapters = append(adapters, slack)
+	}
+	if dc := m.Config.Discord; dc.Enabled() {
+		cfg := dc.adapter()
+		cfg.Logger = m.Logger.With("component", "discord")
+		cfg.Specs, cfg.Completer = router.Specs(), router
+		discord, err := discordbot.New(cfg)
+		if err != nil {
+			return fmt.Errorf("discord: %w", err)
+		}
+		discord.HTTPRoutes(mux, router)
+		worker.Notifiers[bot.PlatformDiscord] = discord
+		adapters = append(adapters, discord)
 	}
 
 	ln, err := net.Listen("tcp", m.Config.Addr)
