@@ -5,11 +5,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/disputedesk/disputedesk/internal/dispatch"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -32,17 +33,8 @@ func (a *Adapter) HTTPRoutes(mux *http.ServeMux, h bot.Handler) {
 // verified reads a request's body and checks its signature. On failure it
 // answers the request and reports false.
 func (a *Adapter) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	if r.ContentLength > maxBody {
-		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-		return nil, false
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return nil, false
-		}
-		http.Error(w, "cannot read request body", http.StatusBadRequest)
+	body, ok := dispatch.ReadBody(w, r, maxBody)
+	if !ok {
 		return nil, false
 	}
 	if err := a.checkSignature(r.Header, body); err != nil {

@@ -47,7 +47,7 @@ func realSpecs(t *testing.T) ([]bot.CommandSpec, *commands.Router) {
 func TestRegisteredCommandsGolden(t *testing.T) {
 	specs, _ := realSpecs(t)
 	cmds := appCommands(specs)
-	golden(t, "registered_commands.json", cmds)
+	checkGolden(t, "registered_commands.json", cmds)
 	var names []string
 	for _, c := range cmds {
 		names = append(names, c.Name)

@@ -90,7 +90,7 @@ func TestPayloadsGolden(t *testing.T) {
 		{"deferred_component.json", deferred(discordgo.InteractionResponseDeferredMessageUpdate)},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { golden(t, tt.name, tt.v) })
+		t.Run(tt.name, func(t *testing.T) { checkGolden(t, tt.name, tt.v) })
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/disputedesk/disputedesk/internal/dispatch"
+
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
@@ -34,17 +36,8 @@ func (a *Adapter) HTTPRoutes(mux *http.ServeMux, h bot.Handler) {
 // and checks its signature. On failure it answers the request (413, 400 or
 // 401) and reports false. On success the body can be read again from r.
 func (a *Adapter) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	if r.ContentLength > maxBody {
-		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-		return nil, false
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return nil, false
-		}
-		http.Error(w, "cannot read request body", http.StatusBadRequest)
+	body, ok := dispatch.ReadBody(w, r, maxBody)
+	if !ok {
 		return nil, false
 	}
 	sv, err := slack.NewSecretsVerifier(r.Header, a.cfg.SigningSecret)

@@ -1,8 +1,6 @@
 package slack
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -18,14 +16,7 @@ import (
 // checkGolden compares v, as indented JSON, with testdata/name.
 func checkGolden(t *testing.T, name string, v any) {
 	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	golden.Check(t, filepath.Join("testdata", name), buf.Bytes())
+	golden.JSON(t, filepath.Join("testdata", name), v)
 }
 
 func TestRenderGolden(t *testing.T) {
