@@ -7,6 +7,17 @@ import (
 	"time"
 )
 
+// serveBody decodes the body into a fresh T (answering 50109 if it cannot)
+// and answers fn's result, which runs under s.mu, as locked does.
+func serveBody[T any](s *Server, w http.ResponseWriter, r *http.Request, body []byte, fn func(v *T, files []File) (any, *Fault)) {
+	var v T
+	files, ok := decode(w, r, body, &v)
+	if !ok {
+		return
+	}
+	s.locked(w, func() (any, *Fault) { return fn(&v, files) })
+}
+
 // locked runs fn under s.mu and answers its result: the fault, 204 for a
 // nil body, else 200 with the body as JSON.
 func (s *Server) locked(w http.ResponseWriter, fn func() (any, *Fault)) {
@@ -81,11 +92,7 @@ func (s *Server) newThreadLocked(id string, parent *channel, ts threadStart, typ
 // threadFromMessage is POST /channels/{c}/messages/{m}/threads: the thread
 // takes the message's ID, as on Discord.
 func (s *Server) threadFromMessage(w http.ResponseWriter, r *http.Request, body []byte) {
-	var ts threadStart
-	if _, ok := decode(w, r, body, &ts); !ok {
-		return
-	}
-	s.locked(w, func() (any, *Fault) {
+	serveBody(s, w, r, body, func(ts *threadStart, _ []File) (any, *Fault) {
 		c, f := s.channelLocked(r.PathValue("channel_id"), true)
 		if f != nil {
 			return nil, f
@@ -103,10 +110,10 @@ func (s *Server) threadFromMessage(w http.ResponseWriter, r *http.Request, body 
 		ck := &checker{route: RouteThreadFromMessage}
 		ck.text("name", ruleThreadName, ts.Name)
 		ck.autoArchive("auto_archive_duration", ts.AutoArchiveDuration)
-		if f, bad := s.violatedLocked(ck); bad {
-			return nil, &f
+		if f := s.violatedLocked(ck); f != nil {
+			return nil, f
 		}
-		th := s.newThreadLocked(mid, c, ts, PublicThread)
+		th := s.newThreadLocked(mid, c, *ts, PublicThread)
 		th.starter = mid
 		return s.channelObjectLocked(th), nil
 	})
@@ -116,12 +123,7 @@ func (s *Server) threadFromMessage(w http.ResponseWriter, r *http.Request, body 
 // message) in a forum, else a thread without a starter message, private
 // unless the body says type 11, as the v9 API defaults.
 func (s *Server) startThread(w http.ResponseWriter, r *http.Request, body []byte) {
-	var ts threadStart
-	files, ok := decode(w, r, body, &ts)
-	if !ok {
-		return
-	}
-	s.locked(w, func() (any, *Fault) {
+	serveBody(s, w, r, body, func(ts *threadStart, files []File) (any, *Fault) {
 		c, f := s.channelLocked(r.PathValue("channel_id"), true)
 		if f != nil {
 			return nil, f
@@ -143,8 +145,8 @@ func (s *Server) startThread(w http.ResponseWriter, r *http.Request, body []byte
 			ck.applied("applied_tags", ts.AppliedTags, c.Tags)
 			ck.message("message", ts.Message)
 		}
-		if f, bad := s.violatedLocked(ck); bad {
-			return nil, &f
+		if f := s.violatedLocked(ck); f != nil {
+			return nil, f
 		}
 		if forum && ts.Message.empty(len(files)) {
 			return nil, fault(50006)
@@ -156,7 +158,7 @@ func (s *Server) startThread(w http.ResponseWriter, r *http.Request, body []byte
 		if forum {
 			typ = PublicThread
 		}
-		th := s.newThreadLocked(s.newIDLocked(), c, ts, typ)
+		th := s.newThreadLocked(s.newIDLocked(), c, *ts, typ)
 		out := s.channelObjectLocked(th)
 		if forum {
 			// A forum post's first message has the post's ID.
@@ -194,11 +196,7 @@ type channelEdit struct {
 // but being unarchived (archived: false, with any other change) and answers
 // 50083 otherwise.
 func (s *Server) modifyChannel(w http.ResponseWriter, r *http.Request, body []byte) {
-	var e channelEdit
-	if _, ok := decode(w, r, body, &e); !ok {
-		return
-	}
-	s.locked(w, func() (any, *Fault) {
+	serveBody(s, w, r, body, func(e *channelEdit, _ []File) (any, *Fault) {
 		c, f := s.channelLocked(r.PathValue("channel_id"), true)
 		if f != nil {
 			return nil, f
@@ -231,8 +229,8 @@ func (s *Server) modifyChannel(w http.ResponseWriter, r *http.Request, body []by
 			}
 			ck.tags("available_tags", *e.AvailableTags)
 		}
-		if f, bad := s.violatedLocked(ck); bad {
-			return nil, &f
+		if f := s.violatedLocked(ck); f != nil {
+			return nil, f
 		}
 		if e.Name != nil {
 			c.Name = *e.Name

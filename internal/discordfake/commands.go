@@ -9,16 +9,13 @@ import (
 // across overwrites while its name and type stay, as on Discord. Another
 // application's commands, or a guild the bot is not in, answer 50001.
 func (s *Server) putCommands(w http.ResponseWriter, r *http.Request, body []byte) {
-	var cmds []Command
-	if _, ok := decode(w, r, body, &cmds); !ok {
-		return
-	}
 	guild := r.PathValue("guild_id")
 	route := RouteGlobalCommands
 	if guild != "" {
 		route = RouteGuildCommands
 	}
-	s.locked(w, func() (any, *Fault) {
+	serveBody(s, w, r, body, func(list *[]Command, _ []File) (any, *Fault) {
+		cmds := *list
 		if _, ok := s.guilds[guild]; r.PathValue("application_id") != AppID || (guild != "" && !ok) {
 			return nil, fault(50001)
 		}
@@ -29,8 +26,8 @@ func (s *Server) putCommands(w http.ResponseWriter, r *http.Request, body []byte
 		}
 		ck := &checker{route: route}
 		ck.commands(cmds)
-		if f, bad := s.violatedLocked(ck); bad {
-			return nil, &f
+		if f := s.violatedLocked(ck); f != nil {
+			return nil, f
 		}
 		old := s.commands[guild]
 		for i := range cmds {

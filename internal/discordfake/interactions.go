@@ -102,12 +102,7 @@ type callbackBody struct {
 
 // callback is POST /interactions/{id}/{token}/callback.
 func (s *Server) callback(w http.ResponseWriter, r *http.Request, body []byte) {
-	var cb callbackBody
-	files, ok := decode(w, r, body, &cb)
-	if !ok {
-		return
-	}
-	s.locked(w, func() (any, *Fault) {
+	serveBody(s, w, r, body, func(cb *callbackBody, files []File) (any, *Fault) {
 		in, known := s.interactions[r.PathValue("interaction_id")]
 		switch {
 		case !known || in.token != r.PathValue("interaction_token") || time.Since(in.sent) > CallbackDeadline:
@@ -115,7 +110,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request, body []byte) {
 		case in.acked:
 			return nil, fault(40060)
 		}
-		return nil, s.respondLocked(RouteCallback, "callback", in, cb, files, body)
+		return nil, s.respondLocked(RouteCallback, "callback", in, *cb, files, body)
 	})
 }
 
@@ -140,8 +135,8 @@ func (s *Server) respondLocked(route, kind string, in *interaction, cb callbackB
 	case 9:
 		ck.modal("data", &m)
 	}
-	if f, bad := s.violatedLocked(ck); bad {
-		return &f
+	if f := s.violatedLocked(ck); f != nil {
+		return f
 	}
 	if cb.Type == 4 && m.empty(len(files)) {
 		return fault(50006)
@@ -206,12 +201,7 @@ func (s *Server) webhookLocked(r *http.Request) (*interaction, *Fault) {
 // with the message when ?wait=true and 204 otherwise. An interaction that
 // has not been answered yet has no webhook (10015).
 func (s *Server) followup(w http.ResponseWriter, r *http.Request, body []byte) {
-	var m wireMessage
-	files, ok := decode(w, r, body, &m)
-	if !ok {
-		return
-	}
-	s.locked(w, func() (any, *Fault) {
+	serveBody(s, w, r, body, func(m *wireMessage, files []File) (any, *Fault) {
 		in, f := s.webhookLocked(r)
 		if f != nil {
 			return nil, f
@@ -219,23 +209,11 @@ func (s *Server) followup(w http.ResponseWriter, r *http.Request, body []byte) {
 		if !in.acked {
 			return nil, fault(10015)
 		}
-		ck := &checker{route: RouteFollowup}
-		ck.message("", &m)
-		if f, bad := s.violatedLocked(ck); bad {
-			return nil, &f
+		msg, f := s.postLocked(RouteFollowup, in.channelID, in.id, m, files, body)
+		if f != nil {
+			return nil, f
 		}
-		if m.empty(len(files)) {
-			return nil, fault(50006)
-		}
-		if c, ok := s.channels[in.channelID]; ok {
-			if f := writableThreadLocked(c); f != nil {
-				return nil, f
-			}
-		}
-		msg := s.newMessageLocked(s.newIDLocked(), in.channelID, &m, files, body)
-		msg.InteractionID = in.id
 		in.followups = append(in.followups, msg.ID)
-		s.recordLocked(msg)
 		s.responses = append(s.responses, Response{InteractionID: in.id, Kind: "followup", Body: rawBody(body), Message: msg})
 		if r.URL.Query().Get("wait") != "true" {
 			return nil, nil
@@ -247,12 +225,7 @@ func (s *Server) followup(w http.ResponseWriter, r *http.Request, body []byte) {
 // editWebhookMessage is PATCH /webhooks/{app}/{token}/messages/@original
 // or /{message_id} (a follow-up).
 func (s *Server) editWebhookMessage(w http.ResponseWriter, r *http.Request, body []byte) {
-	var m wireMessage
-	files, ok := decode(w, r, body, &m)
-	if !ok {
-		return
-	}
-	s.locked(w, func() (any, *Fault) {
+	serveBody(s, w, r, body, func(m *wireMessage, files []File) (any, *Fault) {
 		in, f := s.webhookLocked(r)
 		if f != nil {
 			return nil, f
@@ -268,7 +241,7 @@ func (s *Server) editWebhookMessage(w http.ResponseWriter, r *http.Request, body
 		if id == "" || !ok {
 			return nil, fault(10008)
 		}
-		out, f := s.editLocked(route, s.channels[cur.ChannelID], cur, &m, files, body)
+		out, f := s.editLocked(route, s.channels[cur.ChannelID], cur, m, files, body)
 		if f != nil {
 			return nil, f
 		}

@@ -432,14 +432,14 @@ func (v Violation) message() string {
 }
 
 // violatedLocked records c's violations and returns the 400 50035 to answer
-// when there are any. s.mu must be held.
-func (s *Server) violatedLocked(c *checker) (Fault, bool) {
+// when there are any, nil when there are none. s.mu must be held.
+func (s *Server) violatedLocked(c *checker) *Fault {
 	if len(c.vs) == 0 {
-		return Fault{}, false
+		return nil
 	}
 	s.violations = append(s.violations, c.vs...)
 	s.notifyLocked()
 	f := APIError(50035)
 	f.Errors = formErrors(c.vs)
-	return f, true
+	return &f
 }

@@ -68,12 +68,7 @@ func writableThreadLocked(c *channel) *Fault {
 
 // createMessage is POST /channels/{c}/messages.
 func (s *Server) createMessage(w http.ResponseWriter, r *http.Request, body []byte) {
-	var m wireMessage
-	files, ok := decode(w, r, body, &m)
-	if !ok {
-		return
-	}
-	s.locked(w, func() (any, *Fault) {
+	serveBody(s, w, r, body, func(m *wireMessage, files []File) (any, *Fault) {
 		c, f := s.channelLocked(r.PathValue("channel_id"), true)
 		if f != nil {
 			return nil, f
@@ -81,32 +76,42 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request, body []by
 		if c.Type == ChannelForum {
 			return nil, fault(50008)
 		}
-		ck := &checker{route: RouteCreateMessage}
-		ck.message("", &m)
-		if f, bad := s.violatedLocked(ck); bad {
-			return nil, &f
+		msg, f := s.postLocked(RouteCreateMessage, c.ID, "", m, files, body)
+		if f != nil {
+			return nil, f
 		}
-		if m.empty(len(files)) {
-			return nil, fault(50006)
-		}
+		return s.messageObjectLocked(msg), nil
+	})
+}
+
+// postLocked posts the bot's new message m into channelID, for a REST post
+// or an interaction's follow-up: the limits, 50006 for an empty message, and
+// the archived thread rule, then the message is recorded. s.mu must be
+// held.
+func (s *Server) postLocked(route, channelID, interactionID string, m *wireMessage, files []File, body []byte) (*Message, *Fault) {
+	ck := &checker{route: route}
+	ck.message("", m)
+	if f := s.violatedLocked(ck); f != nil {
+		return nil, f
+	}
+	if m.empty(len(files)) {
+		return nil, fault(50006)
+	}
+	if c, ok := s.channels[channelID]; ok {
 		if f := writableThreadLocked(c); f != nil {
 			return nil, f
 		}
-		msg := s.newMessageLocked(s.newIDLocked(), c.ID, &m, files, body)
-		s.recordLocked(msg)
-		return s.messageObjectLocked(msg), nil
-	})
+	}
+	msg := s.newMessageLocked(s.newIDLocked(), channelID, m, files, body)
+	msg.InteractionID = interactionID
+	s.recordLocked(msg)
+	return msg, nil
 }
 
 // editMessage is PATCH /channels/{c}/messages/{m}. A message in an archived
 // thread takes no edit (50083); another user's message answers 50005.
 func (s *Server) editMessage(w http.ResponseWriter, r *http.Request, body []byte) {
-	var m wireMessage
-	files, ok := decode(w, r, body, &m)
-	if !ok {
-		return
-	}
-	s.locked(w, func() (any, *Fault) {
+	serveBody(s, w, r, body, func(m *wireMessage, files []File) (any, *Fault) {
 		c, f := s.channelLocked(r.PathValue("channel_id"), false)
 		if f != nil {
 			return nil, f
@@ -119,7 +124,7 @@ func (s *Server) editMessage(w http.ResponseWriter, r *http.Request, body []byte
 		if !mine {
 			return nil, fault(50005)
 		}
-		return s.editLocked(RouteEditMessage, c, cur, &m, files, body)
+		return s.editLocked(RouteEditMessage, c, cur, m, files, body)
 	})
 }
 
@@ -132,8 +137,8 @@ func (s *Server) editLocked(route string, c *channel, cur *Message, m *wireMessa
 	}
 	ck := &checker{route: route}
 	ck.message("", m)
-	if f, bad := s.violatedLocked(ck); bad {
-		return nil, &f
+	if f := s.violatedLocked(ck); f != nil {
+		return nil, f
 	}
 	next := *cur
 	next.Op, next.Body, next.Files = "edit", rawBody(body), files
