@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/internal/discordfake"
+	"github.com/disputedesk/disputedesk/internal/slackfake"
 )
 
 // discordEnv is the configuration of the binary against d; with gateway
@@ -214,4 +215,100 @@ func TestDiscordForumAndAutocomplete(t *testing.T) {
 		th, ok := d.Thread(post.ID)
 		return ok && th.Archived && tagNames(th) == "chargeback,closed"
 	})
+}
+
+// TestDiscordGateway: over the gateway, a slash command opens a case with
+// its thread; a message in the thread goes on the timeline once, however
+// often Discord delivers it; the connection dropped mid-run resumes and
+// nothing is lost.
+func TestDiscordGateway(t *testing.T) {
+	d := discordfake.New(t)
+	dbURL := t.TempDir() + "/cases.db"
+	srv := serve(t, discordEnv(d, dbURL, true)...)
+	d.WaitConnected(t, 10*time.Second)
+
+	id := d.DispatchInteraction(chargeback(discordfake.Opts{}))
+	d.WaitResponses(t, id, 10*time.Second, func(r []discordfake.Response) bool {
+		return strings.Contains(responseText(r), "Opened CB-1001")
+	})
+	var thread discordfake.Thread
+	d.WaitThreads(t, 10*time.Second, func(ts []discordfake.Thread) bool {
+		for _, th := range ts {
+			if strings.HasPrefix(th.Name, "CB-1001") {
+				thread = th
+				return true
+			}
+		}
+		return false
+	})
+
+	msg := discordfake.UserMessage("Carrier says it is in Trondheim, æøå", discordfake.Opts{ChannelID: thread.ID, MessageID: discordfake.NewID()})
+	d.Dispatch("MESSAGE_CREATE", msg)
+	d.Dispatch("MESSAGE_CREATE", msg) // delivered again
+
+	// The gateway drops; what happens while the bot is away is replayed on resume.
+	d.DropConnection()
+	later := discordfake.UserMessage("Parcel found", discordfake.Opts{ChannelID: thread.ID, MessageID: discordfake.NewID()})
+	d.Dispatch("MESSAGE_CREATE", later)
+	d.Until(t, 15*time.Second, "a resume", func() bool { return d.Gateway().Resumes > 0 })
+
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		out, _, _ := cli(t, []string{"DATABASE_URL=" + dbURL}, "/case show CB-1001\n", "console")
+		once := strings.Count(out, "Carrier says it is in Trondheim, æøå") == 1
+		if once && strings.Contains(out, "Parcel found") {
+			break
+		}
+		if strings.Count(out, "Carrier says") > 1 || time.Now().After(deadline) {
+			t.Fatalf("the timeline after two deliveries and a resume:\n%s\n%s", out, srv.logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := len(d.Identifies()); n != 1 {
+		t.Errorf("%d IDENTIFYs, want 1: a dropped connection resumes", n)
+	}
+}
+
+// TestSlackAndDiscordOnOneServe: one serve, one database, both platforms.
+// Each platform's cases live in their own workspace and neither sees the
+// other's; the console, the operator's shell, sees both.
+func TestSlackAndDiscordOnOneServe(t *testing.T) {
+	for name, newDB := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			sf, d := slackfake.New(t), discordfake.New(t)
+			dbURL := newDB(t)
+			srv := serve(t, append(slackEnv(sf, dbURL), discordEnv(d, dbURL, false)[1:]...)...)
+			slackClient, discordClient := sf.Client(srv.base, slackfake.SigningSecret), d.Client(srv.base)
+
+			if _, body, err := slackClient.SlashCommand("/dispute", "chargeback order=1042 amount=49,90 currency=EUR", slackfake.SlashOpts{}); err != nil || !strings.Contains(string(body), "Opened CB-1001") {
+				t.Fatalf("Slack open: %v %s", err, body)
+			}
+			open := discordfake.SlashCommand("return", discordfake.Opts{}, discordfake.Opt("order", "2231"), discordfake.Opt("reason", "damaged"))
+			if resp, _, err := discordClient.Send(open, discordfake.SignOpts{}); err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("Discord open: %v %v", err, resp)
+			}
+			d.WaitResponses(t, open["id"].(string), 10*time.Second, func(r []discordfake.Response) bool {
+				return strings.Contains(responseText(r), "Opened RMA-1001")
+			})
+
+			// Discord asks for Slack's case, Slack for Discord's: neither exists for them.
+			show := discordfake.SlashCommand("case", discordfake.Opts{}, discordfake.Sub("show", discordfake.Opt("case", "CB-1001")))
+			if _, _, err := discordClient.Send(show, discordfake.SignOpts{}); err != nil {
+				t.Fatal(err)
+			}
+			d.WaitResponses(t, show["id"].(string), 10*time.Second, func(r []discordfake.Response) bool {
+				return strings.Contains(responseText(r), "there is no case CB-1001")
+			})
+			if _, body, _ := slackClient.SlashCommand("/case", "show RMA-1001", slackfake.SlashOpts{}); !strings.Contains(string(body), "there is no case RMA-1001") {
+				t.Errorf("Slack sees Discord's case: %s", body)
+			}
+
+			out, _, _ := cli(t, []string{"DATABASE_URL=" + dbURL}, "/case list all\n", "console")
+			for _, want := range []string{"CB-1001", "slack " + slackfake.TeamID, "RMA-1001", "discord " + discordfake.GuildID} {
+				if !strings.Contains(out, want) {
+					t.Errorf("the console's /case list all lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
 }
