@@ -312,3 +312,33 @@ func TestSlackAndDiscordOnOneServe(t *testing.T) {
 		})
 	}
 }
+
+// TestDiscordMissingAccess: a channel the bot cannot see fails the card for
+// good (403 50001), and /case show says so.
+func TestDiscordMissingAccess(t *testing.T) {
+	d := discordfake.New(t)
+	hidden := discordfake.NewID()
+	d.AddChannel(discordfake.Channel{ID: hidden, Name: "hidden", Hidden: true})
+	dbURL := t.TempDir() + "/cases.db"
+	srv := serve(t, discordEnv(d, dbURL, false)...)
+	client := d.Client(srv.base)
+	if resp, _, err := client.Send(chargeback(discordfake.Opts{ChannelID: hidden}), discordfake.SignOpts{}); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("open: %v %v", err, resp)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		out, _, _ := cli(t, []string{"DATABASE_URL=" + dbURL}, "/case show CB-1001\n", "console")
+		if strings.Contains(out, "Messages the bot could not post") && strings.Contains(out, "Missing Access") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/case show does not show the refused card:\n%s\n%s", out, srv.logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// The adapter looks at the channel first (text or forum): that is the
+	// call refused, once, and nothing is tried again.
+	if n := d.Calls(discordfake.RouteGetChannel) + d.Calls(discordfake.RouteCreateMessage); n != 1 {
+		t.Errorf("%d calls for the card, want 1: Missing Access is for good", n)
+	}
+}
