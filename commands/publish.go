@@ -73,10 +73,12 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 			return err
 		}
 		m := storage.OutboxMessage{CaseID: cs.ID, Platform: cs.Platform, Workspace: cs.Workspace, Channel: cs.Channel, Kind: kind, Payload: string(b)}
+		// The case's own thread is named after it (also on its posts, so a
+		// platform can start a thread it is missing) and its card tagged
+		// with its playbook and status, where the platform has such things.
+		m.ThreadName = fmt.Sprintf("%s · %s", cs.Ref, summary(pb, cs))
 		if kind != storage.OutboxThread {
-			// The case's own thread is named after it and tagged with its
-			// playbook and status, where the platform has such things.
-			m.ThreadName, m.Tags = fmt.Sprintf("%s · %s", cs.Ref, summary(pb, cs)), []string{pb.Name, statusTag(pb, cs, st, c.now)}
+			m.Tags = []string{pb.Name, statusTag(pb, cs, st, c.now)}
 		}
 		if err := c.tx.Enqueue(ctx, &m); err != nil {
 			return fmt.Errorf("publish %s: %w", cs.Ref, err)

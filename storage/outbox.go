@@ -46,7 +46,8 @@ type OutboxMessage struct {
 	Payload string
 	// ThreadName and Tags name and label the case's own thread, for a
 	// platform that starts one for the card (a Discord thread or forum
-	// post); set on cards and card updates.
+	// post); the name is on every message of a case, tags on cards and
+	// card updates.
 	ThreadName string
 	Tags       []string
 

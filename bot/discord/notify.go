@@ -49,6 +49,15 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) (bot.Posted, error) {
 		msgs = nil // an edit is one message: the last part carries the card
 	case m.Thread != "":
 		posted, err = a.postIn(ctx, m.Thread, msgs[0], true)
+		if restCode(err) == discordgo.ErrCodeUnknownChannel && m.Thread != m.Channel {
+			// The card's thread was never started (see postCard): start
+			// it from the card, whose id it takes, and post once more.
+			if _, serr := a.rest.MessageThreadStartComplex(m.Channel, m.Thread, &discordgo.ThreadStart{
+				Name: truncate(cmp.Or(m.ThreadName, "disputedesk"), maxThreadName), AutoArchiveDuration: threadArchive},
+				discordgo.WithContext(ctx)); serr == nil {
+				posted, err = a.postIn(ctx, m.Thread, msgs[0], true)
+			}
+		}
 		posted.ThreadID = m.Thread
 		msgs = msgs[1:]
 	default:

@@ -177,9 +177,45 @@ func TestDeliveryErrors(t *testing.T) {
 			if de.Permanent != tt.permanent || de.RetryAfter != tt.retryAfter {
 				t.Errorf("permanent %v, retry after %v; want %v, %v (%v)", de.Permanent, de.RetryAfter, tt.permanent, tt.retryAfter, err)
 			}
-			if n := len(f.got()); n != 1 || time.Since(start) > time.Second {
-				t.Errorf("%d calls in %v: discordgo retried", n, time.Since(start))
+			// An unknown thread is started from its card once and the
+			// post tried again (TestPostStartsAMissingThread); nothing
+			// else is repeated.
+			want := 1
+			if tt.name == "unknown channel" {
+				want = 2
+			}
+			if n := strings.Count(strings.Join(f.paths(), ","), "POST /channels/T1/messages"); n != want || time.Since(start) > time.Second {
+				t.Errorf("%d posts in %v, want %d: discordgo retried", n, time.Since(start), want)
 			}
 		})
+	}
+}
+
+// TestPostStartsAMissingThread: the card went out but its thread could not
+// be started (the case keeps the card's id as its thread, the id a thread
+// started from it takes); the next post in the thread starts it from the
+// card, then posts.
+func TestPostStartsAMissingThread(t *testing.T) {
+	f := newFakeREST(t)
+	n := 0
+	f.routes["POST /channels/M1/messages"] = func(w http.ResponseWriter, _ string) {
+		if n++; n == 1 {
+			w.WriteHeader(404)
+			_, _ = w.Write([]byte(`{"code":10003,"message":"Unknown Channel"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"id":"M9"}`))
+	}
+	f.routes["POST /channels/C1/messages/M1/threads"] = func(w http.ResponseWriter, _ string) {
+		_, _ = w.Write([]byte(`{"id":"M1","type":11,"parent_id":"C1"}`))
+	}
+	a := testAdapter(t, f, nil)
+	posted, err := a.Post(t.Context(), bot.Message{Channel: "C1", Thread: "M1", ThreadName: "CB-1001 · chargeback", Reply: bot.Reply{Text: "<@1>: note"}})
+	if err != nil || posted != (bot.Posted{MessageID: "M9", ThreadID: "M1"}) {
+		t.Fatalf("posted %+v, %v", posted, err)
+	}
+	want := "POST /channels/M1/messages,POST /channels/C1/messages/M1/threads,POST /channels/M1/messages"
+	if got := strings.Join(f.paths(), ","); got != want {
+		t.Errorf("calls %s, want %s", got, want)
 	}
 }
