@@ -48,7 +48,7 @@ func interactionOf(t *testing.T, body string) *discordgo.Interaction {
 	return &i
 }
 
-const buttonBody = `{"id":"I2","application_id":"APP","type":3,"token":"btok","version":1,"guild_id":"G1","channel_id":"C1",` +
+const buttonBody = `{"id":"I2","application_id":"APP","type":3,"token":"btok","version":1,"guild_id":"G1","channel_id":"C1","channel":{"id":"C1","type":0},` +
 	`"member":{"user":{"id":"U1","username":"kari"}},"message":{"id":"M1","channel_id":"C1"},"data":{"custom_id":"v1:s CB-1042","component_type":2}}`
 
 // Answered within 3 seconds: at once when the handler is quick (type 4),
@@ -71,6 +71,7 @@ func TestHandoff(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeREST(t)
 			a := testAdapter(t, f, func(c *Config) { c.AckBudget = 100 * time.Millisecond; c.Specs = testSpecs() })
+			knowC1(a)
 			var got *bot.Request
 			h := bot.HandlerFunc(func(_ context.Context, req *bot.Request) (bot.Reply, error) {
 				got = req
@@ -104,13 +105,14 @@ func TestHandoff(t *testing.T) {
 func TestFormCallbacks(t *testing.T) {
 	f := newFakeREST(t)
 	a := testAdapter(t, f, func(c *Config) { c.Specs = testSpecs() })
+	knowC1(a)
 	h := bot.HandlerFunc(func(context.Context, *bot.Request) (bot.Reply, error) {
 		return bot.Reply{Text: "How did CB-1042 end?", Form: closeForm(), Visibility: bot.Ephemeral}, nil
 	})
 	k := newAcks()
 	a.interaction(h, interactionOf(t, commandBody), k.ack)
 	<-k.done
-	sel := `{"id":"I3","application_id":"APP","type":3,"token":"t3","version":1,"guild_id":"G1","channel_id":"C1","member":{"user":{"id":"U1"}},` +
+	sel := `{"id":"I3","application_id":"APP","type":3,"token":"t3","version":1,"guild_id":"G1","channel_id":"C1","channel":{"id":"C1","type":0},"member":{"user":{"id":"U1"}},` +
 		`"data":{"custom_id":"v1:c CB-1042#outcome,amount,note","component_type":3,"values":["won"]}}`
 	a.interaction(h, interactionOf(t, sel), k.ack)
 	<-k.done
@@ -122,7 +124,7 @@ func TestFormCallbacks(t *testing.T) {
 		submitted = req
 		return bot.Reply{Text: "Closed.", Visibility: bot.Ephemeral}, nil
 	})
-	submit := `{"id":"I4","application_id":"APP","type":5,"token":"t4","version":1,"guild_id":"G1","channel_id":"C1","member":{"user":{"id":"U1"}},` +
+	submit := `{"id":"I4","application_id":"APP","type":5,"token":"t4","version":1,"guild_id":"G1","channel_id":"C1","channel":{"id":"C1","type":0},"member":{"user":{"id":"U1"}},` +
 		`"data":{"custom_id":"v1:c CB-1042 outcome=won","components":[{"type":1,"components":[{"type":4,"custom_id":"amount","value":"49,90"}]},{"type":1,"components":[{"type":4,"custom_id":"note","value":"Bank agreed"}]}]}}`
 	a.interaction(h, interactionOf(t, submit), k.ack)
 	<-k.done
@@ -142,7 +144,7 @@ func (c *completer) Complete(_ context.Context, _ *bot.Request, q bot.Completion
 func TestAutocomplete(t *testing.T) {
 	c := &completer{}
 	a := testAdapter(t, newFakeREST(t), func(cfg *Config) { cfg.Specs = testSpecs(); cfg.Completer = c })
-	body := `{"id":"I5","application_id":"APP","type":4,"token":"t5","version":1,"guild_id":"G1","channel_id":"C1","member":{"user":{"id":"U1"}},` +
+	body := `{"id":"I5","application_id":"APP","type":4,"token":"t5","version":1,"guild_id":"G1","channel_id":"C1","channel":{"id":"C1","type":0},"member":{"user":{"id":"U1"}},` +
 		`"data":{"id":"CMD","name":"case","type":1,"options":[{"name":"done","type":1,"options":[{"name":"case","type":3,"value":"CB-1042"},{"name":"step","type":3,"value":"ack","focused":true}]}]}}`
 	k := newAcks()
 	a.interaction(bot.HandlerFunc(func(context.Context, *bot.Request) (bot.Reply, error) {
@@ -179,6 +181,7 @@ func TestLateReplies(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeREST(t)
 			a := testAdapter(t, f, func(c *Config) { c.AckBudget = 100 * time.Millisecond; c.Specs = testSpecs() })
+			knowC1(a)
 			k := newAcks()
 			a.interaction(bot.HandlerFunc(func(context.Context, *bot.Request) (bot.Reply, error) {
 				time.Sleep(tt.takes)
@@ -210,6 +213,7 @@ func TestLateReplies(t *testing.T) {
 func TestLateErrorHasNoToken(t *testing.T) {
 	f := newFakeREST(t)
 	a := testAdapter(t, f, nil)
+	knowC1(a)
 	f.Close() // every call fails with a network error that quotes the URL
 	err := a.late(t.Context(), interactionOf(t, commandBody), bot.Reply{Text: "x"}, true)
 	if err == nil || strings.Contains(err.Error(), "itok") {

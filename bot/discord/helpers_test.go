@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/disputedesk/disputedesk/internal/golden"
 )
 
@@ -88,4 +89,10 @@ func testAdapter(t *testing.T, f *fakeREST, mod func(*Config)) *Adapter {
 	}
 	t.Cleanup(func() { _ = a.kit.Close(context.Background()) })
 	return a
+}
+
+// knowC1 makes channel C1 known, as the gateway's state or an HTTP
+// interaction's own channel object makes it known before it is answered.
+func knowC1(a *Adapter) {
+	a.channels.put(&discordgo.Channel{ID: "C1", Type: discordgo.ChannelTypeGuildText}, a.now())
 }

@@ -84,6 +84,15 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, h bot
 		http.Error(w, "malformed interaction", http.StatusBadRequest)
 		return
 	}
+	// Discord sends the interaction's channel (its type, a thread's parent),
+	// which discordgo v0.29.0 does not read: remember it, so that telling a
+	// thread from a channel costs no call.
+	var with struct {
+		Channel *discordgo.Channel `json:"channel"`
+	}
+	if json.Unmarshal(body, &with) == nil && with.Channel != nil && with.Channel.ID == i.ChannelID {
+		a.channels.put(with.Channel, a.now())
+	}
 	k := &httpAck{ch: make(chan *discordgo.InteractionResponse, 1)}
 	a.interaction(h, &i, k.send)
 	select {

@@ -39,7 +39,7 @@ func (s signer) request(body string, at time.Time, key ed25519.PrivateKey) *http
 
 const pingBody = `{"id":"1","application_id":"APP","type":1,"token":"tok","version":1}`
 
-const commandBody = `{"id":"I1","application_id":"APP","type":2,"token":"itok","version":1,"guild_id":"G1","channel_id":"C1","locale":"nb",` +
+const commandBody = `{"id":"I1","application_id":"APP","type":2,"token":"itok","version":1,"guild_id":"G1","channel_id":"C1","channel":{"id":"C1","type":0},"locale":"nb",` +
 	`"member":{"user":{"id":"U1","username":"kari"}},"data":{"id":"CMD","name":"return","type":1,"options":[{"name":"order","type":3,"value":"2231"}]}}`
 
 // A request that is not Discord's is refused before anything in it is
@@ -129,5 +129,27 @@ func TestInteractionRequest(t *testing.T) {
 	}
 	if !strings.Contains(w.Body.String(), `"type":4`) || !strings.Contains(w.Body.String(), `"flags":64`) {
 		t.Errorf("callback %s", w.Body)
+	}
+}
+
+// TestInteractionInAThread: a command run inside a case's thread reaches
+// the core as from the thread of its parent channel, as a message there
+// does, so that it finds the case of the thread and opens none in it.
+func TestInteractionInAThread(t *testing.T) {
+	s := newSigner(t)
+	f := newFakeREST(t)
+	f.routes["GET /channels/TH1"] = func(w http.ResponseWriter, _ string) {
+		_, _ = w.Write([]byte(`{"id":"TH1","type":11,"parent_id":"C1","guild_id":"G1"}`))
+	}
+	a := testAdapter(t, f, func(c *Config) { c.PublicKey = hex.EncodeToString(s.pub); c.Specs = testSpecs() })
+	got := make(chan *bot.Request, 1)
+	mux := http.NewServeMux()
+	a.HTTPRoutes(mux, bot.HandlerFunc(func(_ context.Context, req *bot.Request) (bot.Reply, error) {
+		got <- req
+		return bot.Reply{Text: "ok", Visibility: bot.Ephemeral}, nil
+	}))
+	mux.ServeHTTP(httptest.NewRecorder(), s.request(strings.Replace(commandBody, `"channel_id":"C1"`, `"channel_id":"TH1"`, 1), time.Now(), s.priv))
+	if req := <-got; req.Channel != "C1" || req.Thread != "TH1" {
+		t.Errorf("request from a thread: channel %q thread %q, want C1 and TH1", req.Channel, req.Thread)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -76,13 +77,23 @@ func (a *Adapter) interaction(h bot.Handler, i *discordgo.Interaction, ack ackFu
 	}
 }
 
-// request is what every interaction's request carries.
+// placeTime bounds looking up whether an interaction came from a thread;
+// the answer is cached, and without it the thread is taken as a channel.
+const placeTime = 500 * time.Millisecond
+
+// request is what every interaction's request carries. One from inside a
+// thread (a case's) comes from that thread of its parent channel, as a
+// message there does.
 func (a *Adapter) request(i *discordgo.Interaction) *bot.Request {
+	ctx, cancel := context.WithTimeout(context.Background(), placeTime)
+	channel, thread := a.place(ctx, i.ChannelID)
+	cancel()
 	req := &bot.Request{
 		ID:        i.ID,
 		Platform:  bot.PlatformDiscord,
 		Workspace: i.GuildID,
-		Channel:   i.ChannelID,
+		Channel:   channel,
+		Thread:    thread,
 		Locale:    string(i.Locale),
 		MaxText:   maxContent,
 		At:        a.now(),

@@ -84,7 +84,7 @@ func (a *Adapter) place(ctx context.Context, channelID string) (channel, thread 
 		}
 	}
 	ch, err := a.channel(ctx, channelID)
-	if err != nil {
+	if err != nil || ch.ID != channelID {
 		a.log.Debug("discord: channel not looked up", "channel", channelID, "error", err)
 		return channelID, ""
 	}

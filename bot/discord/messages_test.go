@@ -42,6 +42,7 @@ func TestMessages(t *testing.T) {
 			f.on("GET /channels/T1", 200, `{"id":"T1","type":11,"parent_id":"C1"}`)
 			f.on("GET /channels/C1", 200, `{"id":"C1","type":0}`)
 			a := testAdapter(t, f, nil)
+			knowC1(a)
 			a.setSelf("BOT")
 			var got *bot.Request
 			a.message(bot.HandlerFunc(func(_ context.Context, req *bot.Request) (bot.Reply, error) {
@@ -83,6 +84,7 @@ func TestMessageRedelivered(t *testing.T) {
 	f := newFakeREST(t)
 	f.on("GET /channels/T1", 200, `{"id":"T1","type":11,"parent_id":"C1"}`)
 	a := testAdapter(t, f, nil)
+	knowC1(a)
 	var calls atomic.Int32
 	release := make(chan struct{})
 	h := bot.HandlerFunc(func(context.Context, *bot.Request) (bot.Reply, error) {
@@ -112,6 +114,7 @@ func TestDraftProgress(t *testing.T) {
 	a := testAdapter(t, f, func(c *Config) {
 		c.AckBudget, c.ProgressEvery, c.Specs = 20*time.Millisecond, 100*time.Millisecond, testSpecs()
 	})
+	knowC1(a)
 	h := bot.HandlerFunc(func(_ context.Context, req *bot.Request) (bot.Reply, error) {
 		for i := range 30 {
 			time.Sleep(10 * time.Millisecond)

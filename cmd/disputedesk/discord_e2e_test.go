@@ -168,7 +168,10 @@ func TestDiscordForumAndAutocomplete(t *testing.T) {
 		return p["id"].(string)
 	}
 	d.FailNext(discordfake.RouteStartThread, discordfake.RateLimit(500*time.Millisecond))
-	send(chargeback(discordfake.Opts{ChannelID: discordfake.ForumID}))
+	// A command comes with its channel as Discord describes it: here the forum.
+	open := chargeback(discordfake.Opts{ChannelID: discordfake.ForumID})
+	open["channel"] = map[string]any{"id": discordfake.ForumID, "type": discordfake.ChannelForum}
+	send(open)
 	posts := d.WaitThreads(t, 15*time.Second, func(ts []discordfake.Thread) bool {
 		for _, th := range ts {
 			if th.Forum && strings.HasPrefix(th.Name, "CB-1001") {
