@@ -245,6 +245,19 @@ func TestDiscordGateway(t *testing.T) {
 		return false
 	})
 
+	// The fake answers the thread's start a moment before the bot has
+	// stored it; a note's post in the thread can only follow once it has.
+	d.DispatchInteraction(discordfake.SlashCommand("case", discordfake.Opts{}, discordfake.Sub("note",
+		discordfake.Opt("case", "CB-1001"), discordfake.Opt("text", "Asked the carrier"))))
+	d.WaitFor(t, 10*time.Second, func(m []discordfake.Message) bool {
+		for _, x := range m {
+			if x.ChannelID == thread.ID && strings.Contains(x.Content, "Noted on CB-1001") {
+				return true
+			}
+		}
+		return false
+	})
+
 	msg := discordfake.UserMessage("Carrier says it is in Trondheim, æøå", discordfake.Opts{ChannelID: thread.ID, MessageID: discordfake.NewID()})
 	d.Dispatch("MESSAGE_CREATE", msg)
 	d.Dispatch("MESSAGE_CREATE", msg) // delivered again
