@@ -190,43 +190,18 @@ func splitText(s string, max int) []string {
 	if utf8.RuneCountInString(s) <= max {
 		return []string{s}
 	}
-	var parts []string
-	var b strings.Builder
-	n := 0
-	flush := func() {
-		if b.Len() > 0 {
-			parts = append(parts, b.String())
-		}
-		b.Reset()
-		n = 0
-	}
+	var lines []string
 	for _, line := range strings.Split(s, "\n") {
 		for utf8.RuneCountInString(line) > max {
-			flush()
 			r := []rune(line)
-			parts = append(parts, string(r[:max]))
-			line = string(r[max:])
+			lines, line = append(lines, string(r[:max])), string(r[max:])
 		}
-		ln := utf8.RuneCountInString(line)
-		sep := 0
-		if b.Len() > 0 {
-			sep = 1
-		}
-		if n+sep+ln > max {
-			flush()
-			sep = 0
-		}
-		if sep == 1 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(line)
-		n += sep + ln
+		lines = append(lines, line)
 	}
-	flush()
-	if len(parts) == 0 {
-		return []string{""}
+	if parts := bot.PackLines(lines, max); len(parts) > 0 {
+		return parts
 	}
-	return parts
+	return []string{""}
 }
 
 // outgoing renders the core's mention tokens as Discord mentions, which

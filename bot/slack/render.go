@@ -146,39 +146,19 @@ func fieldSections(fields []bot.Field) []slack.Block {
 // new section before one would pass Slack's 3000 characters; a single
 // longer line is truncated.
 func textSections(title string, lines []string) []slack.Block {
-	var blocks []slack.Block
-	var b strings.Builder
-	n := 0 // characters in b
-	flush := func() {
-		if strings.TrimSpace(b.String()) != "" {
-			blocks = append(blocks, mrkdwnSection(b.String()))
-		}
-		b.Reset()
-		n = 0
-	}
+	var cut []string
 	if title != "" {
-		title = truncateMrkdwn(title, maxTextObject)
-		b.WriteString(title)
-		n = utf8.RuneCountInString(title)
+		cut = append(cut, truncateMrkdwn(title, maxTextObject))
 	}
 	for _, line := range lines {
-		line = truncateMrkdwn(line, maxTextObject)
-		ln := utf8.RuneCountInString(line)
-		sep := 0
-		if b.Len() > 0 {
-			sep = 1
-		}
-		if n+sep+ln > maxTextObject {
-			flush()
-			sep = 0
-		}
-		if sep == 1 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(line)
-		n += sep + ln
+		cut = append(cut, truncateMrkdwn(line, maxTextObject))
 	}
-	flush()
+	var blocks []slack.Block
+	for _, part := range bot.PackLines(cut, maxTextObject) {
+		if strings.TrimSpace(part) != "" {
+			blocks = append(blocks, mrkdwnSection(part))
+		}
+	}
 	return blocks
 }
 

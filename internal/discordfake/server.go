@@ -78,6 +78,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/disputedesk/disputedesk/internal/changes"
 )
 
 // Identities the fake answers with; the payload builders use them as
@@ -165,7 +167,7 @@ type Server struct {
 	key ed25519.PrivateKey
 
 	mu           sync.Mutex
-	changed      chan struct{} // closed and replaced on every state change
+	changed      changes.Signal // notified on every state change
 	lastID       int64
 	revoked      bool
 	guilds       map[string]Guild
@@ -203,7 +205,6 @@ func New(t testing.TB) *Server {
 	s := &Server{
 		t:            t,
 		key:          key,
-		changed:      make(chan struct{}),
 		guilds:       map[string]Guild{},
 		channels:     map[string]*channel{},
 		messages:     map[string]*Message{},
@@ -377,32 +378,15 @@ func (s *Server) Tags(forumID string) []Tag {
 	return nil
 }
 
-// wait reports whether cond held before timeout. cond is re-evaluated after
-// every state change; the channel is taken before cond runs so that no
-// change is missed.
+// wait reports whether cond held before timeout, re-evaluating it on
+// every state change.
 func (s *Server) wait(timeout time.Duration, cond func() bool) bool {
-	timer := time.NewTimer(timeout)
-	defer timer.Stop()
-	for {
-		s.mu.Lock()
-		ch := s.changed
-		s.mu.Unlock()
-		if cond() {
-			return true
-		}
-		select {
-		case <-ch:
-		case <-timer.C:
-			return cond()
-		}
-	}
+	return s.changed.Wait(timeout, cond)
 }
 
-// notifyLocked wakes every waiter. s.mu must be held.
-func (s *Server) notifyLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
+// notifyLocked wakes every waiter. s.mu is held by the caller, and cond
+// takes it, so waiters run their cond after the change is complete.
+func (s *Server) notifyLocked() { s.changed.Notify() }
 
 // discordEpoch is the first millisecond of 2015, where snowflakes count from.
 const discordEpoch = 1420070400000

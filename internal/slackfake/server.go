@@ -51,6 +51,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/disputedesk/disputedesk/internal/changes"
 )
 
 // Identities the fake answers with. auth.test reports BotUserID, BotID, TeamID
@@ -133,8 +135,8 @@ type Server struct {
 	ts *httptest.Server
 
 	mu        sync.Mutex
-	changed   chan struct{} // closed and replaced on every state change
-	lastMicro int64         // last ts handed out, in microseconds
+	changed   changes.Signal // notified on every state change
+	lastMicro int64          // last ts handed out, in microseconds
 	seq       int
 	messages  []Message
 	posted    map[string]*Message // channel+"/"+ts of messages chat.update may edit
@@ -183,7 +185,6 @@ func New(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{
 		t:        t,
-		changed:  make(chan struct{}),
 		posted:   map[string]*Message{},
 		respURLs: map[string]int{},
 		faults:   map[string][]fault{},
@@ -373,32 +374,15 @@ func (s *Server) WaitViews(t testing.TB, timeout time.Duration, pred func([]json
 	return got
 }
 
-// wait reports whether cond held before timeout. cond is re-evaluated after
-// every state change; the channel is taken before cond runs so that no
-// change is missed.
+// wait reports whether cond held before timeout, re-evaluating it on
+// every state change.
 func (s *Server) wait(timeout time.Duration, cond func() bool) bool {
-	timer := time.NewTimer(timeout)
-	defer timer.Stop()
-	for {
-		s.mu.Lock()
-		ch := s.changed
-		s.mu.Unlock()
-		if cond() {
-			return true
-		}
-		select {
-		case <-ch:
-		case <-timer.C:
-			return cond()
-		}
-	}
+	return s.changed.Wait(timeout, cond)
 }
 
-// notifyLocked wakes every waiter. s.mu must be held.
-func (s *Server) notifyLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
+// notifyLocked wakes every waiter. s.mu is held by the caller, and cond
+// takes it, so waiters run their cond after the change is complete.
+func (s *Server) notifyLocked() { s.changed.Notify() }
 
 // Dump describes everything the fake received, for failure messages.
 func (s *Server) Dump() string {
