@@ -148,13 +148,13 @@ func ParseChanges(s string) (Changes, error) {
 			to, date = ch.Remove, rest
 		}
 		if _, err := time.Parse(time.DateOnly, date); err != nil {
-			bad = append(bad, fmt.Sprintf("%q", d))
+			bad = append(bad, fmt.Sprintf("%q is not a date", d))
 			continue
 		}
 		to[date] = true
 	}
 	if len(bad) > 0 {
-		return Changes{}, fmt.Errorf("%s not a date: write dates as 2026-12-25, and -2026-12-24 to remove one, separated by commas", strings.Join(bad, ", "))
+		return Changes{}, fmt.Errorf("%s: write dates as 2026-12-25, and -2026-12-24 to remove one, separated by commas", strings.Join(bad, "; "))
 	}
 	return ch, nil
 }

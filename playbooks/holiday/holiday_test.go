@@ -105,7 +105,7 @@ func TestChanges(t *testing.T) {
 	}
 	if _, err := ParseChanges("2026-12-24,24.12.2026,-x"); err == nil {
 		t.Error(`ParseChanges("...24.12.2026,-x") = nil error, want one naming both`)
-	} else if got := err.Error(); got != `"24.12.2026", "-x" not a date: write dates as 2026-12-25, and -2026-12-24 to remove one, separated by commas` {
+	} else if got := err.Error(); got != `"24.12.2026" is not a date; "-x" is not a date: write dates as 2026-12-25, and -2026-12-24 to remove one, separated by commas` {
 		t.Errorf("error = %s", got)
 	}
 }
