@@ -23,3 +23,28 @@ func TestCheckCountry(t *testing.T) {
 		}
 	}
 }
+
+// A deadline's country: must have a holiday calendar, or the deadline would
+// silently count weekends only; the problem names its line.
+func TestLintChecksTheRulesCountry(t *testing.T) {
+	_, err := Parse("supplier.yaml", []byte(`name: supplier
+title: Supplier dispute
+prefix: SUP
+description: a deadline whose law's country has no holiday calendar
+steps:
+  - id: reply
+    title: Reply
+deadlines:
+  - id: answer
+    title: Supplier answers
+    rule: opened + 5 business days
+    source: the contract
+    country: CN
+outcomes:
+  - {id: resolved, label: Resolved}
+`))
+	want := `supplier.yaml:13: country "CN" has no holiday calendar: use one of DE, DK, NO, SE, US, or leave it out to use the case's country`
+	if err == nil || err.Error() != want {
+		t.Errorf("Parse = %v, want %s", err, want)
+	}
+}
