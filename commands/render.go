@@ -63,6 +63,9 @@ func (r *Router) card(pb *playbooks.Playbook, cs storage.Case, st storage.CaseSt
 	if lines := deadlineLines(st.Deadlines, loc, now); len(lines) > 0 {
 		reply.Sections = append(reply.Sections, bot.Section{Title: "Deadlines", Lines: lines})
 	}
+	if lines := r.holidayNotes(pb, cs, st); len(lines) > 0 {
+		reply.Sections = append(reply.Sections, bot.Section{Title: "Working days", Lines: lines})
+	}
 	if lines := evidenceLines(pb, cs, st); len(lines) > 0 {
 		reply.Sections = append(reply.Sections, bot.Section{Title: "Evidence", Lines: lines})
 	}

@@ -35,9 +35,10 @@ type Deps struct {
 	// Wake, when set, is called after a change that queued messages in the
 	// outbox has committed, so the delivery worker sends them at once.
 	Wake func()
-	// Holidays are the team's non-working days ("2006-01-02") besides
-	// weekends, for business-day deadlines.
-	Holidays map[string]bool
+	// Calendar is the team's default country for holidays and its own
+	// added and removed dates (DISPUTEDESK_COUNTRY, DISPUTEDESK_HOLIDAYS),
+	// for working-day deadlines.
+	Calendar playbooks.Calendar
 	// Drafter writes reply drafts; nil leaves out the draft commands.
 	Drafter prompts.Drafter
 	// DefaultLanguage is the team's language for drafts when neither the

@@ -54,7 +54,7 @@ func (r *Router) itemParams() []Param {
 // setDeadlines computes a case's deadlines and saves those that changed,
 // with one timeline event, in c's transaction. It returns them all.
 func (r *Router) setDeadlines(ctx context.Context, c *call, pb *playbooks.Playbook, cs storage.Case, st storage.CaseState) ([]storage.Deadline, error) {
-	computed, err := pb.ComputeDeadlines(cs, st, playbooks.Calendar{Holidays: r.deps.Holidays})
+	computed, err := pb.ComputeDeadlines(cs, st, r.deps.Calendar)
 	if err != nil {
 		return nil, fmt.Errorf("deadlines of %s: %w", cs.Ref, err)
 	}

@@ -78,12 +78,15 @@ func TestBuiltinDeadlineRules(t *testing.T) {
 			// was even opened.
 			name: "CPSC 10 business days run from first_informed_on", playbook: "recall", deadline: "cpsc_investigation",
 			fields: map[string]string{"jurisdiction": "us", "first_informed_on": "2026-11-06T15:00", "timezone": "America/New_York"},
-			want:   time.Date(2026, 11, 20, 15, 0, 0, 0, ny), sourceHas: []string{"1115.14(d)", "1115.14(a)", "first_informed_on"},
+			// Ten US business days from Friday 6 November skip Veterans Day
+			// (11 November, 5 U.S.C. 6103): Monday 23 November.
+			want: time.Date(2026, 11, 23, 15, 0, 0, 0, ny), sourceHas: []string{"1115.14(d)", "1115.14(a)", "first_informed_on"},
 		},
 		{
 			name: "CPSC 10 business days from opening until first_informed_on is set", playbook: "recall", deadline: "cpsc_investigation",
 			fields: map[string]string{"jurisdiction": "both", "timezone": "America/New_York"},
-			want:   time.Date(2026, 12, 9, 9, 0, 0, 0, ny), sourceHas: []string{"1115.14(c)"},
+			// Thanksgiving (26 November, 5 U.S.C. 6103) is not a business day.
+			want: time.Date(2026, 12, 10, 9, 0, 0, 0, ny), sourceHas: []string{"1115.14(c)"},
 		},
 		{
 			name: "no CPSC investigation period for EU-only recalls", playbook: "recall", deadline: "cpsc_investigation",

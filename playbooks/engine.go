@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/playbooks/deadline"
+	"github.com/disputedesk/disputedesk/playbooks/holiday"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
@@ -58,8 +59,12 @@ type Calendar struct {
 	// Zone is the channel's or team's IANA time zone, for cases without
 	// their own; empty means UTC.
 	Zone string
-	// Holidays are non-working days besides weekends, as "2006-01-02".
-	Holidays map[string]bool
+	// Country is the team's default country for holidays
+	// (DISPUTEDESK_COUNTRY), for cases whose country nothing else says.
+	Country string
+	// Changes are the team's own holidays and working days
+	// (DISPUTEDESK_HOLIDAYS), applied to every country's calendar.
+	Changes holiday.Changes
 }
 
 // StepDeadlineID is the deadline id of a step's own due rule.
@@ -70,7 +75,7 @@ func StepDeadlineID(stepID string) string { return "step:" + stepID }
 // from what is known. A deadline is met when its met_by step (for a step's
 // due rule, the step itself) is done or skipped. The zone is the case's
 // timezone field, else cal.Zone, else UTC; business days skip weekends and
-// cal.Holidays.
+// the holidays of the country cal.Choose picks for each deadline.
 func (p *Playbook) ComputeDeadlines(c storage.Case, st storage.CaseState, cal Calendar) ([]storage.Deadline, error) {
 	loc, _, err := deadline.Zone(c.Fields[FieldTimezone], cal.Zone)
 	if err != nil {
@@ -80,9 +85,9 @@ func (p *Playbook) ComputeDeadlines(c storage.Case, st storage.CaseState, cal Ca
 	for _, s := range st.Steps {
 		finished[s.StepID] = s.At
 	}
-	in := deadline.Inputs{Opened: c.OpenedAt, Fields: c.Fields, StepsDone: finished, Location: loc, Holidays: cal.Holidays}
+	in := deadline.Inputs{Opened: c.OpenedAt, Fields: c.Fields, StepsDone: finished, Location: loc}
 	var out []storage.Deadline
-	add := func(id, title, rule, source, when, metBy string) error {
+	add := func(id, title, rule, source, when, metBy, law string) error {
 		if rule == "" || !applies(when, c.Fields) {
 			return nil
 		}
@@ -90,6 +95,8 @@ func (p *Playbook) ComputeDeadlines(c storage.Case, st storage.CaseState, cal Ca
 		if err != nil {
 			return fmt.Errorf("deadline %s: %w", id, err)
 		}
+		k, _ := cal.Choose(c, law).Calendar(cal.Changes)
+		in.IsHoliday = k.IsHoliday
 		res, ok, err := r.Eval(in)
 		if err != nil {
 			return fmt.Errorf("%s: %w", title, err)
@@ -105,12 +112,12 @@ func (p *Playbook) ComputeDeadlines(c storage.Case, st storage.CaseState, cal Ca
 		return nil
 	}
 	for _, d := range p.Deadlines {
-		if err := add(d.ID, d.Title, d.Rule, d.Source, d.When, d.MetBy); err != nil {
+		if err := add(d.ID, d.Title, d.Rule, d.Source, d.When, d.MetBy, d.Country); err != nil {
 			return nil, err
 		}
 	}
 	for _, s := range p.Steps {
-		if err := add(StepDeadlineID(s.ID), s.Title, s.Due, "playbook step "+s.ID, s.When, s.ID); err != nil {
+		if err := add(StepDeadlineID(s.ID), s.Title, s.Due, "playbook step "+s.ID, s.When, s.ID, ""); err != nil {
 			return nil, err
 		}
 	}

@@ -18,6 +18,7 @@ const (
 	FieldAmount   = "amount"   // the case's money, stored exactly
 	FieldCurrency = "currency" // the currency of amount and other money fields
 	FieldTimezone = "timezone" // the zone the case's deadlines are computed in
+	FieldCountry  = "country"  // ISO 3166-1 code whose holidays the case's working days skip
 )
 
 // FieldProblem is one detail that cannot be accepted, and why.
@@ -114,6 +115,9 @@ func (f *Field) HelpOrLabel() string {
 
 // check reads one value of the field's type and returns it normalised.
 func (f *Field) check(raw, currency string) (string, error) {
+	if f.Name == FieldCountry {
+		return checkCountry(raw)
+	}
 	if f.Name == FieldTimezone {
 		if _, _, err := deadline.Zone(raw, ""); err != nil {
 			return "", err

@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/disputedesk/disputedesk/playbooks/deadline"
+	"github.com/disputedesk/disputedesk/playbooks/holiday"
 )
 
 // Problem is one thing wrong in a playbook file, where it is.
@@ -162,7 +163,7 @@ func knownKeys(typeName string) string {
 		"Field":     "name, label, type, required, help, values",
 		"EnumValue": "value, label, apologise",
 		"Step":      "id, title, guidance, checklist, owner, due, when",
-		"Deadline":  "id, title, rule, source, met_by, when",
+		"Deadline":  "id, title, rule, source, met_by, when, country",
 		"Outcome":   "id, label, description",
 		"Evidence":  "kind, label, when",
 	}[typeName]
@@ -283,6 +284,9 @@ func (v *validator) validate() {
 			v.addf(at+".met_by", "met_by %q is not a step: use one of %s", d.MetBy, strings.Join(pb.StepIDs(), ", "))
 		}
 		v.when(at+".when", d.When)
+		if _, ok := holiday.ForCountry(d.Country); d.Country != "" && !ok {
+			v.addf(at+".country", "country %q has no holiday calendar: use one of %s, or leave it out to use the case's country", d.Country, strings.Join(holiday.Countries(), ", "))
+		}
 	}
 	if len(pb.Outcomes) == 0 {
 		v.addf("outcomes", "a playbook needs at least one outcome, like resolved")

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/internal/golden"
+	"github.com/disputedesk/disputedesk/playbooks/holiday"
 
 	"github.com/disputedesk/disputedesk/storage"
 )
@@ -368,32 +369,83 @@ func TestSuggest(t *testing.T) {
 	}
 }
 
-// A team's public holiday moves an EU deadline that would end on it to the
-// next working day (Regulation 1182/71 Art. 3(4)).
-func TestComputeDeadlinesSkipsTeamHolidays(t *testing.T) {
+// A deadline that would end on a holiday of the country whose calendar
+// applies moves to the next working day (Regulation 1182/71 Art. 3(4)); the
+// team's dates add to or remove from that calendar.
+func TestComputeDeadlinesSkipsTheCountrysHolidays(t *testing.T) {
 	pb := testPlaybook(t)
 	oslo, _ := time.LoadLocation("Europe/Oslo")
-	cs := storage.Case{ID: 1, OpenedAt: time.Date(2026, 12, 14, 9, 0, 0, 0, time.UTC),
-		Fields: map[string]string{"reason": "lost", "delivered_on": "2026-12-11", "timezone": "Europe/Oslo"}} // + 14 days = Friday 25 December
-	due := func(cal Calendar) time.Time {
-		t.Helper()
-		ds, err := pb.ComputeDeadlines(cs, storage.CaseState{}, cal)
+	// 11 December + 14 days = Friday 25 December 2026, 1. juledag.
+	fields := func(kv ...string) map[string]string {
+		f := map[string]string{"reason": "lost", "delivered_on": "2026-12-11"}
+		for i := 0; i < len(kv); i += 2 {
+			f[kv[i]] = kv[i+1]
+		}
+		return f
+	}
+	changes := func(s string) holiday.Changes {
+		ch, err := holiday.ParseChanges(s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, d := range ds {
-			if d.ID == "withdrawal" {
-				return d.Due.In(oslo)
+		return ch
+	}
+	tests := []struct {
+		name   string
+		fields map[string]string
+		cal    Calendar
+		want   int // day of December 2026, 23:59:59 in Oslo
+	}{
+		{"no calendar: weekends only", fields(), Calendar{}, 25},
+		{"the zone's country: Norway's 25 and 26 December", fields("timezone", "Europe/Oslo"), Calendar{}, 28},
+		{"the case's country beats the zone", fields("timezone", "Europe/Oslo", "country", "NO"), Calendar{}, 28},
+		{"the team's default country", fields(), Calendar{Country: "NO"}, 28},
+		{"a country without a calendar is weekends only", fields("country", "CN"), Calendar{Country: "NO"}, 25},
+		{"the team adds 28 December", fields("timezone", "Europe/Oslo"), Calendar{Changes: changes("2026-12-28")}, 29},
+		{"the team removes 25 December", fields("timezone", "Europe/Oslo"), Calendar{Changes: changes("-2026-12-25")}, 25},
+		{"the team's dates apply with no calendar", fields(), Calendar{Changes: changes("2026-12-25")}, 28},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cs := storage.Case{ID: 1, OpenedAt: time.Date(2026, 12, 14, 9, 0, 0, 0, time.UTC), Fields: tt.fields}
+			if tt.fields["timezone"] == "" {
+				// The same Oslo clock, but a zone that names no country.
+				cs.Fields["timezone"] = "Etc/GMT-1"
 			}
-		}
-		t.Fatal("no withdrawal deadline")
-		return time.Time{}
+			ds, err := pb.ComputeDeadlines(cs, storage.CaseState{}, tt.cal)
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(ds, func(d storage.Deadline) bool { return d.ID == "withdrawal" })
+			if i < 0 {
+				t.Fatal("no withdrawal deadline")
+			}
+			if got := ds[i].Due.In(oslo); got.Day() != tt.want || got.Month() != time.December {
+				t.Errorf("withdrawal due %s, want %d December", got, tt.want)
+			}
+		})
 	}
-	if got, want := due(Calendar{}), time.Date(2026, 12, 25, 23, 59, 59, 0, oslo); !got.Equal(want) {
-		t.Errorf("without holidays: %s, want %s", got, want)
+}
+
+// A deadline's country: (the law that sets it) beats the case's country.
+func TestComputeDeadlinesUsesTheRulesCountry(t *testing.T) {
+	pb := testPlaybook(t)
+	pb.Deadlines[1].Country = "US" // Friday 25 December is also a US holiday; use 24 December instead
+	cs := storage.Case{ID: 1, OpenedAt: time.Date(2026, 12, 14, 9, 0, 0, 0, time.UTC),
+		Fields: map[string]string{"reason": "lost", "delivered_on": "2026-12-10", "timezone": "Europe/Copenhagen"}} // + 14 = Thursday 24 December
+	ds, err := pb.ComputeDeadlines(cs, storage.CaseState{}, Calendar{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	christmas := Calendar{Holidays: map[string]bool{"2026-12-25": true, "2026-12-28": true}}
-	if got, want := due(christmas), time.Date(2026, 12, 29, 23, 59, 59, 0, oslo); !got.Equal(want) {
-		t.Errorf("with 25 and 28 December off: %s, want Tuesday 29 December", got)
+	i := slices.IndexFunc(ds, func(d storage.Deadline) bool { return d.ID == "withdrawal" })
+	cph, _ := time.LoadLocation("Europe/Copenhagen")
+	// Denmark would roll 24 December (forældelsesloven § 27) to 28 December;
+	// US federal law keeps it.
+	if got := ds[i].Due.In(cph); got.Day() != 24 {
+		t.Errorf("withdrawal due %s, want 24 December: US federal holidays, not Danish", got)
+	}
+	notes := pb.HolidayNotes(cs, []string{"evidence", "withdrawal"}, Calendar{})
+	if want := []string{"Withdrawal window: US federal holidays (the rule's law)"}; !slices.Equal(notes, want) {
+		t.Errorf("HolidayNotes = %q, want %q (the evidence rule counts calendar days only)", notes, want)
 	}
 }

@@ -110,6 +110,11 @@ type Deadline struct {
 	MetBy string `yaml:"met_by"`
 	// When limits the deadline to some cases, as Step.When. Optional.
 	When string `yaml:"when"`
+	// Country is the ISO 3166-1 code of the country whose law sets the
+	// deadline, whose public holidays its working days skip whatever the
+	// case's country ("US" on CPSC rules). Optional: without it the case's
+	// country decides (see Calendar.Choose).
+	Country string `yaml:"country"`
 }
 
 // Outcome is a way a case can end.

@@ -10,13 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
 	discordbot "github.com/disputedesk/disputedesk/bot/discord"
 	slackbot "github.com/disputedesk/disputedesk/bot/slack"
 	"github.com/disputedesk/disputedesk/commands"
 	"github.com/disputedesk/disputedesk/internal/money"
+	"github.com/disputedesk/disputedesk/playbooks/holiday"
 	"github.com/disputedesk/disputedesk/prompts"
 	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
 )
@@ -36,8 +36,12 @@ type Config struct {
 	Model   ModelConfig
 	// Language is the team's language for reply drafts.
 	Language string
-	// Holidays are the team's non-working days besides weekends.
-	Holidays map[string]bool
+	// Country is the team's default country for public holidays, for
+	// cases whose country nothing else says (ISO 3166-1, upper case).
+	Country string
+	// Holidays are the team's own non-working and working days, added to
+	// and removed from every country's calendar.
+	Holidays holiday.Changes
 	// Channels limits the bot to some channels in the workspaces it names
 	// (see commands.Deps.Channels).
 	Channels map[string][]string
@@ -107,7 +111,8 @@ var settings = []setting{
 	{name: "DISPUTEDESK_PLAYBOOKS", def: "none", doc: "a directory of playbook YAML files that add to or replace the built-in ones (checked at start)"},
 	{name: "DISPUTEDESK_MIGRATE", def: "true", doc: "apply database migrations at start; false to run `disputedesk migrate` yourself"},
 	{name: "DISPUTEDESK_LOG_LEVEL", def: "info", doc: "debug, info, warn or error"},
-	{name: "DISPUTEDESK_HOLIDAYS", def: "none", doc: "public holidays that business-day deadlines skip, as dates: 2026-12-24,2026-12-25,2026-12-26"},
+	{name: "DISPUTEDESK_COUNTRY", def: "none", doc: "ISO 3166-1 country whose public holidays working-day deadlines skip when neither the rule's law, the case's country= nor its time zone says: NO, DK, SE, DE or US"},
+	{name: "DISPUTEDESK_HOLIDAYS", def: "none", doc: "the team's own days off that working-day deadlines skip in every country's calendar, as dates; a leading - makes a holiday a working day: 2026-12-24,-2026-12-31"},
 	{name: "DISPUTEDESK_CHANNELS", def: "every channel the bot is in", doc: "limit the bot in a workspace to some channels, as platform:workspace/channel: slack:T0123/C0456,slack:T0123/C0789; elsewhere in that workspace it refuses commands and finds no cases"},
 	{name: "DISPUTEDESK_LANGUAGE", def: "en", doc: "the team's language for reply drafts when the customer's is unknown: en, nb, da, de or sv"},
 	{name: "OPENAI_API_KEY", def: "none", secret: true, doc: "key of an OpenAI-compatible model for reply drafts; without a model, drafts come from offline templates"},
@@ -195,15 +200,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	default:
 		errs = append(errs, fmt.Errorf("DISPUTEDESK_LOG_PROMPTS=%q: use 1 or 0", v))
 	}
-	if v := getenv("DISPUTEDESK_HOLIDAYS"); v != "" {
-		cfg.Holidays = map[string]bool{}
-		for _, d := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
-			if _, err := time.Parse("2006-01-02", d); err != nil {
-				errs = append(errs, fmt.Errorf("DISPUTEDESK_HOLIDAYS: %q is not a date: write dates as 2026-12-25, separated by commas", d))
-				continue
-			}
-			cfg.Holidays[d] = true
+	if cfg.Holidays, err = holiday.ParseChanges(getenv("DISPUTEDESK_HOLIDAYS")); err != nil {
+		errs = append(errs, fmt.Errorf("DISPUTEDESK_HOLIDAYS: %w", err))
+	}
+	if v := strings.ToUpper(strings.TrimSpace(getenv("DISPUTEDESK_COUNTRY"))); v != "" {
+		if _, ok := holiday.ForCountry(v); !ok {
+			errs = append(errs, fmt.Errorf("DISPUTEDESK_COUNTRY=%q has no holiday calendar: use one of %s", v, strings.Join(holiday.Countries(), ", ")))
 		}
+		cfg.Country = v
 	}
 	if v := getenv("DISPUTEDESK_CHANNELS"); v != "" {
 		cfg.Channels, err = parseChannels(v)
@@ -261,7 +265,7 @@ func (c Config) Print(w io.Writer) {
 	fmt.Fprintf(tw, "  listen\t%s\n", c.Addr)
 	fmt.Fprintf(tw, "  currency\t%s\n", cmp.Or(c.DefaultCurrency, "none (amounts need currency=)"))
 	fmt.Fprintf(tw, "  playbooks\t%s\n", cmp.Or(c.PlaybooksDir, "built-in"))
-	fmt.Fprintf(tw, "  holidays\t%d dates besides weekends\n", len(c.Holidays))
+	fmt.Fprintf(tw, "  holidays\t%s; team adds %d dates, removes %d\n", holiday.Choice{Country: c.Country, Why: "DISPUTEDESK_COUNTRY"}.Note(), len(c.Holidays.Add), len(c.Holidays.Remove))
 	if len(c.Channels) > 0 {
 		fmt.Fprintf(tw, "  channels\tlimited in %d workspace(s)\n", len(c.Channels))
 	}

@@ -41,9 +41,14 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("DatabaseURL = %q", c.DatabaseURL)
 			}
 		}},
-		{"holidays", map[string]string{"DATABASE_URL": "x.db", "DISPUTEDESK_HOLIDAYS": "2026-12-24, 2026-12-25;2026-12-26"}, func(t *testing.T, c Config) {
-			if len(c.Holidays) != 3 || !c.Holidays["2026-12-25"] {
-				t.Errorf("Holidays = %v", c.Holidays)
+		{"holidays", map[string]string{"DATABASE_URL": "x.db", "DISPUTEDESK_HOLIDAYS": "2026-12-24, 2026-12-25;-2026-12-26"}, func(t *testing.T, c Config) {
+			if len(c.Holidays.Add) != 2 || !c.Holidays.Add["2026-12-25"] || !c.Holidays.Remove["2026-12-26"] {
+				t.Errorf("Holidays = %+v, want 24 and 25 December added, 26 removed", c.Holidays)
+			}
+		}},
+		{"country", map[string]string{"DATABASE_URL": "x.db", "DISPUTEDESK_COUNTRY": " no"}, func(t *testing.T, c Config) {
+			if c.Country != "NO" {
+				t.Errorf("Country = %q, want NO", c.Country)
 			}
 		}},
 		{"channels", map[string]string{"DATABASE_URL": "x.db", "DISPUTEDESK_CHANNELS": "slack:T1/C1, slack:T1/C2;discord:81/90"}, func(t *testing.T, c Config) {
@@ -72,13 +77,13 @@ func TestLoadConfig(t *testing.T) {
 func TestLoadConfigReportsEveryProblem(t *testing.T) {
 	_, err := LoadConfig(env(map[string]string{
 		"DATABASE_URL": "a", "DATABASE_URL_FILE": "b", "DISPUTEDESK_CURRENCY": "EURO",
-		"DISPUTEDESK_MIGRATE": "maybe", "DISPUTEDESK_LOG_LEVEL": "loud", "HOME": "/h", "DISPUTEDESK_HOLIDAYS": "25.12.2026",
+		"DISPUTEDESK_MIGRATE": "maybe", "DISPUTEDESK_LOG_LEVEL": "loud", "HOME": "/h", "DISPUTEDESK_HOLIDAYS": "25.12.2026", "DISPUTEDESK_COUNTRY": "XX",
 		"DISPUTEDESK_CHANNELS": "slack:T1/C1,T1/C2,slack:T1,console:/x",
 	}))
 	if err == nil {
 		t.Fatal("LoadConfig accepted a broken environment")
 	}
-	for _, want := range []string{"both set", "DISPUTEDESK_CURRENCY", `DISPUTEDESK_MIGRATE="maybe"`, `DISPUTEDESK_LOG_LEVEL="loud"`, `"25.12.2026" is not a date`,
+	for _, want := range []string{"both set", "DISPUTEDESK_CURRENCY", `DISPUTEDESK_MIGRATE="maybe"`, `DISPUTEDESK_LOG_LEVEL="loud"`, `"25.12.2026" is not a date`, `DISPUTEDESK_COUNTRY="XX" has no holiday calendar`,
 		`"T1/C2" is not a channel`, `"slack:T1" is not a channel`, `"console:/x" is not a channel`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)

@@ -144,7 +144,7 @@ func (m *Main) Deps(wake func()) (commands.Deps, error) {
 		Wake:            wake,
 		Drafter:         drafter,
 		DefaultLanguage: m.Config.Language,
-		Holidays:        m.Config.Holidays,
+		Calendar:        playbooks.Calendar{Country: m.Config.Country, Changes: m.Config.Holidays},
 		Channels:        m.Config.Channels,
 	}, nil
 }

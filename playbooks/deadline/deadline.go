@@ -8,7 +8,8 @@
 //
 // It is pure: no clock, no storage, no zone database beyond time.LoadLocation.
 // The caller passes the case's opening time, its field values, the steps done,
-// its zone and its holidays, and stores the result.
+// its zone and a holiday function (which country's holidays is the
+// caller's choice), and stores the result.
 //
 // # Grammar
 //
@@ -52,7 +53,7 @@
 // until that day ends (Directive 2011/83/EU Art. 9; Regulation 1182/71
 // Art. 3(1): the day of the event is not counted).
 //
-// Business days skip Saturdays, Sundays and Inputs.Holidays, and keep the
+// Business days skip Saturdays, Sundays and Inputs.IsHoliday, and keep the
 // clock time (the end of the day for dates). Counting from a non-working day,
 // the next working day is day 1: 5 business days from Saturday 10:00 end on
 // Friday 10:00, and from a Saturday date at the end of that Friday. This
@@ -122,9 +123,9 @@ type Inputs struct {
 	StepsDone map[string]time.Time
 	// Location is the case's zone (see Zone); nil means UTC.
 	Location *time.Location
-	// Holidays are the non-working dates "2006-01-02" in Location, besides
-	// Saturday and Sunday.
-	Holidays map[string]bool
+	// IsHoliday reports whether a date, given at noon in Location, is a
+	// non-working day besides Saturday and Sunday; nil means none is.
+	IsHoliday func(day time.Time) bool
 }
 
 // Result is a computed deadline.
@@ -151,7 +152,7 @@ func (r Rule) Eval(in Inputs) (res Result, ok bool, err error) {
 			return Result{}, false, serr
 		}
 		if found {
-			return Result{Due: a.apply(t, isDate, in.Holidays), Basis: a.text(" ")}, true, nil
+			return Result{Due: a.apply(t, isDate, in.IsHoliday), Basis: a.text(" ")}, true, nil
 		}
 	}
 	return Result{}, false, nil
@@ -211,7 +212,7 @@ func parseValue(v string, loc *time.Location) (t time.Time, isDate bool, err err
 }
 
 // apply adds the offset and the roll of a to t.
-func (a alt) apply(t time.Time, isDate bool, holidays map[string]bool) time.Time {
+func (a alt) apply(t time.Time, isDate bool, holiday func(time.Time) bool) time.Time {
 	if isDate && (a.unit == hours || a.unit == minutes) {
 		// A date is the whole day, so exact durations run from its end.
 		t, isDate = endOfDay(t), false
@@ -226,11 +227,11 @@ func (a alt) apply(t time.Time, isDate bool, holidays map[string]bool) time.Time
 	case weeks:
 		t = t.AddDate(0, 0, 7*a.n)
 	case businessDays:
-		t = addBusinessDays(t, a.n, holidays)
+		t = addBusinessDays(t, a.n, holiday)
 	}
 	if a.roll {
 		k := 0
-		for !working(t, k, holidays) {
+		for !working(t, k, holiday) {
 			k++
 		}
 		t = t.AddDate(0, 0, k)
@@ -244,7 +245,7 @@ func (a alt) apply(t time.Time, isDate bool, holidays map[string]bool) time.Time
 // addBusinessDays moves t by n working days, keeping its clock time. Each
 // working day stepped onto counts one, so from a weekend the next working day
 // is day 1.
-func addBusinessDays(t time.Time, n int, holidays map[string]bool) time.Time {
+func addBusinessDays(t time.Time, n int, holiday func(time.Time) bool) time.Time {
 	dir := 1
 	if n < 0 {
 		dir, n = -1, -n
@@ -252,7 +253,7 @@ func addBusinessDays(t time.Time, n int, holidays map[string]bool) time.Time {
 	k := 0
 	for n > 0 {
 		k += dir
-		if working(t, k, holidays) {
+		if working(t, k, holiday) {
 			n--
 		}
 	}
@@ -263,14 +264,14 @@ func addBusinessDays(t time.Time, n int, holidays map[string]bool) time.Time {
 
 // working reports whether the date k days after t's date, in t's zone, is a
 // working day.
-func working(t time.Time, k int, holidays map[string]bool) bool {
+func working(t time.Time, k int, holiday func(time.Time) bool) bool {
 	y, m, d := t.Date()
 	day := time.Date(y, m, d+k, 12, 0, 0, 0, t.Location())
 	switch day.Weekday() {
 	case time.Saturday, time.Sunday:
 		return false
 	}
-	return !holidays[day.Format(time.DateOnly)]
+	return holiday == nil || !holiday(day)
 }
 
 func noon(t time.Time) time.Time {

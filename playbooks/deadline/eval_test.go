@@ -303,16 +303,13 @@ func TestEval(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse(%q): %v", tt.rule, err)
 			}
-			in := Inputs{Opened: instant(t, tt.opened), Fields: tt.fields, Holidays: map[string]bool{}}
+			in := Inputs{Opened: instant(t, tt.opened), Fields: tt.fields, IsHoliday: Dates(tt.hols...)}
 			if tt.zone != "" {
 				in.Location = zone(t, tt.zone)
 			}
 			in.StepsDone = map[string]time.Time{}
 			for id, at := range tt.steps {
 				in.StepsDone[id] = instant(t, at)
-			}
-			for _, d := range tt.hols {
-				in.Holidays[d] = true
 			}
 			got, ok, err := r.Eval(in)
 			if err != nil {

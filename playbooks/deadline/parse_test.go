@@ -142,7 +142,7 @@ func FuzzParse(f *testing.F) {
 		in := Inputs{
 			Opened:    time.Date(2026, 12, 24, 18, 0, 0, 0, time.UTC),
 			StepsDone: map[string]time.Time{},
-			Holidays:  map[string]bool{"2026-12-25": true, "2026-12-28": true},
+			IsHoliday: Dates("2026-12-25", "2026-12-28"),
 		}
 		for _, name := range r.Steps() {
 			in.StepsDone[name] = in.Opened
