@@ -101,7 +101,7 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 		usage.Msg = fmt.Sprintf("%q is not a key=value detail: write details as key=value, e.g. customer=%q", extra[0], extra[0])
 		return bot.Reply{}, usage
 	}
-	fields, amount, err := pb.CheckFields(c.in.Fields, r.deps.DefaultCurrency)
+	fields, amount, err := pb.CheckFields(c.in.Fields, r.deps.DefaultCurrency, c.now)
 	if err != nil && chatPlatform(c.req.Platform) && onlyMissing(err) {
 		return bot.Reply{Text: "A few details are missing.", Form: r.fieldsForm(pb, c.in.Fields), Visibility: bot.Ephemeral}, nil
 	}

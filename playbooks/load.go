@@ -159,7 +159,7 @@ func decodeProblems(file string, err error) error {
 func knownKeys(typeName string) string {
 	keys := map[string]string{
 		"Playbook":  "name, title, prefix, description, shorthand, keywords, policy, fields, steps, deadlines, outcomes, evidence",
-		"Field":     "name, label, type, required, help, values",
+		"Field":     "name, label, type, required, help, values, event",
 		"EnumValue": "value, label, apologise",
 		"Step":      "id, title, guidance, checklist, owner, due, when",
 		"Deadline":  "id, title, rule, source, met_by, when",
@@ -332,6 +332,9 @@ func (v *validator) fields() {
 		}
 		if f.Type == TypeEnum && len(f.Values) == 0 {
 			v.addf(at+".values", "enum field %s needs values", f.Name)
+		}
+		if f.Event && f.Type != TypeDate && f.Type != TypeDateTime {
+			v.addf(at+".event", "field %s: event: true is for a date or datetime field, and %s is %s", f.Name, f.Name, f.Type)
 		}
 		if f.Type != TypeEnum && len(f.Values) > 0 {
 			v.addf(at+".values", "field %s has values but its type is %s: make it an enum", f.Name, f.Type)

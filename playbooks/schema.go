@@ -43,7 +43,7 @@ const (
 	TypeMoney    FieldType = "money"    // "49,90" with the case's currency field, or "49,90 EUR"
 	TypeCurrency FieldType = "currency" // ISO 4217
 	TypeDate     FieldType = "date"     // 2026-11-22
-	TypeDateTime FieldType = "datetime" // 2026-11-22T14:00, with an optional zone offset or Z
+	TypeDateTime FieldType = "datetime" // 2026-11-22T14:00, with optional seconds and an optional zone (Z or +01:00)
 	TypeEnum     FieldType = "enum"     // one of Values
 	TypeUser     FieldType = "user"     // an @mention
 	TypeURL      FieldType = "url"      // http(s)://...
@@ -59,6 +59,12 @@ type Field struct {
 	Help string `yaml:"help"`
 	// Values are the choices of an enum field.
 	Values []EnumValue `yaml:"values"`
+	// Event marks a date or datetime field that records when something
+	// happened (delivered_on, requested_on, reportable_on) rather than when
+	// something is due. A value in the future is refused, and a date alone in
+	// a datetime field is read as the start of that day, not its end: a
+	// 48-hour or 24-hour clock that runs from the event must never start late.
+	Event bool `yaml:"event"`
 }
 
 // EnumValue is one choice of an enum field.
