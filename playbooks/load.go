@@ -162,7 +162,7 @@ func knownKeys(typeName string) string {
 		"Field":     "name, label, type, required, help, values, event",
 		"EnumValue": "value, label, apologise",
 		"Step":      "id, title, guidance, checklist, owner, due, when",
-		"Deadline":  "id, title, rule, source, met_by, when",
+		"Deadline":  "id, title, rule, source, met_by, when, kind",
 		"Outcome":   "id, label, description",
 		"Evidence":  "kind, label, when",
 	}[typeName]
@@ -281,6 +281,15 @@ func (v *validator) validate() {
 		v.required(at+".source", d.Source)
 		if _, ok := pb.Step(d.MetBy); d.MetBy != "" && !ok {
 			v.addf(at+".met_by", "met_by %q is not a step: use one of %s", d.MetBy, strings.Join(pb.StepIDs(), ", "))
+		}
+		switch d.Kind {
+		case "", KindTask:
+		case KindInfo:
+			if d.MetBy != "" {
+				v.addf(at+".met_by", "deadline %s is kind info, someone else's deadline that nothing we do meets: remove met_by, or make it a task", d.ID)
+			}
+		default:
+			v.addf(at+".kind", "kind %q of deadline %s is not task or info", d.Kind, d.ID)
 		}
 		v.when(at+".when", d.When)
 	}

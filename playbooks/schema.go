@@ -112,11 +112,29 @@ type Deadline struct {
 	// Source says where the rule comes from (a regulation, a platform's
 	// documentation), and whether the number is a third party's estimate.
 	Source string `yaml:"source"`
-	// MetBy is the step whose completion meets the deadline. Optional.
+	// MetBy is the step whose completion (done or skipped) meets the
+	// deadline: the step that records what actually meets it, such as the
+	// supplier's reply, not our writing to the supplier. Optional; not for
+	// an info deadline.
 	MetBy string `yaml:"met_by"`
 	// When limits the deadline to some cases, as Step.When. Optional.
 	When string `yaml:"when"`
+	// Kind is task (the default): a deadline the team must meet; or info:
+	// someone else's deadline the case depends on, such as the customer's
+	// withdrawal period. An info deadline is shown with the time left and
+	// never met, overdue or listed by /case due, because nothing the team
+	// does meets it.
+	Kind DeadlineKind `yaml:"kind"`
 }
+
+// DeadlineKind says whose deadline it is.
+type DeadlineKind string
+
+// Deadline kinds; "" is KindTask.
+const (
+	KindTask DeadlineKind = "task"
+	KindInfo DeadlineKind = "info"
+)
 
 // Outcome is a way a case can end.
 type Outcome struct {
