@@ -33,3 +33,14 @@ func TestFutureEventDatesAreRefused(t *testing.T) {
 		t.Errorf("today's delivery refused:\n%s", got)
 	}
 }
+
+// TestHelpDateTimesAreAccepted: the date-time the chargeback's help offers
+// (Stripe evidence_details.due_by, e.g. 2026-11-29T23:59Z) and an offset
+// without seconds open a case and set its deadline.
+func TestHelpDateTimesAreAccepted(t *testing.T) {
+	h := newHarness(t)
+	wantContains(t, h.send("kari", "/case open chargeback order=1042 amount=49,90 currency=EUR due_by=2026-11-29T23:59Z"),
+		"Opened CB-1001", "Evidence due to the processor: 2026-11-29 23:59 UTC")
+	wantContains(t, h.send("kari", "/case set CB-1001 due_by=2026-12-02T00:30+01:00"),
+		"due_by=2026-12-02T00:30:00+01:00 (was 2026-11-29T23:59:00Z)", "Evidence due to the processor: 2026-12-01 23:30 UTC")
+}
