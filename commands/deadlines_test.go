@@ -54,6 +54,12 @@ func TestDeadlineStatusDoesNotLie(t *testing.T) {
 		if strings.Contains(got, "withdrawal period ends (the customer's deadline) met") {
 			t.Errorf("acknowledging met the customer's deadline:\n%s", got)
 		}
+		// Once it stops applying, it says so rather than counting down.
+		h2 := newHarness(t)
+		h2.send("kari", "/return order=2231 reason=damaged eu_consumer=yes delivered_on=2026-11-20")
+		h2.send("kari", "/case set RMA-1001 eu_consumer=no")
+		wantContains(t, h2.send("kari", "/case show RMA-1001"),
+			"EU withdrawal period ends (the customer's deadline): 2026-12-04 23:59 UTC, closed 2026-11-22 09:30 UTC (no longer applies to this case)")
 		// It is no task of ours: /case due leaves it out, even once passed.
 		h.now = h.now.Add(30 * 24 * time.Hour)
 		if due := render(h.send("kari", "/case due")); strings.Contains(due, "withdrawal") || !strings.Contains(due, "Refund due") {

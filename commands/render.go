@@ -131,6 +131,8 @@ const noLongerApplies = "no longer applies to this case"
 // "overdue by 3h", "met 2026-11-22 10:30 CET", "met 47 days late, on ...".
 func deadlineState(pb *playbooks.Playbook, cs storage.Case, d storage.Deadline, loc *time.Location, now time.Time) string {
 	switch {
+	case d.MetAt != nil && d.Basis == noLongerApplies:
+		return "closed " + whenIn(*d.MetAt, loc)
 	case pb.IsInfo(d.ID) && d.Due.Before(now):
 		s := "ended " + strings.TrimPrefix(deadline.Left(d.Due, now), "overdue by ") + " ago"
 		if d.Due.Before(cs.OpenedAt) {
@@ -139,8 +141,6 @@ func deadlineState(pb *playbooks.Playbook, cs storage.Case, d storage.Deadline, 
 		return s + ", for information"
 	case pb.IsInfo(d.ID):
 		return deadline.Left(d.Due, now) + ", for information"
-	case d.MetAt != nil && d.Basis == noLongerApplies:
-		return "closed " + whenIn(*d.MetAt, loc)
 	case d.MetAt != nil:
 		if late := deadline.Late(d.Due, *d.MetAt); late != "" {
 			return "met " + late + ", on " + whenIn(*d.MetAt, loc)
