@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/internal/money"
 	"github.com/disputedesk/disputedesk/internal/suggest"
 	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
@@ -101,7 +103,7 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 		usage.Msg = fmt.Sprintf("%q is not a key=value detail: write details as key=value, e.g. customer=%q", extra[0], extra[0])
 		return bot.Reply{}, usage
 	}
-	fields, amount, err := pb.CheckFields(c.in.Fields, r.deps.DefaultCurrency)
+	fields, amount, err := pb.CheckFields(c.in.Fields, r.deps.DefaultCurrency, c.now)
 	if err != nil && chatPlatform(c.req.Platform) && onlyMissing(err) {
 		return bot.Reply{Text: "A few details are missing.", Form: r.fieldsForm(pb, c.in.Fields), Visibility: bot.Ephemeral}, nil
 	}
@@ -137,8 +139,26 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 	st := storage.CaseState{Deadlines: deadlines}
 	c.changed(cs, &st).opened = true
 	reply := r.card(pb, cs, st, c.now)
-	reply.Text = fmt.Sprintf("Opened %s: %s.", cs.Ref, summary(pb, cs))
+	reply.Text = fmt.Sprintf("Opened %s: %s.", cs.Ref, summary(pb, cs)) + passedAtOpening(pb, cs, deadlines, c.now)
 	return reply, nil
+}
+
+// passedAtOpening says which deadlines had passed already when a case was
+// opened at now, so that no one learns it later from the card alone: the
+// customer's (an info deadline, such as the withdrawal period) and ours.
+func passedAtOpening(pb *playbooks.Playbook, cs storage.Case, ds []storage.Deadline, now time.Time) string {
+	var s string
+	for _, d := range ds {
+		if d.MetAt != nil || !d.Due.Before(now) {
+			continue
+		}
+		verb := "is overdue already"
+		if pb.IsInfo(d.ID) {
+			verb = "had already ended"
+		}
+		s += fmt.Sprintf(" Note: %s %s: %s, %s ago.", d.Title, verb, whenIn(d.Due, caseZone(cs)), strings.TrimPrefix(deadline.Left(d.Due, now), "overdue by "))
+	}
+	return s
 }
 
 // bullets writes each line of err as a bullet.

@@ -130,7 +130,7 @@ func statusTag(pb *playbooks.Playbook, cs storage.Case, st storage.CaseState, no
 		return tagClosed
 	}
 	for _, d := range st.Deadlines {
-		if d.MetAt == nil && d.Due.Before(now) {
+		if d.MetAt == nil && d.Due.Before(now) && !pb.IsInfo(d.ID) {
 			return tagOverdue
 		}
 	}

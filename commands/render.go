@@ -60,7 +60,7 @@ func (r *Router) card(pb *playbooks.Playbook, cs storage.Case, st storage.CaseSt
 	} else {
 		reply.Buttons = r.cardButtons(cs, nil)
 	}
-	if lines := deadlineLines(st.Deadlines, loc, now); len(lines) > 0 {
+	if lines := deadlineLines(pb, cs, st.Deadlines, loc, now); len(lines) > 0 {
 		reply.Sections = append(reply.Sections, bot.Section{Title: "Deadlines", Lines: lines})
 	}
 	if lines := r.holidayNotes(pb, cs, st); len(lines) > 0 {
@@ -103,8 +103,12 @@ func checklist(s playbooks.StepView) bot.Section {
 	return bot.Section{Title: "Checklist of " + s.ID, Lines: lines}
 }
 
-// deadlineLines renders deadlines soonest first, met ones last.
-func deadlineLines(ds []storage.Deadline, loc *time.Location, now time.Time) []string {
+// deadlineLines renders deadlines soonest first, met ones last. Each says
+// truly where it stands: a deadline met after it passed says how late, and
+// someone else's (an info deadline, such as the customer's withdrawal
+// period) shows the time left for information, never "met", and says when
+// it had already passed as the case was opened.
+func deadlineLines(pb *playbooks.Playbook, cs storage.Case, ds []storage.Deadline, loc *time.Location, now time.Time) []string {
 	ds = slices.Clone(ds)
 	slices.SortStableFunc(ds, func(a, b storage.Deadline) int {
 		if (a.MetAt == nil) != (b.MetAt == nil) {
@@ -117,13 +121,36 @@ func deadlineLines(ds []storage.Deadline, loc *time.Location, now time.Time) []s
 	})
 	var lines []string
 	for _, d := range ds {
-		left := deadline.Left(d.Due, now)
-		if d.MetAt != nil {
-			left = "met " + whenIn(*d.MetAt, loc)
-		}
-		lines = append(lines, fmt.Sprintf("%s: %s, %s (%s)", d.Title, whenIn(d.Due, loc), left, d.Basis))
+		lines = append(lines, fmt.Sprintf("%s: %s, %s (%s)", d.Title, whenIn(d.Due, loc), deadlineState(pb, cs, d, loc, now), d.Basis))
 	}
 	return lines
+}
+
+// noLongerApplies is the basis of a deadline closed because its condition
+// stopped holding (setDeadlines): closed, not met.
+const noLongerApplies = "no longer applies to this case"
+
+// deadlineState says where a deadline stands at now: "2d 4h left",
+// "overdue by 3h", "met 2026-11-22 10:30 CET", "met 47 days late, on ...".
+func deadlineState(pb *playbooks.Playbook, cs storage.Case, d storage.Deadline, loc *time.Location, now time.Time) string {
+	switch {
+	case d.MetAt != nil && d.Basis == noLongerApplies:
+		return "closed " + whenIn(*d.MetAt, loc)
+	case pb.IsInfo(d.ID) && d.Due.Before(now):
+		s := "ended " + strings.TrimPrefix(deadline.Left(d.Due, now), "overdue by ") + " ago"
+		if d.Due.Before(cs.OpenedAt) {
+			s += ", before the case was opened"
+		}
+		return s + ", for information"
+	case pb.IsInfo(d.ID):
+		return deadline.Left(d.Due, now) + ", for information"
+	case d.MetAt != nil:
+		if late := deadline.Late(d.Due, *d.MetAt); late != "" {
+			return "met " + late + ", on " + whenIn(*d.MetAt, loc)
+		}
+		return "met " + whenIn(*d.MetAt, loc)
+	}
+	return deadline.Left(d.Due, now)
 }
 
 // evidenceLines renders the evidence collected, then what is still to get.

@@ -45,7 +45,7 @@ func (r *Router) caseSet(ctx context.Context, c *call) (bot.Reply, error) {
 		merged[playbooks.FieldAmount], merged[playbooks.FieldCurrency] = money.Number(*cs.Amount), cs.Amount.Currency
 	}
 	maps.Copy(merged, c.in.Fields)
-	fields, amount, err := pb.CheckFields(merged, r.deps.DefaultCurrency)
+	fields, amount, err := pb.CheckFields(merged, r.deps.DefaultCurrency, c.now)
 	if err != nil {
 		return bot.Reply{}, &UserError{Msg: fmt.Sprintf("cannot set that on %s:\n%s", cs.Ref, bullets(err)), Usage: c.cmd.Usage()}
 	}

@@ -18,7 +18,7 @@ func TestShowGolden(t *testing.T) {
 		{"chargeback", `/dispute chargeback processor=stripe reason=product_not_received dispute_id=dp_1Q2w3E order=1042 ` +
 			`amount=49,90 currency=EUR customer="Kari Nordmann, Trondheim, æøå" due_by=2026-12-01T23:59 timezone=Europe/Oslo`, "CB-1001"},
 		{"marketplace-claim", `/dispute marketplace marketplace=amazon claim_id=A2Z-778 reason=not_received order=114-2231 ` +
-			`amount=24.99 currency=USD customer="Jo Smith" requested_on=2026-11-22T08:00 timezone=America/New_York`, "MC-1001"},
+			`amount=24.99 currency=USD customer="Jo Smith" requested_on=2026-11-22T03:00 timezone=America/New_York`, "MC-1001"},
 		{"return", `/return reason=damaged order=2231 sku=MUG-BLUE delivered_on=2026-11-16 eu_consumer=yes amount=299 currency=DKK ` +
 			`customer="Søren Østergaard" timezone=Europe/Copenhagen`, "RMA-1001"},
 		{"recall", `/recall product="Kids' night light" sku=NL-200 batch="B2311, B2312" hazard="Overheats while charging" ` +

@@ -46,3 +46,23 @@ func TestStatusTag(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusTagIgnoresInfoDeadlines: the customer's withdrawal period
+// (Directive 2011/83/EU Art. 9) passing does not make our case overdue.
+func TestStatusTagIgnoresInfoDeadlines(t *testing.T) {
+	catalog, err := playbooks.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, _ := catalog.Get("return")
+	now := time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
+	cs := storage.Case{Status: storage.StatusOpen, Fields: map[string]string{"reason": "damaged"}}
+	passed := storage.CaseState{Deadlines: []storage.Deadline{{ID: "withdrawal_period", Due: now.Add(-time.Hour)}}}
+	if got := statusTag(pb, cs, passed, now); got != tagOpen {
+		t.Errorf("customer's deadline passed: %s, want open", got)
+	}
+	passed.Deadlines = append(passed.Deadlines, storage.Deadline{ID: "refund_due", Due: now.Add(-time.Minute)})
+	if got := statusTag(pb, cs, passed, now); got != tagOverdue {
+		t.Errorf("our refund deadline passed: %s, want overdue", got)
+	}
+}

@@ -69,7 +69,7 @@ func (r *Router) setDeadlines(ctx context.Context, c *call, pb *playbooks.Playbo
 		// A deadline whose condition no longer holds (the reason was
 		// corrected, say) is closed rather than deleted: it stays on record.
 		if old.MetAt == nil && !slices.ContainsFunc(computed, func(d storage.Deadline) bool { return d.ID == old.ID }) {
-			old.MetAt, old.Basis = &c.now, "no longer applies to this case"
+			old.MetAt, old.Basis = &c.now, noLongerApplies
 			changed = append(changed, old)
 		}
 	}
@@ -81,10 +81,13 @@ func (r *Router) setDeadlines(ctx context.Context, c *call, pb *playbooks.Playbo
 	for _, d := range changed {
 		line := fmt.Sprintf("%s %s (%s)", d.Title, whenIn(d.Due, loc), d.Basis)
 		switch {
-		case d.Basis == "no longer applies to this case":
+		case d.Basis == noLongerApplies:
 			line = d.Title + " no longer applies"
 		case d.MetAt != nil:
 			line = d.Title + " met"
+			if late := deadline.Late(d.Due, *d.MetAt); late != "" {
+				line += " " + late
+			}
 		}
 		lines = append(lines, line)
 	}
@@ -288,7 +291,9 @@ func (r *Router) caseEvidence(ctx context.Context, c *call) (bot.Reply, error) {
 }
 
 func (r *Router) caseDue(ctx context.Context, c *call) (bot.Reply, error) {
-	f := storage.DeadlineFilter{Scope: c.scope, Limit: dueLimit + 1}
+	// No limit: info deadlines are dropped below, and a team's open
+	// deadlines are few hundreds at most.
+	f := storage.DeadlineFilter{Scope: c.scope}
 	switch which := strings.ToLower(c.in.Arg(0)); which {
 	case "", "all":
 	case "mine":
@@ -300,6 +305,12 @@ func (r *Router) caseDue(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("deadlines: %w", err)
 	}
+	// Someone else's deadlines (the customer's withdrawal period) are on
+	// the card for information, not work for the team.
+	due = slices.DeleteFunc(due, func(d storage.DueDeadline) bool {
+		pb, ok := r.deps.Playbooks.Get(d.Playbook)
+		return ok && pb.IsInfo(d.ID)
+	})
 	if len(due) == 0 {
 		return bot.Reply{Text: "No deadlines ahead on open cases.", Visibility: bot.Ephemeral}, nil
 	}

@@ -70,10 +70,22 @@ type Calendar struct {
 // StepDeadlineID is the deadline id of a step's own due rule.
 func StepDeadlineID(stepID string) string { return "step:" + stepID }
 
+// IsInfo reports whether the playbook's deadline id is kind info: someone
+// else's, never met, never overdue.
+func (p *Playbook) IsInfo(id string) bool {
+	for _, d := range p.Deadlines {
+		if d.ID == id {
+			return d.Kind == KindInfo
+		}
+	}
+	return false
+}
+
 // ComputeDeadlines computes a case's deadlines: the playbook's deadlines and each
 // step's due rule, for those that apply to the case and can be computed
 // from what is known. A deadline is met when its met_by step (for a step's
-// due rule, the step itself) is done or skipped. The zone is the case's
+// due rule, the step itself) is done or skipped, at the time it was, which
+// may be after it was due; an info deadline is never met. The zone is the case's
 // timezone field, else cal.Zone, else UTC; business days skip weekends and
 // the holidays of the country cal.Choose picks for each deadline.
 func (p *Playbook) ComputeDeadlines(c storage.Case, st storage.CaseState, cal Calendar) ([]storage.Deadline, error) {

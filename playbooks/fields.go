@@ -40,21 +40,34 @@ func (ps FieldProblems) Error() string {
 	return strings.Join(msgs, "\n")
 }
 
-// Date and datetime layouts: what is stored, and what is accepted.
+// Date and datetime layouts: what is stored.
 const (
 	DateLayout     = "2006-01-02"
 	DateTimeLayout = "2006-01-02T15:04"
 )
 
-var dateTimeInputs = []string{DateTimeLayout, "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02 15:04:05"}
+// Datetime layouts accepted, after a space for the T is replaced: with a
+// zone (Z or +01:00) or without (the case's zone), with or without seconds.
+// Fractions of a second are accepted after seconds by time.Parse itself.
+var (
+	zonedInputs = []string{"2006-01-02T15:04Z07:00", "2006-01-02T15:04:05Z07:00"}
+	localInputs = []string{DateTimeLayout, "2006-01-02T15:04:05"}
+)
+
+// latest is the zone where a day starts first (Kiribati, UTC+14): a date of a
+// past event is refused only when it is after today there, so that no team
+// is told its today is in the future.
+var latest = time.FixedZone("UTC+14", 14*60*60)
 
 // CheckFields checks the details given for a new case: every required field
 // is there, each value has its field's type, and no field is unknown. It
 // returns the details normalised (enum values lower-case, dates as
 // 2026-11-22, money as "EUR 49.90") with amount and currency taken out as
-// Money. defaultCurrency applies when no currency= is given. Errors are
-// FieldProblems, all of them at once.
-func (p *Playbook) CheckFields(given map[string]string, defaultCurrency string) (map[string]string, *storage.Money, error) {
+// Money. defaultCurrency applies when no currency= is given. now is the
+// time an event field (Field.Event) may not be after; a datetime without a
+// zone is read in the timezone given, else UTC, as deadlines read it.
+// Errors are FieldProblems, all of them at once.
+func (p *Playbook) CheckFields(given map[string]string, defaultCurrency string, now time.Time) (map[string]string, *storage.Money, error) {
 	var problems FieldProblems
 	out := map[string]string{}
 	names := make([]string, len(p.Fields))
@@ -71,6 +84,10 @@ func (p *Playbook) CheckFields(given map[string]string, defaultCurrency string) 
 	if currency == "" {
 		currency = defaultCurrency
 	}
+	loc, _, err := deadline.Zone(given[FieldTimezone], "")
+	if err != nil {
+		loc = time.UTC // the timezone's own problem is reported below
+	}
 	var amount *storage.Money
 	for _, f := range p.Fields {
 		raw, ok := given[f.Name]
@@ -84,7 +101,7 @@ func (p *Playbook) CheckFields(given map[string]string, defaultCurrency string) 
 			}
 			continue
 		}
-		v, err := f.check(raw, currency)
+		v, err := f.check(raw, currency, loc, now)
 		if err != nil {
 			problems = append(problems, FieldProblem{Field: f.Name, Msg: fmt.Sprintf("%s=%s: %v", f.Name, raw, err)})
 			continue
@@ -113,8 +130,9 @@ func (f *Field) HelpOrLabel() string {
 	return f.LabelOrName()
 }
 
-// check reads one value of the field's type and returns it normalised.
-func (f *Field) check(raw, currency string) (string, error) {
+// check reads one value of the field's type and returns it normalised. loc
+// and now place and bound the value of an event field.
+func (f *Field) check(raw, currency string, loc *time.Location, now time.Time) (string, error) {
 	if f.Name == FieldCountry {
 		return checkCountry(raw)
 	}
@@ -139,9 +157,20 @@ func (f *Field) check(raw, currency string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("not a date: write it as YYYY-MM-DD, e.g. 2026-11-22")
 		}
+		if today := now.In(latest).Format(DateLayout); f.Event && d.Format(DateLayout) > today {
+			return "", fmt.Errorf("%s is in the future: %s records when it happened, so give a date up to today", d.Format(DateLayout), f.LabelOrName())
+		}
 		return d.Format(DateLayout), nil
 	case TypeDateTime:
-		return checkDateTime(raw)
+		v, at, err := checkDateTime(raw, f.Event, loc)
+		if err != nil {
+			return "", err
+		}
+		if f.Event && at.After(now) {
+			return "", fmt.Errorf("%s is in the future (it is now %s): %s records when it happened, so give a time up to now; set timezone= if the time is in another zone",
+				at.Format("2006-01-02 15:04 MST"), now.In(loc).Format("2006-01-02 15:04 MST"), f.LabelOrName())
+		}
+		return v, nil
 	case TypeEnum:
 		v := strings.ToLower(raw)
 		values := make([]string, len(f.Values))
@@ -171,22 +200,39 @@ func (f *Field) check(raw, currency string) (string, error) {
 	return raw, nil
 }
 
-// checkDateTime accepts 2026-11-22T14:00 (in the case's zone), with seconds,
-// with a space for the T, with a zone (Z or +01:00), or a date alone, which
-// means the end of that day.
-func checkDateTime(raw string) (string, error) {
-	if t, err := time.Parse(time.RFC3339, raw); err == nil {
-		return t.Format(time.RFC3339), nil
+// checkDateTime accepts 2026-11-22T14:00 (in loc), with seconds, with a
+// space for the T, with a zone (Z or +01:00), or a date alone. It returns
+// the value to store and the instant it means. A date alone is the end of
+// that day for a deadline, but the start of it for an event: a clock that
+// runs from an event must not start late (48 hours from 23:59 end up to a
+// day after 48 hours from the event).
+func checkDateTime(raw string, event bool, loc *time.Location) (string, time.Time, error) {
+	v := raw
+	if len(v) > 10 && v[10] == ' ' {
+		v = v[:10] + "T" + v[11:]
 	}
-	for _, layout := range dateTimeInputs {
-		if t, err := time.Parse(layout, raw); err == nil {
-			return t.Format(DateTimeLayout), nil
+	for _, layout := range zonedInputs {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.Format(time.RFC3339), t, nil
 		}
 	}
-	if d, err := time.Parse(DateLayout, raw); err == nil {
-		return d.Format(DateLayout) + "T23:59", nil
+	for _, layout := range localInputs {
+		if t, err := time.Parse(layout, v); err == nil {
+			out := t.Format(DateTimeLayout)
+			if t.Second() != 0 {
+				out = t.Format("2006-01-02T15:04:05")
+			}
+			return out, deadline.Local(t, loc), nil
+		}
 	}
-	return "", fmt.Errorf("not a date and time: write it as YYYY-MM-DDTHH:MM, e.g. 2026-11-22T14:00 (add Z or +01:00 for a zone)")
+	if d, err := time.Parse(DateLayout, v); err == nil {
+		if event {
+			return d.Format(DateLayout) + "T00:00", deadline.Local(d, loc), nil
+		}
+		end := d.Add(23*time.Hour + 59*time.Minute)
+		return end.Format(DateTimeLayout), deadline.Local(end, loc), nil
+	}
+	return "", time.Time{}, fmt.Errorf("not a date and time: write it as YYYY-MM-DDTHH:MM, e.g. 2026-11-22T14:00 (add Z or +01:00 for a zone)")
 }
 
 func sortedKeys(m map[string]string) []string {

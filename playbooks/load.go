@@ -160,10 +160,10 @@ func decodeProblems(file string, err error) error {
 func knownKeys(typeName string) string {
 	keys := map[string]string{
 		"Playbook":  "name, title, prefix, description, shorthand, keywords, policy, fields, steps, deadlines, outcomes, evidence",
-		"Field":     "name, label, type, required, help, values",
+		"Field":     "name, label, type, required, help, values, event",
 		"EnumValue": "value, label, apologise",
 		"Step":      "id, title, guidance, checklist, owner, due, when",
-		"Deadline":  "id, title, rule, source, met_by, when, country",
+		"Deadline":  "id, title, rule, source, met_by, when, country, kind",
 		"Outcome":   "id, label, description",
 		"Evidence":  "kind, label, when",
 	}[typeName]
@@ -283,6 +283,15 @@ func (v *validator) validate() {
 		if _, ok := pb.Step(d.MetBy); d.MetBy != "" && !ok {
 			v.addf(at+".met_by", "met_by %q is not a step: use one of %s", d.MetBy, strings.Join(pb.StepIDs(), ", "))
 		}
+		switch d.Kind {
+		case "", KindTask:
+		case KindInfo:
+			if d.MetBy != "" {
+				v.addf(at+".met_by", "deadline %s is kind info, someone else's deadline that nothing we do meets: remove met_by, or make it a task", d.ID)
+			}
+		default:
+			v.addf(at+".kind", "kind %q of deadline %s is not task or info", d.Kind, d.ID)
+		}
 		v.when(at+".when", d.When)
 		if _, ok := holiday.ForCountry(d.Country); d.Country != "" && !ok {
 			v.addf(at+".country", "country %q has no holiday calendar: use one of %s, or leave it out to use the case's country", d.Country, strings.Join(holiday.Countries(), ", "))
@@ -336,6 +345,9 @@ func (v *validator) fields() {
 		}
 		if f.Type == TypeEnum && len(f.Values) == 0 {
 			v.addf(at+".values", "enum field %s needs values", f.Name)
+		}
+		if f.Event && f.Type != TypeDate && f.Type != TypeDateTime {
+			v.addf(at+".event", "field %s: event: true is for a date or datetime field, and %s is %s", f.Name, f.Name, f.Type)
 		}
 		if f.Type != TypeEnum && len(f.Values) > 0 {
 			v.addf(at+".values", "field %s has values but its type is %s: make it an enum", f.Name, f.Type)

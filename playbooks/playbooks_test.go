@@ -151,6 +151,10 @@ fields:
       - {value: lost, label: Lost}
   - name: delivered_on
     type: date
+    event: true
+  - name: requested_on
+    type: datetime
+    event: true
   - name: due_by
     type: datetime
   - name: amount
@@ -202,7 +206,7 @@ func TestCheckFields(t *testing.T) {
 	fields, amount, err := pb.CheckFields(map[string]string{
 		"reason": "Damaged", "delivered_on": "2026-11-02", "due_by": "2026-12-01 14:00", "amount": "1 299,00",
 		"currency": "nok", "fee": "49,90", "agent": "<@U123|kari>", "link": "https://track.example/1", "timezone": "Europe/Oslo",
-	}, "")
+	}, "", checkNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +240,7 @@ func TestCheckFields(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := pb.CheckFields(tt.given, "")
+			_, _, err := pb.CheckFields(tt.given, "", checkNow)
 			var ps FieldProblems
 			if !errors.As(err, &ps) {
 				t.Fatalf("CheckFields = %v, want FieldProblems", err)

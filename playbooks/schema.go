@@ -43,7 +43,7 @@ const (
 	TypeMoney    FieldType = "money"    // "49,90" with the case's currency field, or "49,90 EUR"
 	TypeCurrency FieldType = "currency" // ISO 4217
 	TypeDate     FieldType = "date"     // 2026-11-22
-	TypeDateTime FieldType = "datetime" // 2026-11-22T14:00, with an optional zone offset or Z
+	TypeDateTime FieldType = "datetime" // 2026-11-22T14:00, with optional seconds and an optional zone (Z or +01:00)
 	TypeEnum     FieldType = "enum"     // one of Values
 	TypeUser     FieldType = "user"     // an @mention
 	TypeURL      FieldType = "url"      // http(s)://...
@@ -59,6 +59,12 @@ type Field struct {
 	Help string `yaml:"help"`
 	// Values are the choices of an enum field.
 	Values []EnumValue `yaml:"values"`
+	// Event marks a date or datetime field that records when something
+	// happened (delivered_on, requested_on, reportable_on) rather than when
+	// something is due. A value in the future is refused, and a date alone in
+	// a datetime field is read as the start of that day, not its end: a
+	// 48-hour or 24-hour clock that runs from the event must never start late.
+	Event bool `yaml:"event"`
 }
 
 // EnumValue is one choice of an enum field.
@@ -106,7 +112,10 @@ type Deadline struct {
 	// Source says where the rule comes from (a regulation, a platform's
 	// documentation), and whether the number is a third party's estimate.
 	Source string `yaml:"source"`
-	// MetBy is the step whose completion meets the deadline. Optional.
+	// MetBy is the step whose completion (done or skipped) meets the
+	// deadline: the step that records what actually meets it, such as the
+	// supplier's reply, not our writing to the supplier. Optional; not for
+	// an info deadline.
 	MetBy string `yaml:"met_by"`
 	// When limits the deadline to some cases, as Step.When. Optional.
 	When string `yaml:"when"`
@@ -115,7 +124,22 @@ type Deadline struct {
 	// case's country ("US" on CPSC rules). Optional: without it the case's
 	// country decides (see Calendar.Choose).
 	Country string `yaml:"country"`
+	// Kind is task (the default): a deadline the team must meet; or info:
+	// someone else's deadline the case depends on, such as the customer's
+	// withdrawal period. An info deadline is shown with the time left and
+	// never met, overdue or listed by /case due, because nothing the team
+	// does meets it.
+	Kind DeadlineKind `yaml:"kind"`
 }
+
+// DeadlineKind says whose deadline it is.
+type DeadlineKind string
+
+// Deadline kinds; "" is KindTask.
+const (
+	KindTask DeadlineKind = "task"
+	KindInfo DeadlineKind = "info"
+)
 
 // Outcome is a way a case can end.
 type Outcome struct {

@@ -306,7 +306,7 @@ func TestPlaybooksCommand(t *testing.T) {
 	if code != 1 || !strings.Contains(out, strings.ReplaceAll(string(want), "testdata/broken/", "../../playbooks/testdata/broken/")) {
 		t.Errorf("lint of broken playbooks: exit %d\n%s%s", code, out, stderr)
 	}
-	if !strings.Contains(stderr, "18 problem(s)") {
+	if !strings.Contains(stderr, "21 problem(s)") {
 		t.Errorf("lint does not count the problems: %s", stderr)
 	}
 	if _, stderr, code = cli(t, nil, "", "playbooks", "show", "refund"); code != 1 || !strings.Contains(stderr, `there is no playbook "refund"`) {

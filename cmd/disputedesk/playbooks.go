@@ -115,6 +115,12 @@ func showPlaybook(w io.Writer, pb *playbooks.Playbook) {
 		fmt.Fprintln(w, "\nDeadlines:")
 		for _, d := range pb.Deadlines {
 			fmt.Fprintf(w, "  %s: %s\n      source: %s\n", d.Title, d.Rule, d.Source)
+			switch {
+			case d.Kind == playbooks.KindInfo:
+				fmt.Fprintln(w, "      for information: someone else's deadline, never met by a step")
+			case d.MetBy != "":
+				fmt.Fprintf(w, "      met by step %s\n", d.MetBy)
+			}
 		}
 	}
 	fmt.Fprintf(w, "\nOutcomes: %s\n", strings.Join(pb.OutcomeIDs(), ", "))

@@ -117,3 +117,19 @@ func span(d time.Duration) string {
 	}
 	return "less than 1m"
 }
+
+// Late says how late a deadline due at due was met at met, for people:
+// "47 days late", "1 day late", "3h 20m late"; "" when it was met in time.
+// A day or more is counted in whole days, as a compliance report reads it.
+func Late(due, met time.Time) string {
+	d := met.Sub(due)
+	switch {
+	case d <= 0:
+		return ""
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days late", d/(24*time.Hour))
+	case d >= 24*time.Hour:
+		return "1 day late"
+	}
+	return span(d) + " late"
+}

@@ -117,3 +117,26 @@ func TestLeft(t *testing.T) {
 		}
 	})
 }
+
+// TestLate: a deadline met after it passed says by how much, never just "met"
+// (issue 13: a compliance lead reads "met" as "in time").
+func TestLate(t *testing.T) {
+	due := time.Date(2026, 3, 5, 23, 59, 59, 0, time.UTC)
+	tests := []struct {
+		name string
+		d    time.Duration // met - due
+		want string
+	}{
+		{"in time", -time.Hour, ""},
+		{"at the deadline", 0, ""},
+		{"a minute late", time.Minute, "1m late"},
+		{"hours late", 3*time.Hour + 20*time.Minute, "3h 20m late"},
+		{"a day late", 30 * time.Hour, "1 day late"},
+		{"47 days late", 47*24*time.Hour + 5*time.Hour, "47 days late"},
+	}
+	for _, tt := range tests {
+		if got := Late(due, due.Add(tt.d)); got != tt.want {
+			t.Errorf("%s: Late = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

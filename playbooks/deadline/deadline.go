@@ -41,7 +41,9 @@
 // The base is the case's opening time, the instant a step was done, or a
 // field's value: a datetime ("2026-11-22T14:00" in the case's zone, or with Z
 // or an offset) is that instant; a date ("2026-11-22") means the whole day, so
-// on its own it is the end of that day, 23:59:59 in the case's zone.
+// on its own it is the end of that day, 23:59:59 in the case's zone. A local
+// time that happens twice, when summer time ends, is the earlier of the two
+// instants (see Local).
 //
 // Hours and minutes add exact durations: 48 hours across the end of summer
 // time end one wall-clock hour earlier. From a date they run from the end of
@@ -204,11 +206,40 @@ func parseValue(v string, loc *time.Location) (t time.Time, isDate bool, err err
 		}
 	}
 	for _, layout := range [...]string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
-			return t, false, nil
+		if t, err := time.Parse(layout, v); err == nil {
+			return Local(t, loc), false, nil
 		}
 	}
 	return time.Time{}, false, errors.New("not a date or datetime")
+}
+
+// Local reads the wall-clock time of t (its zone ignored) in loc. A time
+// that happens twice, when summer time ends, is the earlier instant: it
+// starts a clock no later than the event, and ends a deadline no later than
+// the one meant. (time.Date does not say which it picks: in Europe/Oslo it
+// picks the later one.) A time skipped when summer time starts is read as
+// time.Date reads it, an hour on.
+func Local(t time.Time, loc *time.Location) time.Time {
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	at := time.Date(y, mo, d, h, mi, s, t.Nanosecond(), loc)
+	best := at
+	// The offsets in force around at are the only ones that can give the
+	// same wall clock.
+	for _, near := range [...]time.Time{at.Add(-12 * time.Hour), at.Add(12 * time.Hour)} {
+		_, off := near.Zone()
+		c := time.Date(y, mo, d, h, mi, s, t.Nanosecond(), time.FixedZone("", off)).In(loc)
+		if c.Before(best) && sameClock(c, at) {
+			best = c
+		}
+	}
+	return best
+}
+
+func sameClock(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd && a.Hour() == b.Hour() && a.Minute() == b.Minute() && a.Second() == b.Second()
 }
 
 // apply adds the offset and the roll of a to t.

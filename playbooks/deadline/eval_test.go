@@ -241,6 +241,32 @@ func TestEval(t *testing.T) {
 			rule: "opened + 2 calendar days", zone: "Europe/Oslo", opened: "2026-10-24T10:00:00+02:00",
 			want: "2026-10-26T10:00:00+01:00", basis: "opened + 2 calendar days",
 		},
+		// 02:30 happens twice in Oslo on 25 October 2026 (CEST, then CET):
+		// the earlier instant, so that a clock never starts late.
+		{
+			name: "oslo ambiguous local time is the earlier instant", source: "Amazon Seller Central G1781: 48 hours from the request",
+			rule: "field:requested_on + 48h", zone: "Europe/Oslo", opened: "2026-10-25T09:00:00+01:00",
+			fields: map[string]string{"requested_on": "2026-10-25T02:30"},
+			want:   "2026-10-27T01:30:00+01:00", basis: "field requested_on + 48h",
+		},
+		{
+			name: "oslo ambiguous local due time is the earlier instant", source: "Stripe dispute object: evidence_details.due_by",
+			rule: "field:due_by", zone: "Europe/Oslo", opened: "2026-10-20T09:00:00+02:00",
+			fields: map[string]string{"due_by": "2026-10-25 02:30:00"},
+			want:   "2026-10-25T02:30:00+02:00", basis: "field due_by",
+		},
+		{
+			name: "new york ambiguous local time is the earlier instant", source: "CPSA 15(b), 16 CFR 1115: report within 24 hours",
+			rule: "field:reportable_on + 24h", zone: "America/New_York", opened: "2026-11-01T09:00:00-05:00",
+			fields: map[string]string{"reportable_on": "2026-11-01T01:30"},
+			want:   "2026-11-02T00:30:00-05:00", basis: "field reportable_on + 24h",
+		},
+		{
+			name: "oslo skipped local time moves an hour on", source: "CPSA 15(b), 16 CFR 1115: report within 24 hours",
+			rule: "field:reportable_on + 24h", zone: "Europe/Oslo", opened: "2026-03-29T09:00:00+02:00",
+			fields: map[string]string{"reportable_on": "2026-03-29T02:30"},
+			want:   "2026-03-30T03:30:00+02:00", basis: "field reportable_on + 24h",
+		},
 		{
 			name: "oslo date on the day summer time ends", source: "PayPal disputes reference: seller_response_due_date",
 			rule: "field:seller_response_due_date", zone: "Europe/Oslo", opened: "2026-10-20T10:00:00+02:00",
