@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"bytes"
 	"context"
 	"database/sql/driver"
 	"errors"
@@ -9,11 +8,12 @@ import (
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/disputedesk/disputedesk/internal/logbuf"
 
 	"github.com/disputedesk/disputedesk/bot"
 )
@@ -49,24 +49,10 @@ func TestDBUnavailable(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log destination the timer's goroutine writes to.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// errorLines returns the ERROR lines logged so far.
-func (l *lockedBuffer) errorLines() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// errorLines returns the ERROR lines logged to logs so far.
+func errorLines(logs *logbuf.Buffer) []string {
 	var lines []string
-	for _, line := range strings.Split(l.b.String(), "\n") {
+	for _, line := range strings.Split(logs.String(), "\n") {
 		if strings.Contains(line, "level=ERROR") {
 			lines = append(lines, line)
 		}
@@ -79,7 +65,7 @@ func (l *lockedBuffer) errorLines() []string {
 // per request; each user is told the database is unavailable.
 func TestDatabaseOutageLoggedOncePerInterval(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		logs := &lockedBuffer{}
+		logs := &logbuf.Buffer{}
 		down := fmt.Errorf("begin: %w", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED})
 		h := errorReplies(slog.New(slog.NewTextHandler(logs, nil)), func(*bot.Request) string { return "case note" })(
 			bot.HandlerFunc(func(context.Context, *bot.Request) (bot.Reply, error) { return bot.Reply{}, down }))
@@ -95,7 +81,7 @@ func TestDatabaseOutageLoggedOncePerInterval(t *testing.T) {
 		wantLines := func(n int, last string) {
 			t.Helper()
 			synctest.Wait()
-			lines := logs.errorLines()
+			lines := errorLines(logs)
 			if len(lines) != n || n > 0 && !strings.Contains(lines[n-1], last) {
 				t.Fatalf("%d ERROR lines, want %d, the last with %q:\n%s", len(lines), n, last, strings.Join(lines, "\n"))
 			}
@@ -120,14 +106,14 @@ func TestDatabaseOutageLoggedOncePerInterval(t *testing.T) {
 // Other failures are still logged one by one, each with the reference the
 // user is given.
 func TestOtherFailuresLoggedEach(t *testing.T) {
-	logs := &lockedBuffer{}
+	logs := &logbuf.Buffer{}
 	h := errorReplies(slog.New(slog.NewTextHandler(logs, nil)), func(*bot.Request) string { return "case note" })(
 		bot.HandlerFunc(func(context.Context, *bot.Request) (bot.Reply, error) { return bot.Reply{}, sqlStateError("23505") }))
 	for i := range 3 {
 		reply, _ := h.Handle(context.Background(), &bot.Request{ID: fmt.Sprint(i)})
 		_, rest, ok := strings.Cut(reply.Text, "(ref ")
 		ref, _, _ := strings.Cut(rest, ")")
-		lines := logs.errorLines()
+		lines := errorLines(logs)
 		if !ok || !reply.Failed || len(lines) != i+1 || !strings.Contains(lines[i], "error_ref="+ref) {
 			t.Fatalf("reply %q; ERROR lines:\n%s", reply.Text, strings.Join(lines, "\n"))
 		}
