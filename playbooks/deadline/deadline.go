@@ -16,7 +16,7 @@
 // Words are case-insensitive and spaces are free:
 //
 //	rule := alt { " or " alt }
-//	alt  := base { ("+" | "-") N unit } [ "," roll ]
+//	alt  := base { ("+" | "-") N unit [ "," roll ] }
 //	base := "opened" | "field:" NAME | "step:" ID
 //	unit := h | hours | m | minutes | calendar days | days | business days
 //	        | working days | weeks | calendar months | months | years
@@ -24,7 +24,8 @@
 //
 // An alternative that starts with "+" means "opened +". Offsets chain and
 // apply left to right: "field:delivered_on + 14 calendar days + 12 calendar
-// months" is 12 months after the end of a 14-day period. Field names and step
+// months" is 12 months after the end of a 14-day period, and a roll between
+// offsets moves the period that ends there before the next counts from it. Field names and step
 // ids are read lower-case, like the words. N is a whole number
 // from 1 to 9999. "days" are calendar days and "working days" are business
 // days: the canonical text (Rule.String) says which, because "14 days" is read
@@ -119,6 +120,7 @@ const (
 type offset struct {
 	n    int // signed, never 0
 	unit unit
+	roll bool // ", next working day" before the next offset; never on the last
 }
 
 // alt is one alternative of a rule.
@@ -280,18 +282,27 @@ func (a alt) apply(t time.Time, isDate bool, holiday func(time.Time) bool) time.
 		case businessDays:
 			t = addBusinessDays(t, o.n, holiday)
 		}
+		if o.roll {
+			t = rollToWorkingDay(t, holiday)
+		}
 	}
 	if a.roll {
-		k := 0
-		for !working(t, k, holiday) {
-			k++
-		}
-		t = t.AddDate(0, 0, k)
+		t = rollToWorkingDay(t, holiday)
 	}
 	if isDate {
 		t = endOfDay(t)
 	}
 	return t
+}
+
+// rollToWorkingDay moves t to the same clock time on the first working day
+// from its date on (Regulation 1182/71 Art. 3(4)).
+func rollToWorkingDay(t time.Time, holiday func(time.Time) bool) time.Time {
+	k := 0
+	for !working(t, k, holiday) {
+		k++
+	}
+	return t.AddDate(0, 0, k)
 }
 
 // addMonths moves t to the same day of the month n months on, keeping its

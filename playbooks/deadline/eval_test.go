@@ -231,6 +231,23 @@ func TestEval(t *testing.T) {
 			fields: map[string]string{"delivered_on": "2026-11-07"},
 			want:   "2027-11-22T23:59:59+01:00", basis: "field delivered_on + 14 calendar days + 12 calendar months, next working day",
 		},
+		{
+			// The 14 days end on Saturday 21 November 2026, rolled to
+			// Monday 23 November; 12 months from that end is Tuesday 23
+			// November 2027, a day later than counting from the Saturday.
+			name: "eu withdrawal extended from the rolled end of the 14 days", source: "Directive 2011/83/EU Art. 10(1); Regulation 1182/71 Art. 3(4)",
+			rule: "field:delivered_on + 14 calendar days, next working day + 12 calendar months, next working day", zone: "Europe/Oslo", opened: "2026-11-20T10:00:00+01:00",
+			fields: map[string]string{"delivered_on": "2026-11-07"},
+			want:   "2027-11-23T23:59:59+01:00", basis: "field delivered_on + 14 calendar days, next working day + 12 calendar months, next working day",
+		},
+		{
+			name: "a roll between offsets skips holidays", source: "Regulation 1182/71 Art. 3(4)",
+			rule: "field:delivered_on + 14 calendar days, next working day + 12 calendar months, next working day", zone: "Europe/Oslo", opened: "2026-12-01T10:00:00+01:00",
+			fields: map[string]string{"delivered_on": "2026-12-11"}, hols: christmas2026,
+			// 25 December 2026 (Friday, holiday) rolls to Monday 28
+			// December; 28 December 2027 is a Tuesday.
+			want: "2027-12-28T23:59:59+01:00", basis: "field delivered_on + 14 calendar days, next working day + 12 calendar months, next working day",
+		},
 
 		// US CPSC section 15(b).
 		{

@@ -90,6 +90,23 @@ func (p *parser) alt() (alt, error) {
 		if err := p.offset(&a); err != nil {
 			return alt{}, err
 		}
+		// A roll between offsets rolls the period that ends there before
+		// the next one counts from it: "+ 14 calendar days, next working
+		// day + 12 calendar months".
+		p.space()
+		if p.peek() != ',' {
+			continue
+		}
+		p.i++
+		if err := p.roll(&a); err != nil {
+			return alt{}, err
+		}
+		p.space()
+		if c := p.peek(); c != '+' && c != '-' {
+			return a, nil
+		}
+		a.roll = false
+		a.offs[len(a.offs)-1].roll = true
 	}
 	p.space()
 	if p.peek() == ',' {
@@ -363,6 +380,9 @@ func (a alt) text(sep string) string {
 			b.WriteString(plural(n, "calendar month"))
 		case years:
 			b.WriteString(plural(n, "year"))
+		}
+		if o.roll {
+			b.WriteString(", next working day")
 		}
 	}
 	if a.roll {

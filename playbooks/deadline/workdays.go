@@ -21,7 +21,7 @@ func (r Rule) CountsWorkingDays() bool {
 			return true
 		}
 		for _, o := range a.offs {
-			if o.unit == businessDays {
+			if o.unit == businessDays || o.roll {
 				return true
 			}
 		}
