@@ -138,11 +138,13 @@ func TestBuiltinDeadlineRules(t *testing.T) {
 			want:   time.Date(2026, 11, 23, 23, 59, 59, 0, oslo), sourceHas: []string{"2011/83/EU, Art. 9", "Regulation 1182/71 Art. 3(4)", "Art. 11(2)", "pickup point", "collected"},
 		},
 		{
-			// Art. 10(1): 12 months after the end of the 14 days (Saturday
-			// 21 November 2026): Sunday 21 November 2027, rolled to Monday.
+			// Art. 10(1): 12 months after the end of the 14 days, which
+			// fall on Saturday 21 November 2026 and so end on Monday 23
+			// November (Regulation 1182/71 Art. 3(4)): Tuesday 23 November
+			// 2027.
 			name: "EU withdrawal extended 12 months when not informed", playbook: "return", deadline: "withdrawal_extended",
 			fields: map[string]string{"eu_consumer": "yes", "informed_of_withdrawal": "no", "delivered_on": "2026-11-07", "timezone": "Europe/Oslo"},
-			want:   time.Date(2027, 11, 22, 23, 59, 59, 0, oslo), sourceHas: []string{"Art. 10(1)", "12 months", "Regulation 1182/71 Art. 3(2)(c)", "Art. 3(4)", "Art. 11(2)"},
+			want:   time.Date(2027, 11, 23, 23, 59, 59, 0, oslo), sourceHas: []string{"Art. 10(1)", "12 months", "Regulation 1182/71 Art. 3(2)(c)", "Art. 3(4)", "Art. 11(2)"},
 		},
 		{
 			name: "no extended withdrawal when the customer was informed", playbook: "return", deadline: "withdrawal_extended",
