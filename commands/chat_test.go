@@ -111,7 +111,7 @@ func TestChatFormsAskForWhatIsMissing(t *testing.T) {
 			reason = &r.Form.Fields[i]
 		}
 	}
-	if reason == nil || !reason.Required || len(reason.Options) != 7 {
+	if reason == nil || !reason.Required || len(reason.Options) != 8 {
 		t.Fatalf("reason field: %+v", reason)
 	}
 	r = h.slack(bot.Request{Action: &bot.Action{ID: bot.ActionForm, Value: r.Form.Command,

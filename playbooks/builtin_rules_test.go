@@ -52,7 +52,8 @@ func computed(t testing.TB, pb *Playbook, cs storage.Case, id string) (storage.D
 
 // TestBuiltinDeadlineRules checks each legal or platform deadline of the
 // recall and chargeback playbooks against its source: the date it gives for
-// a case, and that its source names the rule it encodes.
+// a case, and that its source names the rule it encodes; the return
+// playbook's EU and Nordic consumer-law periods too.
 func TestBuiltinDeadlineRules(t *testing.T) {
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {
@@ -116,6 +117,98 @@ func TestBuiltinDeadlineRules(t *testing.T) {
 			fields: map[string]string{"processor": "stripe", "dispute_opened_on": "2026-11-20T08:15"},
 		},
 	}
+	cph, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests = append(tests, []struct {
+		name      string
+		playbook  string
+		deadline  string
+		fields    map[string]string
+		want      time.Time
+		sourceHas []string
+	}{
+		{
+			// Directive 2011/83/EU Art. 9: 14 days from possession;
+			// Saturday 7 November + 14 is Saturday 21 November, rolled to
+			// Monday 23 November (Regulation 1182/71 Art. 3(4)).
+			name: "EU withdrawal 14 days, rolled off a Saturday", playbook: "return", deadline: "withdrawal_period",
+			fields: map[string]string{"eu_consumer": "yes", "delivered_on": "2026-11-07", "timezone": "Europe/Oslo"},
+			want:   time.Date(2026, 11, 23, 23, 59, 59, 0, oslo), sourceHas: []string{"2011/83/EU, Art. 9", "Regulation 1182/71 Art. 3(4)", "Art. 11(2)", "pickup point", "collected"},
+		},
+		{
+			// Art. 10(1): 12 months after the end of the 14 days, which
+			// fall on Saturday 21 November 2026 and so end on Monday 23
+			// November (Regulation 1182/71 Art. 3(4)): Tuesday 23 November
+			// 2027.
+			name: "EU withdrawal extended 12 months when not informed", playbook: "return", deadline: "withdrawal_extended",
+			fields: map[string]string{"eu_consumer": "yes", "informed_of_withdrawal": "no", "delivered_on": "2026-11-07", "timezone": "Europe/Oslo"},
+			want:   time.Date(2027, 11, 23, 23, 59, 59, 0, oslo), sourceHas: []string{"Art. 10(1)", "12 months", "Regulation 1182/71 Art. 3(2)(c)", "Art. 3(4)", "Art. 11(2)"},
+		},
+		{
+			name: "no extended withdrawal when the customer was informed", playbook: "return", deadline: "withdrawal_extended",
+			fields: map[string]string{"eu_consumer": "yes", "informed_of_withdrawal": "yes", "delivered_on": "2026-11-07"},
+		},
+		{
+			// Art. 13: 14 days from the day we were informed of the
+			// withdrawal: the notice, not the day the case was opened.
+			name: "refund 14 days from the withdrawal notice", playbook: "return", deadline: "refund_due",
+			fields: map[string]string{"eu_consumer": "yes", "notice_on": "2026-11-24T09:15", "timezone": "Europe/Oslo"},
+			want:   time.Date(2026, 12, 8, 9, 15, 0, 0, oslo), sourceHas: []string{"Art. 13", "notice_on"},
+		},
+		{
+			name: "refund 14 days from opening without notice_on", playbook: "return", deadline: "refund_due",
+			fields: map[string]string{"reason": "damaged"},
+			want:   opened.AddDate(0, 0, 14), sourceHas: []string{"else from the day the case opened"},
+		},
+		{
+			// Art. 14(1): the goods go back within 14 days of the notice.
+			name: "goods back 14 days from the withdrawal notice", playbook: "return", deadline: "goods_back_due",
+			fields: map[string]string{"eu_consumer": "yes", "notice_on": "2026-11-24T09:15", "timezone": "Europe/Oslo"},
+			want:   time.Date(2026, 12, 8, 9, 15, 0, 0, oslo), sourceHas: []string{"Art. 14(1)", "14 days"},
+		},
+		{
+			name: "no goods-back period outside an EU consumer sale", playbook: "return", deadline: "goods_back_due",
+			fields: map[string]string{"eu_consumer": "no", "notice_on": "2026-11-24T09:15"},
+		},
+		{
+			// Directive (EU) 2019/771 Art. 10(1), købeloven § 83: a defect
+			// reported 18 months after delivery, long after the 14 days, is
+			// a guarantee claim that runs until 2 years after delivery.
+			name: "defect 18 months after delivery is a guarantee claim until 2 years", playbook: "return", deadline: "guarantee_ends",
+			fields: map[string]string{"reason": "defect", "eu_consumer": "yes", "delivered_on": "2025-05-25", "timezone": "Europe/Copenhagen"},
+			want:   time.Date(2027, 5, 25, 23, 59, 59, 0, cph), sourceHas: []string{"2019/771, Art. 10(1)", "købeloven § 83", "forbrukerkjøpsloven § 27", "guarantee claim, not an overdue withdrawal"},
+		},
+		{
+			name: "damaged items are guarantee claims too", playbook: "return", deadline: "guarantee_ends",
+			fields: map[string]string{"reason": "damaged", "delivered_on": "2026-11-20", "timezone": "Europe/Copenhagen"},
+			want:   time.Date(2028, 11, 20, 23, 59, 59, 0, cph), sourceHas: []string{"at least 2 years"},
+		},
+		{
+			name: "no guarantee period for a late parcel", playbook: "return", deadline: "guarantee_ends",
+			fields: map[string]string{"reason": "late", "delivered_on": "2026-11-20"},
+		},
+		{
+			// forbrukerkjøpsloven § 27 second paragraph: 5 years for goods
+			// meant to last substantially longer.
+			name: "Norway 5 years for long-lasting goods", playbook: "return", deadline: "guarantee_ends_long",
+			fields: map[string]string{"reason": "defect", "long_lasting": "yes", "country": "NO", "delivered_on": "2025-05-25", "timezone": "Europe/Oslo"},
+			want:   time.Date(2030, 5, 25, 23, 59, 59, 0, oslo), sourceHas: []string{"forbrukerkjøpsloven § 27", "5 years", "substantially longer"},
+		},
+		{
+			name: "no 5 years for ordinary goods", playbook: "return", deadline: "guarantee_ends_long",
+			fields: map[string]string{"reason": "defect", "long_lasting": "no", "delivered_on": "2025-05-25"},
+		},
+		{
+			// forbrukerkjøpsloven § 27 first paragraph: never less than 2
+			// months from discovery; the Danish købeloven: 2 months is
+			// always in time.
+			name: "defect notice always in time for 2 months from discovery", playbook: "return", deadline: "defect_notice",
+			fields: map[string]string{"reason": "defect", "discovered_on": "2026-11-18", "timezone": "Europe/Oslo"},
+			want:   time.Date(2027, 1, 18, 23, 59, 59, 0, oslo), sourceHas: []string{"forbrukerkjøpsloven § 27", "never less than 2 months", "købeloven", "always in time", "2019/771 Art. 12"},
+		},
+	}...)
 	for _, processor := range []string{"klarna", "vipps_mobilepay", "adyen", "nets"} {
 		tests = append(tests, struct {
 			name      string
@@ -176,6 +269,18 @@ func TestBuiltinStepContent(t *testing.T) {
 			map[string]string{"reason": "fraudulent"}, []string{"Compelling Evidence 3.0", "Visa Core Rules", "10.4", "120 to 365 days", "two earlier undisputed transactions", "IP address", "device ID or fingerprint", "shipping address", "user account ID"}},
 		{"Nordic processors' response dates", "chargeback", "processor_date",
 			map[string]string{"processor": "vipps_mobilepay"}, []string{"Klarna", "Vipps MobilePay", "Adyen", "Nets", "due_by", "wins"}},
+		{"Returns: a defect after the withdrawal period is a guarantee claim", "return", "verify_defect",
+			map[string]string{"reason": "defect"}, []string{"after the withdrawal period is a legal guarantee claim, not an overdue", "2019/771 Art. 10", "købeloven § 83", "forbrukerkjøpsloven", "§ 27", "5 years", "2 months", "discovered_on"}},
+		{"Returns: refusals only under a named Art. 16 exception", "return", "issue_rma",
+			map[string]string{"reason": "quality"}, []string{"Art. 16", "16(c)", "16(e)", "hygiene", "Art. 14(1)", "14 days of the withdrawal notice"}},
+		{"Returns: late delivery under Art. 18", "return", "remedy_late",
+			map[string]string{"reason": "late"}, []string{"Art. 18", "30 days", "terminate", "additional period"}},
+		{"Returns: transport risk and pickup points under Art. 20", "return", "verify_shipping",
+			map[string]string{"reason": "lost"}, []string{"Art. 18(1)", "30 days", "Art. 20", "pickup point", "collection counts as possession"}},
+		{"Returns: lost parcels are ours under Art. 20", "return", "remedy_lost",
+			map[string]string{"reason": "lost"}, []string{"Art. 20", "transport risk", "pickup point"}},
+		{"Returns: pickup point collection is possession", "return", "acknowledge",
+			map[string]string{}, []string{"pickup point", "collected", "notice_on", "informed_of_withdrawal"}},
 		{"Amazon claim response takes no attachments", "marketplace-claim", "respond_marketplace",
 			map[string]string{"marketplace": "amazon"}, []string{"no attachments", "Buyer-Seller Messages", "say so in the response", "G1781"}},
 	}
@@ -244,6 +349,52 @@ func TestChargebackReasonCodes(t *testing.T) {
 	for _, p := range []string{"stripe", "paypal", "square", "klarna", "vipps_mobilepay", "adyen", "nets", "other"} {
 		if _, ok := processors[p]; !ok {
 			t.Errorf("no processor value %s", p)
+		}
+	}
+}
+
+// TestReturnDefectAfterWithdrawal checks issue 13's case on one return: a
+// defect reported 18 months after delivery, long after the 14-day withdrawal
+// period (Directive 2011/83/EU Art. 9), is shown as a legal guarantee claim
+// (Directive (EU) 2019/771 Art. 10) with its end date, 2 years from delivery,
+// not as an overdue withdrawal.
+func TestReturnDefectAfterWithdrawal(t *testing.T) {
+	pb := builtin(t, "return")
+	cph, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
+	cs := storage.Case{ID: 1, OpenedAt: opened, Fields: map[string]string{
+		"reason": "defect", "eu_consumer": "yes", "delivered_on": "2025-05-25", "discovered_on": "2026-11-20", "timezone": "Europe/Copenhagen",
+	}}
+	w, ok := computed(t, pb, cs, "withdrawal_period")
+	if !ok || !w.Due.Before(opened) {
+		t.Fatalf("withdrawal period %v (applies %v), want it ended before the case opened", w.Due, ok)
+	}
+	g, ok := computed(t, pb, cs, "guarantee_ends")
+	if want := time.Date(2027, 5, 25, 23, 59, 59, 0, cph); !ok || !g.Due.Equal(want) {
+		t.Fatalf("guarantee ends %v (applies %v), want %v", g.Due, ok, want)
+	}
+	if !strings.Contains(g.Title, "a defect claim, not a withdrawal") {
+		t.Errorf("guarantee title %q does not say it is a defect claim", g.Title)
+	}
+	if n, ok := computed(t, pb, cs, "defect_notice"); !ok || !n.Due.Equal(time.Date(2027, 1, 20, 23, 59, 59, 0, cph)) {
+		t.Errorf("defect notice %v (applies %v), want 2 months from discovery", n.Due, ok)
+	}
+	f, _ := pb.Field("reason")
+	var label string
+	for _, v := range f.Values {
+		if v.Value == "defect" {
+			label = v.Label
+		}
+	}
+	if !strings.Contains(label, "legal guarantee claim, not a late withdrawal") {
+		t.Errorf("reason defect label %q does not say it is a guarantee claim", label)
+	}
+	for _, id := range []string{"verify_defect", "remedy_defect"} {
+		if st, ok := pb.Step(id); !ok || !applies(st.When, cs.Fields) {
+			t.Errorf("step %s does not apply to a defect", id)
 		}
 	}
 }

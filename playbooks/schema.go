@@ -105,6 +105,17 @@ type Deadline struct {
 	//	field:due_by or opened + 7 calendar days
 	//	field:delivered_on + 14 calendar days, next working day
 	//	+ 10 business days
+	//	field:delivered_on + 2 years
+	//	field:delivered_on + 14 calendar days, next working day + 12 calendar months, next working day
+	//
+	// Units are h (hours), m (minutes), calendar days (days), business days
+	// (working days), weeks, calendar months (months) and years. Months and
+	// years end on the same day of the month, or on the month's last day
+	// when it has no such day (Regulation 1182/71 Art. 3(2)(c)). Up to three
+	// offsets chain, applied left to right; ", next working day" rolls the
+	// result off a Saturday, Sunday or holiday (Regulation 1182/71 Art.
+	// 3(4)), and between offsets rolls the period that ends there before the
+	// next counts from it.
 	//
 	// Alternatives are tried in order; the first that can be computed
 	// wins, so a date the platform gave comes before a computed one.

@@ -16,13 +16,16 @@
 // Words are case-insensitive and spaces are free:
 //
 //	rule := alt { " or " alt }
-//	alt  := base [ ("+" | "-") N unit ] [ "," roll ]
+//	alt  := base { ("+" | "-") N unit [ "," roll ] }
 //	base := "opened" | "field:" NAME | "step:" ID
 //	unit := h | hours | m | minutes | calendar days | days | business days
-//	        | working days | weeks
+//	        | working days | weeks | calendar months | months | years
 //	roll := "next working day" | "rolled to the next working day"
 //
-// An alternative that starts with "+" means "opened +". Field names and step
+// An alternative that starts with "+" means "opened +". Offsets chain and
+// apply left to right: "field:delivered_on + 14 calendar days + 12 calendar
+// months" is 12 months after the end of a 14-day period, and a roll between
+// offsets moves the period that ends there before the next counts from it. Field names and step
 // ids are read lower-case, like the words. N is a whole number
 // from 1 to 9999. "days" are calendar days and "working days" are business
 // days: the canonical text (Rule.String) says which, because "14 days" is read
@@ -54,6 +57,12 @@
 // they give the end of the resulting day, because "14 days from delivery" lasts
 // until that day ends (Directive 2011/83/EU Art. 9; Regulation 1182/71
 // Art. 3(1): the day of the event is not counted).
+//
+// Calendar months and years move to the same day of the month, n months or
+// years on, keeping the clock time; when that month has no such day (31
+// January + 1 month, 29 February + 1 year) the period ends on the month's
+// last day (Regulation 1182/71 Art. 3(2)(c)). From a date they give the end
+// of that day, as calendar days do.
 //
 // Business days skip Saturdays, Sundays and Inputs.IsHoliday, and keep the
 // clock time (the end of the day for dates). Counting from a non-working day,
@@ -103,15 +112,23 @@ const (
 	calendarDays
 	businessDays
 	weeks
+	months
+	years
 )
+
+// offset is one signed step of an alternative: + 14 calendar days.
+type offset struct {
+	n    int // signed, never 0
+	unit unit
+	roll bool // ", next working day" before the next offset; never on the last
+}
 
 // alt is one alternative of a rule.
 type alt struct {
 	base base
-	name string // the field name or step id
-	n    int    // signed offset in units; 0 when there is none
-	unit unit
-	roll bool // ", next working day"
+	name string   // the field name or step id
+	offs []offset // applied in order; none for a bare base
+	roll bool     // ", next working day"
 }
 
 // Inputs are what a rule reads from a case.
@@ -244,33 +261,61 @@ func sameClock(a, b time.Time) bool {
 
 // apply adds the offset and the roll of a to t.
 func (a alt) apply(t time.Time, isDate bool, holiday func(time.Time) bool) time.Time {
-	if isDate && (a.unit == hours || a.unit == minutes) {
-		// A date is the whole day, so exact durations run from its end.
-		t, isDate = endOfDay(t), false
-	}
-	switch a.unit {
-	case hours:
-		t = t.Add(time.Duration(a.n) * time.Hour)
-	case minutes:
-		t = t.Add(time.Duration(a.n) * time.Minute)
-	case calendarDays:
-		t = t.AddDate(0, 0, a.n)
-	case weeks:
-		t = t.AddDate(0, 0, 7*a.n)
-	case businessDays:
-		t = addBusinessDays(t, a.n, holiday)
+	for _, o := range a.offs {
+		if isDate && (o.unit == hours || o.unit == minutes) {
+			// A date is the whole day, so exact durations run from its end.
+			t, isDate = endOfDay(t), false
+		}
+		switch o.unit {
+		case hours:
+			t = t.Add(time.Duration(o.n) * time.Hour)
+		case minutes:
+			t = t.Add(time.Duration(o.n) * time.Minute)
+		case calendarDays:
+			t = t.AddDate(0, 0, o.n)
+		case weeks:
+			t = t.AddDate(0, 0, 7*o.n)
+		case months:
+			t = addMonths(t, o.n)
+		case years:
+			t = addMonths(t, 12*o.n)
+		case businessDays:
+			t = addBusinessDays(t, o.n, holiday)
+		}
+		if o.roll {
+			t = rollToWorkingDay(t, holiday)
+		}
 	}
 	if a.roll {
-		k := 0
-		for !working(t, k, holiday) {
-			k++
-		}
-		t = t.AddDate(0, 0, k)
+		t = rollToWorkingDay(t, holiday)
 	}
 	if isDate {
 		t = endOfDay(t)
 	}
 	return t
+}
+
+// rollToWorkingDay moves t to the same clock time on the first working day
+// from its date on (Regulation 1182/71 Art. 3(4)).
+func rollToWorkingDay(t time.Time, holiday func(time.Time) bool) time.Time {
+	k := 0
+	for !working(t, k, holiday) {
+		k++
+	}
+	return t.AddDate(0, 0, k)
+}
+
+// addMonths moves t to the same day of the month n months on, keeping its
+// clock time, or to the last day of that month when it is shorter
+// (Regulation 1182/71 Art. 3(2)(c)). time.AddDate would normalise 31 January
+// + 1 month to 3 March, past the end of the period.
+func addMonths(t time.Time, n int) time.Time {
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(n), 1, 12, 0, 0, 0, t.Location())
+	last := time.Date(first.Year(), first.Month()+1, 0, 12, 0, 0, 0, t.Location()).Day()
+	d = min(d, last)
+	h, mi, s := t.Clock()
+	return time.Date(first.Year(), first.Month(), d, h, mi, s, t.Nanosecond(), t.Location())
 }
 
 // addBusinessDays moves t by n working days, keeping its clock time. Each

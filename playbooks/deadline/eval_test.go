@@ -185,6 +185,70 @@ func TestEval(t *testing.T) {
 			steps: map[string]string{"other": "2026-05-04T14:20:00Z"},
 		},
 
+		// Calendar months and years: the same day of the month, clamped
+		// to the month's last day (Regulation 1182/71 Art. 3(2)(c)).
+		{
+			name: "eu legal guarantee 2 years from delivery", source: "Directive (EU) 2019/771 Art. 10(1); Regulation 1182/71 Art. 3(2)(c)",
+			rule: "field:delivered_on + 2 years", zone: "Europe/Oslo", opened: "2026-11-20T10:00:00+01:00",
+			fields: map[string]string{"delivered_on": "2025-05-20"},
+			want:   "2027-05-20T23:59:59+02:00", basis: "field delivered_on + 2 years",
+		},
+		{
+			name: "2 years from 29 february end on 28 february", source: "Regulation 1182/71 Art. 3(2)(c)",
+			rule: "field:delivered_on + 2 years", zone: "Europe/Copenhagen", opened: "2028-03-01T10:00:00+01:00",
+			fields: map[string]string{"delivered_on": "2028-02-29"},
+			want:   "2030-02-28T23:59:59+01:00", basis: "field delivered_on + 2 years",
+		},
+		{
+			name: "1 month from 31 january ends on the last day of february", source: "Regulation 1182/71 Art. 3(2)(c)",
+			rule: "field:discovered_on + 1 calendar month", zone: "Europe/Oslo", opened: "2026-02-01T10:00:00+01:00",
+			fields: map[string]string{"discovered_on": "2026-01-31"},
+			want:   "2026-02-28T23:59:59+01:00", basis: "field discovered_on + 1 calendar month",
+		},
+		{
+			name: "defect notice 2 months from discovery", source: "forbrukerkjøpsloven § 27; købeloven § 83",
+			rule: "field:discovered_on + 2 calendar months", zone: "Europe/Oslo", opened: "2026-11-20T10:00:00+01:00",
+			fields: map[string]string{"discovered_on": "2026-11-18"},
+			want:   "2027-01-18T23:59:59+01:00", basis: "field discovered_on + 2 calendar months",
+		},
+		{
+			name: "months keep the clock time of a datetime", source: "Regulation 1182/71 Art. 3(2)(c)",
+			rule: "field:notice_on + 1 calendar month", zone: "Europe/Oslo", opened: "2026-10-01T10:00:00+02:00",
+			fields: map[string]string{"notice_on": "2026-10-15T15:00"},
+			want:   "2026-11-15T15:00:00+01:00", basis: "field notice_on + 1 calendar month",
+		},
+		{
+			// 15 February 2028 + 14 days is 29 February; 12 months on is
+			// 28 February 2029 (clamped), not 1 March: the order matters.
+			name: "eu withdrawal extended 12 months from the end of the 14 days", source: "Directive 2011/83/EU Art. 10(1); Regulation 1182/71 Art. 3(2)(c)",
+			rule: "field:delivered_on + 14 calendar days + 12 calendar months, next working day", zone: "Europe/Copenhagen", opened: "2028-03-01T10:00:00+01:00",
+			fields: map[string]string{"delivered_on": "2028-02-15"},
+			want:   "2029-02-28T23:59:59+01:00", basis: "field delivered_on + 14 calendar days + 12 calendar months, next working day",
+		},
+		{
+			name: "eu withdrawal extended, ending on a sunday, rolls to monday", source: "Directive 2011/83/EU Art. 10(1); Regulation 1182/71 Art. 3(4)",
+			rule: "field:delivered_on + 14 calendar days + 12 calendar months, next working day", zone: "Europe/Oslo", opened: "2026-11-20T10:00:00+01:00",
+			fields: map[string]string{"delivered_on": "2026-11-07"},
+			want:   "2027-11-22T23:59:59+01:00", basis: "field delivered_on + 14 calendar days + 12 calendar months, next working day",
+		},
+		{
+			// The 14 days end on Saturday 21 November 2026, rolled to
+			// Monday 23 November; 12 months from that end is Tuesday 23
+			// November 2027, a day later than counting from the Saturday.
+			name: "eu withdrawal extended from the rolled end of the 14 days", source: "Directive 2011/83/EU Art. 10(1); Regulation 1182/71 Art. 3(4)",
+			rule: "field:delivered_on + 14 calendar days, next working day + 12 calendar months, next working day", zone: "Europe/Oslo", opened: "2026-11-20T10:00:00+01:00",
+			fields: map[string]string{"delivered_on": "2026-11-07"},
+			want:   "2027-11-23T23:59:59+01:00", basis: "field delivered_on + 14 calendar days, next working day + 12 calendar months, next working day",
+		},
+		{
+			name: "a roll between offsets skips holidays", source: "Regulation 1182/71 Art. 3(4)",
+			rule: "field:delivered_on + 14 calendar days, next working day + 12 calendar months, next working day", zone: "Europe/Oslo", opened: "2026-12-01T10:00:00+01:00",
+			fields: map[string]string{"delivered_on": "2026-12-11"}, hols: christmas2026,
+			// 25 December 2026 (Friday, holiday) rolls to Monday 28
+			// December; 28 December 2027 is a Tuesday.
+			want: "2027-12-28T23:59:59+01:00", basis: "field delivered_on + 14 calendar days, next working day + 12 calendar months, next working day",
+		},
+
 		// US CPSC section 15(b).
 		{
 			name: "cpsc 24 hours run through a weekend", source: "CPSA 15(b), 16 CFR 1115: report within 24 hours",

@@ -12,9 +12,13 @@ import (
 // keeps business-day counting and durations far from overflow.
 const maxN = 9999
 
+// maxOffsets bounds the offsets chained in one alternative: two say any
+// period the law words as "N months from the end of a 14-day period".
+const maxOffsets = 3
+
 // Messages shared by several errors.
 const (
-	useUnit = "use h, hours, calendar days, business days or working days"
+	useUnit = "use h, hours, calendar days, business days, working days, calendar months or years"
 	useRoll = `write ", next working day"`
 	example = `"field:due_by or opened + 7 calendar days"`
 )
@@ -71,14 +75,38 @@ func (p *parser) alt() (alt, error) {
 			return alt{}, fmt.Errorf("unknown start %q in %q: begin with opened, field:NAME, step:ID or \"+\" (for opened +)", p.chunkFrom(p.i-len(w)), p.rule)
 		}
 	}
-	p.space()
-	switch c := p.peek(); {
-	case c == '+' || c == '-':
+	for {
+		p.space()
+		c := p.peek()
+		if isDigit(c) {
+			return alt{}, fmt.Errorf("sign missing before %q in %q: write + or -, as in \"opened + 48h\"", p.chunk(), p.rule)
+		}
+		if c != '+' && c != '-' {
+			break
+		}
+		if len(a.offs) == maxOffsets {
+			return alt{}, fmt.Errorf("more than %d offsets in %q: write at most %d, as in \"field:delivered_on + 14 calendar days + 12 calendar months\"", maxOffsets, p.rule, maxOffsets)
+		}
 		if err := p.offset(&a); err != nil {
 			return alt{}, err
 		}
-	case isDigit(c):
-		return alt{}, fmt.Errorf("sign missing before %q in %q: write + or -, as in \"opened + 48h\"", p.chunk(), p.rule)
+		// A roll between offsets rolls the period that ends there before
+		// the next one counts from it: "+ 14 calendar days, next working
+		// day + 12 calendar months".
+		p.space()
+		if p.peek() != ',' {
+			continue
+		}
+		p.i++
+		if err := p.roll(&a); err != nil {
+			return alt{}, err
+		}
+		p.space()
+		if c := p.peek(); c != '+' && c != '-' {
+			return a, nil
+		}
+		a.roll = false
+		a.offs[len(a.offs)-1].roll = true
 	}
 	p.space()
 	if p.peek() == ',' {
@@ -120,8 +148,17 @@ func (p *parser) name(a *alt, kind string) error {
 	return nil
 }
 
-// offset reads "+ N unit" or "- N unit".
+// offset reads "+ N unit" or "- N unit" and appends it to a.
 func (p *parser) offset(a *alt) error {
+	var o offset
+	if err := p.offsetInto(&o); err != nil {
+		return err
+	}
+	a.offs = append(a.offs, o)
+	return nil
+}
+
+func (p *parser) offsetInto(a *offset) error {
 	sign := p.s[p.i]
 	p.i++
 	p.space()
@@ -169,14 +206,23 @@ func (p *parser) offset(a *alt) error {
 		a.unit = calendarDays
 	case "week", "weeks":
 		a.unit = weeks
+	case "month", "months":
+		a.unit = months
+	case "year", "years":
+		a.unit = years
 	case "calendar", "business", "working":
 		p.space()
-		if d := p.word(); d != "day" && d != "days" {
+		d := p.word()
+		switch {
+		case d == "day" || d == "days":
+			a.unit = businessDays
+			if w == "calendar" {
+				a.unit = calendarDays
+			}
+		case w == "calendar" && (d == "month" || d == "months"):
+			a.unit = months
+		default:
 			return fmt.Errorf("unknown unit %q in %q: %s", strings.TrimSpace(p.rule[start:p.i]), p.rule, useUnit)
-		}
-		a.unit = businessDays
-		if w == "calendar" {
-			a.unit = calendarDays
 		}
 	default:
 		return fmt.Errorf("unknown unit %q in %q: %s", p.rule[start:p.i], p.rule, useUnit)
@@ -313,13 +359,13 @@ func (a alt) text(sep string) string {
 	default:
 		b.WriteString("opened")
 	}
-	if a.unit != noUnit {
-		n, op := a.n, " + "
+	for _, o := range a.offs {
+		n, op := o.n, " + "
 		if n < 0 {
 			n, op = -n, " - "
 		}
 		b.WriteString(op)
-		switch a.unit {
+		switch o.unit {
 		case hours:
 			fmt.Fprintf(&b, "%dh", n)
 		case minutes:
@@ -330,6 +376,13 @@ func (a alt) text(sep string) string {
 			b.WriteString(plural(n, "business day"))
 		case weeks:
 			b.WriteString(plural(n, "week"))
+		case months:
+			b.WriteString(plural(n, "calendar month"))
+		case years:
+			b.WriteString(plural(n, "year"))
+		}
+		if o.roll {
+			b.WriteString(", next working day")
 		}
 	}
 	if a.roll {

@@ -39,6 +39,15 @@ func TestParse(t *testing.T) {
 		{"step id with hyphen, minus", "step:notify-cpsc - 30 min", "step:notify-cpsc - 30m", nil, []string{"notify-cpsc"}},
 		{"field name ends at minus", "field:due_by-2h", "field:due_by - 2h", []string{"due_by"}, nil},
 		{"minus", "field:due_by - 24h", "field:due_by - 24h", []string{"due_by"}, nil},
+		{"calendar months", "field:delivered_on + 12 Calendar Months", "field:delivered_on + 12 calendar months", []string{"delivered_on"}, nil},
+		{"months are calendar months", "field:discovered_on + 2 months", "field:discovered_on + 2 calendar months", []string{"discovered_on"}, nil},
+		{"one month", "opened + 1 month", "opened + 1 calendar month", nil, nil},
+		{"years", "field:delivered_on + 2 years", "field:delivered_on + 2 years", []string{"delivered_on"}, nil},
+		{"one year", "opened - 1 Year", "opened - 1 year", nil, nil},
+		{"offsets chain", "field:delivered_on + 14 days + 12 months, next working day", "field:delivered_on + 14 calendar days + 12 calendar months, next working day", []string{"delivered_on"}, nil},
+		{"two offsets", "opened + 1 day + 2h", "opened + 1 calendar day + 2h", nil, nil},
+		{"roll between offsets", "field:delivered_on + 14 days, rolled to the next working day + 12 months, next working day", "field:delivered_on + 14 calendar days, next working day + 12 calendar months, next working day", []string{"delivered_on"}, nil},
+		{"roll between offsets only", "opened + 14 days, next working day + 1 year", "opened + 14 calendar days, next working day + 1 year", nil, nil},
 		{"names once each, in order", "field:b or field:a + 1 day or step:x or field:b", "field:b or field:a + 1 calendar day or step:x or field:b", []string{"b", "a"}, []string{"x"}},
 	}
 	for _, tt := range tests {
@@ -61,7 +70,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	const units = "use h, hours, calendar days, business days or working days"
+	const units = "use h, hours, calendar days, business days, working days, calendar months or years"
 	tests := []struct{ name, rule, want string }{
 		{"empty", "", `empty deadline rule: write one such as "opened + 48h" or "field:due_by or opened + 7 calendar days"`},
 		{"blank", "  \t", `empty deadline rule: write one such as "opened + 48h" or "field:due_by or opened + 7 calendar days"`},
@@ -93,7 +102,12 @@ func TestParseErrors(t *testing.T) {
 		{"nothing after or", "field:due_by or", `nothing after "or" in "field:due_by or": add an alternative, as in "field:due_by or opened + 7 calendar days"`},
 		{"or missing", "field:due_by opened + 7 days", `unexpected "opened" in "field:due_by opened + 7 days": join alternatives with " or ", as in "field:due_by or opened + 7 calendar days"`},
 		{"semicolon", "opened + 48h; opened", `unexpected ";" in "opened + 48h; opened": join alternatives with " or ", as in "field:due_by or opened + 7 calendar days"`},
-		{"two offsets", "opened + 1 day + 2h", `unexpected "+" in "opened + 1 day + 2h": join alternatives with " or ", as in "field:due_by or opened + 7 calendar days"`},
+		{"four offsets", "opened + 1 day + 2h + 1 week + 1 year", `more than 3 offsets in "opened + 1 day + 2h + 1 week + 1 year": write at most 3, as in "field:delivered_on + 14 calendar days + 12 calendar months"`},
+		{"business months", "opened + 2 business months", `unknown unit "business months" in "opened + 2 business months": ` + units},
+		{"calendar years", "opened + 2 calendar years", `unknown unit "calendar years" in "opened + 2 calendar years": ` + units},
+		{"two rolls", "opened + 1 day, next working day, next working day", `unexpected "," in "opened + 1 day, next working day, next working day": join alternatives with " or ", as in "field:due_by or opened + 7 calendar days"`},
+		{"offset after a bare roll", "opened, next working day + 2h", `unexpected "+" in "opened, next working day + 2h": join alternatives with " or ", as in "field:due_by or opened + 7 calendar days"`},
+		{"second offset without sign", "opened + 1 day 2h", `sign missing before "2h" in "opened + 1 day 2h": write + or -, as in "opened + 48h"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,6 +136,9 @@ func FuzzParse(f *testing.F) {
 		"field:due-by",
 		"opened + 48h, next Monday",
 		"+ 99999999999999999999999 days",
+		"field:delivered_on + 14 calendar days, next working day + 12 calendar months, next working day",
+		"opened, next working day + 2h, next working day, next working day",
+		"opened + 9999 years - 9999 months + 9999 business days",
 	} {
 		f.Add(s)
 	}

@@ -17,8 +17,13 @@ func Dates(dates ...string) func(day time.Time) bool {
 // matters and the card says which calendar was used.
 func (r Rule) CountsWorkingDays() bool {
 	for _, a := range r.alts {
-		if a.unit == businessDays || a.roll {
+		if a.roll {
 			return true
+		}
+		for _, o := range a.offs {
+			if o.unit == businessDays || o.roll {
+				return true
+			}
 		}
 	}
 	return false
