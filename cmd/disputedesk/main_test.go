@@ -294,6 +294,19 @@ func TestPlaybooksCommand(t *testing.T) {
 			t.Errorf("playbooks show recall lacks %q (exit %d)\n%s", want, code, out)
 		}
 	}
+	// The return playbook's deadlines under EU and Nordic law, each with its source.
+	out, _, code = cli(t, nil, "", "playbooks", "show", "return")
+	for _, want := range []string{
+		"EU withdrawal period ends (the customer's deadline)", "Regulation 1182/71 Art. 3(4)",
+		"extended because the customer was not informed", "+ 12 calendar months", "(Art. 10)",
+		"Legal guarantee ends, 2 years from delivery", "Directive (EU) 2019/771, Art. 10(1)",
+		"5 years for goods meant to last substantially longer", "under the law of NO",
+		"Customer sends the goods back", "Art. 14(1)", "Refund due: field:notice_on + 14 calendar days",
+	} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("playbooks show return lacks %q (exit %d)", want, code)
+		}
+	}
 	if out, _, code = cli(t, nil, "", "playbooks", "lint", "../../playbooks/builtin"); code != 0 || !strings.Contains(out, "5 playbook(s), no problems") {
 		t.Errorf("lint of the built-ins: exit %d\n%s", code, out)
 	}

@@ -115,6 +115,12 @@ func showPlaybook(w io.Writer, pb *playbooks.Playbook) {
 		fmt.Fprintln(w, "\nDeadlines:")
 		for _, d := range pb.Deadlines {
 			fmt.Fprintf(w, "  %s: %s\n      source: %s\n", d.Title, d.Rule, d.Source)
+			if d.When != "" {
+				fmt.Fprintf(w, "      when %s\n", d.When)
+			}
+			if d.Country != "" {
+				fmt.Fprintf(w, "      under the law of %s, whose public holidays it skips\n", d.Country)
+			}
 			switch {
 			case d.Kind == playbooks.KindInfo:
 				fmt.Fprintln(w, "      for information: someone else's deadline, never met by a step")
