@@ -360,6 +360,14 @@ type Tx interface {
 	// transaction wrote.
 	State(ctx context.Context, caseID int64) (CaseState, error)
 
+	// ClaimRun records the run key of a scheduled job (a reminder: its
+	// case, deadline, due time and threshold) and reports whether this
+	// transaction claimed it: false when another committed the same run
+	// first. Claim a run in the transaction that queues its messages, so
+	// that they are queued once however many replicas try; a claim rolled
+	// back with its transaction can be claimed again.
+	ClaimRun(ctx context.Context, job, key string) (bool, error)
+
 	// The methods below change the playbook state of a case. Each appends
 	// ev (which must not be nil) to the case's timeline and touches its
 	// updated_at, as AppendEvent does, filling in ev's IDs; an empty

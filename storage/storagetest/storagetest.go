@@ -55,6 +55,8 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"CaseByThread", testCaseByThread},
 		{"Scope", testScope},
 		{"MatchCases", testMatchCases},
+		{"ClaimRun", testClaimRun},
+		{"ClaimRunConcurrent", testClaimRunConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,81 @@
+package storagetest
+
+import (
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+// claimRun claims job's run key in its own transaction, committed unless
+// fail is set, and reports whether it claimed it.
+func claimRun(t *testing.T, s storage.Store, job, key string, fail bool) (bool, error) {
+	var claimed bool
+	errFail := errors.New("rolled back on purpose")
+	_, _, err := s.Update(t.Context(), storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
+		var err error
+		if claimed, err = tx.ClaimRun(t.Context(), job, key); err != nil {
+			return nil, err
+		}
+		if fail {
+			return nil, errFail
+		}
+		return nil, nil
+	})
+	if fail && errors.Is(err, errFail) {
+		err = nil
+	}
+	return claimed, err
+}
+
+// testClaimRun: a run key is claimed once; a rolled back claim leaves it
+// free; the same key of another job is another run.
+func testClaimRun(t *testing.T, s storage.Store) {
+	if ok, err := claimRun(t, s, "reminder", "k1", true); err != nil || !ok {
+		t.Fatalf("first claim (rolled back) = %v, %v; want true", ok, err)
+	}
+	if ok, err := claimRun(t, s, "reminder", "k1", false); err != nil || !ok {
+		t.Fatalf("claim after a rollback = %v, %v; want true", ok, err)
+	}
+	if ok, err := claimRun(t, s, "reminder", "k1", false); err != nil || ok {
+		t.Fatalf("second claim = %v, %v; want false", ok, err)
+	}
+	if ok, err := claimRun(t, s, "summary", "k1", false); err != nil || !ok {
+		t.Fatalf("claim of another job's key = %v, %v; want true", ok, err)
+	}
+}
+
+// testClaimRunConcurrent: of concurrent claims of one key, exactly one wins.
+func testClaimRunConcurrent(t *testing.T, s storage.Store) {
+	const n = 8
+	for round := range 5 {
+		key := "concurrent-" + string(rune('a'+round))
+		var wg sync.WaitGroup
+		won := make([]bool, n)
+		errs := make([]error, n)
+		start := make(chan struct{})
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				won[i], errs[i] = claimRun(t, s, "reminder", key, false)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		winners := 0
+		for i := range n {
+			if errs[i] != nil {
+				t.Fatalf("claim %d: %v", i, errs[i])
+			}
+			if won[i] {
+				winners++
+			}
+		}
+		if winners != 1 {
+			t.Fatalf("%s: %d claims won, want exactly 1", key, winners)
+		}
+	}
+}
