@@ -1,0 +1,248 @@
+// Package schedule runs disputedesk's scheduled jobs inside serve: deadline
+// reminders, posted exactly once however many replicas run. Each run of a
+// job has a key, claimed with Tx.ClaimRun in the transaction that queues
+// the run's messages in the outbox, so that several replicas on one
+// database, a restart or a clock skew between replicas never post a run
+// twice, and a tick missed while no replica ran is caught up by the next.
+package schedule
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/money"
+	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+// ReminderJob is the job name of deadline reminders in scheduled_runs.
+const ReminderJob = "reminder"
+
+// horizon is how far ahead of a deadline its first reminder goes out: the
+// largest threshold of deadline.Reminders.
+const horizon = 72 * time.Hour
+
+// Reminders posts the reminders of deadline.Reminders (72, 24 and 4 hours
+// before a deadline, and at the deadline) in the thread of a case on a
+// chat platform, mentioning its assignee; at the breach also in the
+// case's channel. A reminder's key holds the deadline's due time, so a
+// moved deadline gets fresh reminders; a met deadline, or one of a closed
+// case, is not listed and gets none.
+type Reminders struct {
+	Store storage.Store
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Playbooks, when set, names the deadlines of kind info (someone
+	// else's, never overdue), which get no reminders.
+	Playbooks *playbooks.Catalog
+	// Every is how often Run looks; one minute when zero.
+	Every time.Duration
+	// Wake, when set, is called after a pass that queued messages (the
+	// outbox worker's Wake).
+	Wake   func()
+	Logger *slog.Logger
+}
+
+func (r *Reminders) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+// RunOnce queues the reminders due at now that no one has queued yet, and
+// returns how many deadlines it reminded of. For a deadline first seen
+// late (no replica ran for days) only the most recent reminder crossed is
+// posted; the earlier ones are claimed with it and never go out. A
+// failure on one deadline does not stop the others; RunOnce returns the
+// failures joined.
+func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
+	now := r.now()
+	ds, err := r.Store.Deadlines(ctx, storage.DeadlineFilter{Scope: storage.AllWorkspaces, Before: now.Add(horizon + time.Second)})
+	if err != nil {
+		return 0, fmt.Errorf("reminders: list deadlines: %w", err)
+	}
+	var n int
+	var errs []error
+	for _, d := range ds {
+		if !chatPlatform(d.Platform) || r.isInfo(d) {
+			continue
+		}
+		crossed := slices.DeleteFunc(deadline.Reminders(d.Due), func(rm deadline.Reminder) bool { return rm.At.After(now) })
+		if len(crossed) == 0 {
+			continue
+		}
+		sent, err := r.remind(ctx, d, crossed)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reminders: %s %s: %w", d.Ref, d.ID, err))
+			continue
+		}
+		if sent {
+			n++
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
+// remind claims and queues the last of crossed, the reminders of d due by
+// now, in one transaction, claiming the earlier ones with it. It reports
+// false when the reminder was claimed before, or d is no longer what was
+// listed (met, moved or its case closed since).
+func (r *Reminders) remind(ctx context.Context, d storage.DueDeadline, crossed []deadline.Reminder) (bool, error) {
+	var sent bool
+	_, _, err := r.Store.Update(ctx, storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
+		sent = false
+		cs, err := tx.CaseForUpdate(ctx, storage.AllWorkspaces, d.Ref)
+		if err != nil {
+			return nil, err
+		}
+		if cs.Status != storage.StatusOpen || cs.ID != d.CaseID {
+			return nil, nil
+		}
+		st, err := tx.State(ctx, cs.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(st.Deadlines, func(x storage.Deadline) bool {
+			return x.ID == d.ID && x.MetAt == nil && x.Due.Equal(d.Due)
+		}) {
+			return nil, nil
+		}
+		last := crossed[len(crossed)-1]
+		ok, err := tx.ClaimRun(ctx, ReminderJob, runKey(d.Deadline, last))
+		if err != nil || !ok {
+			return nil, err
+		}
+		for _, rm := range crossed[:len(crossed)-1] {
+			if _, err := tx.ClaimRun(ctx, ReminderJob, runKey(d.Deadline, rm)); err != nil {
+				return nil, err
+			}
+		}
+		for _, m := range messages(cs, d.Deadline, last) {
+			if err := tx.Enqueue(ctx, &m); err != nil {
+				return nil, err
+			}
+		}
+		sent = true
+		return nil, nil
+	})
+	return sent && err == nil, err
+}
+
+// runKey is the key of reminder rm of deadline d: its case, deadline, due
+// time and threshold.
+func runKey(d storage.Deadline, rm deadline.Reminder) string {
+	return fmt.Sprintf("%d/%s/%d/%s", d.CaseID, d.ID, d.Due.Unix(), threshold(rm))
+}
+
+// threshold names a reminder: "72h", "24h", "4h", or "breach".
+func threshold(rm deadline.Reminder) string {
+	if rm.Before <= 0 {
+		return "breach"
+	}
+	return fmt.Sprintf("%gh", rm.Before.Hours())
+}
+
+// messages are the outbox messages of reminder rm of d on case cs: a post
+// in its thread and, at the breach, one in its channel.
+func messages(cs storage.Case, d storage.Deadline, rm deadline.Reminder) []storage.OutboxMessage {
+	due := d.Due.UTC().Format("2006-01-02 15:04 UTC")
+	text := fmt.Sprintf("⏰ %s: %s in %s (%s)", cs.Ref, d.Title, threshold(rm), due)
+	breach := rm.Before <= 0
+	if breach {
+		text = fmt.Sprintf("%s: %s was due %s and is not met", cs.Ref, d.Title, due)
+	}
+	thread := text
+	if cs.Assignee != "" {
+		thread += " " + bot.Mention(cs.Assignee)
+	}
+	msg := func(kind storage.OutboxKind, text string) storage.OutboxMessage {
+		b, _ := json.Marshal(bot.Reply{Text: text}) // a struct of strings always encodes
+		m := storage.OutboxMessage{Platform: cs.Platform, Workspace: cs.Workspace, Channel: cs.Channel, Kind: kind, Payload: string(b)}
+		if kind == storage.OutboxThread {
+			m.CaseID, m.ThreadName = cs.ID, threadName(cs)
+		}
+		return m
+	}
+	ms := []storage.OutboxMessage{msg(storage.OutboxThread, thread)}
+	if breach {
+		ms = append(ms, msg(storage.OutboxChannel, text))
+	}
+	return ms
+}
+
+// threadName names the case's own thread as the commands do (see
+// commands.summary), for a platform that starts one for a post.
+func threadName(cs storage.Case) string {
+	s := cs.Ref.String() + " · " + cs.Playbook
+	if c := cs.Fields["customer"]; c != "" {
+		s += " for " + c
+	}
+	if o := cs.Fields["order"]; o != "" {
+		s += ", order " + o
+	}
+	if cs.Amount != nil {
+		s += ", " + money.Format(*cs.Amount)
+	}
+	return s
+}
+
+func (r *Reminders) isInfo(d storage.DueDeadline) bool {
+	if r.Playbooks == nil {
+		return false
+	}
+	pb, ok := r.Playbooks.Get(d.Playbook)
+	return ok && pb.IsInfo(d.ID)
+}
+
+// chatPlatform reports whether cases on platform have a thread in a
+// channel, as opposed to the console's.
+func chatPlatform(platform string) bool { return platform != bot.PlatformConsole && platform != "" }
+
+// Run runs RunOnce at once and then every Every until ctx is done, and
+// returns nil then. A failure is logged when it starts and when it ends,
+// not on every pass; logs name cases by reference only.
+func (r *Reminders) Run(ctx context.Context) error {
+	every := r.Every
+	if every <= 0 {
+		every = time.Minute
+	}
+	log := r.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	failing := false
+	for {
+		n, err := r.RunOnce(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case err != nil && !failing:
+			log.Warn("deadline reminders failed; retrying every interval", "interval", every, "error", err)
+			failing = true
+		case err == nil && failing:
+			log.Info("deadline reminders work again")
+			failing = false
+		}
+		if n > 0 {
+			log.Debug("deadline reminders queued", "deadlines", n)
+			if r.Wake != nil {
+				r.Wake()
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
+}
