@@ -17,13 +17,14 @@ import (
 	discordbot "github.com/disputedesk/disputedesk/bot/discord"
 	slackbot "github.com/disputedesk/disputedesk/bot/slack"
 	"github.com/disputedesk/disputedesk/internal/outbox"
+	"github.com/disputedesk/disputedesk/internal/schedule"
 )
 
 // shutdownGrace is how long in-flight HTTP requests get to finish on SIGTERM.
 const shutdownGrace = 10 * time.Second
 
-// Serve runs the HTTP server, the chat adapters and the outbox worker until
-// ctx is done, then drains them.
+// Serve runs the HTTP server, the chat adapters, the outbox worker and the
+// deadline reminders until ctx is done, then drains them.
 func (m *Main) Serve(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		return &usageError{fmt.Errorf("serve takes no arguments; configure it with environment variables (disputedesk help)")}
@@ -120,6 +121,9 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 		return srv.Shutdown(sctx)
 	})
 	g.Go(func() error { return worker.Run(gctx) })
+	// Deadline reminders: every replica runs them; each is claimed once.
+	reminders := &schedule.Reminders{Store: m.Store, Playbooks: m.Playbooks, Wake: worker.Wake, Logger: m.Logger.With("component", "reminders")}
+	g.Go(func() error { return reminders.Run(gctx) })
 	for _, a := range adapters {
 		g.Go(func() error { return a.Run(gctx, router) })
 	}
