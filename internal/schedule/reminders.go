@@ -125,7 +125,7 @@ func (r *Reminders) remind(ctx context.Context, d storage.DueDeadline, crossed [
 				return nil, err
 			}
 		}
-		for _, m := range messages(cs, d.Deadline, last) {
+		for _, m := range messages(cs, d.Deadline, last, r.now()) {
 			if err := tx.Enqueue(ctx, &m); err != nil {
 				return nil, err
 			}
@@ -150,11 +150,25 @@ func threshold(rm deadline.Reminder) string {
 	return fmt.Sprintf("%gh", rm.Before.Hours())
 }
 
-// messages are the outbox messages of reminder rm of d on case cs: a post
-// in its thread and, at the breach, one in its channel.
-func messages(cs storage.Case, d storage.Deadline, rm deadline.Reminder) []storage.OutboxMessage {
+// left is how long is left before a deadline, said by the threshold of
+// its reminder rm; but a deadline first seen well after the threshold (set
+// 2 hours before it is due, or after downtime) says the hours really left,
+// rounded up, or the minutes under an hour.
+func left(rm deadline.Reminder, d time.Duration) string {
+	if d > rm.Before-time.Hour {
+		return threshold(rm)
+	}
+	if d < time.Hour {
+		return fmt.Sprintf("%dm", max(1, int((d+time.Minute-1)/time.Minute)))
+	}
+	return fmt.Sprintf("%dh", int((d+time.Hour-1)/time.Hour))
+}
+
+// messages are the outbox messages of reminder rm of d on case cs at now: a
+// post in its thread and, at the breach, one in its channel.
+func messages(cs storage.Case, d storage.Deadline, rm deadline.Reminder, now time.Time) []storage.OutboxMessage {
 	due := d.Due.UTC().Format("2006-01-02 15:04 UTC")
-	text := fmt.Sprintf("⏰ %s: %s in %s (%s)", cs.Ref, d.Title, threshold(rm), due)
+	text := fmt.Sprintf("⏰ %s: %s in %s (%s)", cs.Ref, d.Title, left(rm, d.Due.Sub(now)), due)
 	breach := rm.Before <= 0
 	if breach {
 		text = fmt.Sprintf("%s: %s was due %s and is not met", cs.Ref, d.Title, due)

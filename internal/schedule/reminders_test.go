@@ -11,6 +11,7 @@ import (
 
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/internal/pgtest"
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
 	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
 )
@@ -267,4 +268,28 @@ func TestUnassignedAndConsole(t *testing.T) {
 		e.run(t, 0, due.Add(-4*time.Hour))
 		want(t, "unassigned", e.delivered(t), strings.TrimSuffix(r4, " <@U1>"))
 	})
+}
+
+// TestLate: a deadline first seen well after a threshold (set close to its
+// due time) says how long is really left, once.
+func TestLate(t *testing.T) {
+	dialects(t, 1, "U1", func(t *testing.T, e *env) {
+		e.run(t, 0, due.Add(-90*time.Minute))
+		e.run(t, 0, due.Add(-80*time.Minute))
+		want(t, "late", e.delivered(t), strings.Replace(r4, "in 4h", "in 2h", 1))
+		e.run(t, 0, due.Add(-24*time.Hour-10*time.Minute)) // a clock behind the others: nothing more
+		want(t, "skewed", e.delivered(t))
+	})
+}
+
+func TestLeft(t *testing.T) {
+	rm := deadline.Reminder{Before: 4 * time.Hour}
+	for d, want := range map[time.Duration]string{
+		4 * time.Hour: "4h", 3*time.Hour + time.Second: "4h", 3 * time.Hour: "3h",
+		90 * time.Minute: "2h", 59 * time.Minute: "59m", time.Second: "1m",
+	} {
+		if got := left(rm, d); got != want {
+			t.Errorf("left(4h, %v) = %q, want %q", d, got, want)
+		}
+	}
 }
