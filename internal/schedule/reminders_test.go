@@ -11,6 +11,7 @@ import (
 
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/internal/pgtest"
+	"github.com/disputedesk/disputedesk/playbooks"
 	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
 	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
@@ -76,7 +77,10 @@ func newEnv(t *testing.T, url string, n int, assignee string) *env {
 // open opens c (a chargeback whose card is posted) and returns it.
 func (e *env) open(t *testing.T, c storage.Case) storage.Case {
 	t.Helper()
-	c.Ref, c.Playbook, c.Status = storage.Ref{Prefix: "CB"}, "chargeback", storage.StatusOpen
+	c.Ref, c.Status = storage.Ref{Prefix: "CB"}, storage.StatusOpen
+	if c.Playbook == "" {
+		c.Playbook = "chargeback"
+	}
 	c.Workspace, c.Channel, c.OpenedBy, c.OpenedAt = "T1", "C1", "U9", e.clk.Now()
 	if c.Platform != bot.PlatformConsole {
 		c.CardMessageID, c.Thread = "1700000000.000100", "1700000000.000100"
@@ -292,4 +296,26 @@ func TestLeft(t *testing.T) {
 			t.Errorf("left(4h, %v) = %q, want %q", d, got, want)
 		}
 	}
+}
+
+// TestInfoDeadline: a playbook's info deadline (someone else's) gets no
+// reminders; the case's other deadlines do.
+func TestInfoDeadline(t *testing.T) {
+	cat, err := playbooks.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, filepath.Join(t.TempDir(), "dd.db"), 1, "U1")
+	ret := e.open(t, storage.Case{Platform: bot.PlatformSlack, Playbook: "return"})
+	if _, _, err := e.stores[0].Update(t.Context(), storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
+		return nil, tx.SetDeadlines(t.Context(), ret.ID, []storage.Deadline{{CaseID: ret.ID, ID: "goods_back_due", Title: "Goods back", Due: due}}, &storage.Event{Actor: "U9"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.clk.Set(due)
+	r := &Reminders{Store: e.stores[0], Now: e.clk.Now, Playbooks: cat}
+	if _, err := r.RunOnce(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	want(t, "info", e.delivered(t), breach, inChannel)
 }
