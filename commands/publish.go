@@ -76,7 +76,7 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 		// The case's own thread is named after it (also on its posts, so a
 		// platform can start a thread it is missing) and its card tagged
 		// with its playbook and status, where the platform has such things.
-		m.ThreadName = fmt.Sprintf("%s · %s", cs.Ref, summary(pb, cs))
+		m.ThreadName = playbooks.ThreadName(cs)
 		if kind != storage.OutboxThread {
 			m.Tags = []string{pb.Name, statusTag(pb, cs, st, c.now)}
 		}

@@ -208,17 +208,8 @@ func caseZone(cs storage.Case) *time.Location {
 
 // summary is a case in one line: "chargeback for Kari Nordmann, order 1042, EUR 49.90".
 func summary(pb *playbooks.Playbook, cs storage.Case) string {
-	s := pb.Name
-	if c := cs.Fields["customer"]; c != "" {
-		s += " for " + c
-	}
-	if o := cs.Fields["order"]; o != "" {
-		s += ", order " + o
-	}
-	if cs.Amount != nil {
-		s += ", " + money.Format(*cs.Amount)
-	}
-	return s
+	cs.Playbook = pb.Name
+	return playbooks.Summary(cs)
 }
 
 // listLine is a case as one line of /case list.

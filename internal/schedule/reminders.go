@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
-	"github.com/disputedesk/disputedesk/internal/money"
 	"github.com/disputedesk/disputedesk/playbooks"
 	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
@@ -181,7 +180,7 @@ func messages(cs storage.Case, d storage.Deadline, rm deadline.Reminder, now tim
 		b, _ := json.Marshal(bot.Reply{Text: text}) // a struct of strings always encodes
 		m := storage.OutboxMessage{Platform: cs.Platform, Workspace: cs.Workspace, Channel: cs.Channel, Kind: kind, Payload: string(b)}
 		if kind == storage.OutboxThread {
-			m.CaseID, m.ThreadName = cs.ID, threadName(cs)
+			m.CaseID, m.ThreadName = cs.ID, playbooks.ThreadName(cs)
 		}
 		return m
 	}
@@ -190,22 +189,6 @@ func messages(cs storage.Case, d storage.Deadline, rm deadline.Reminder, now tim
 		ms = append(ms, msg(storage.OutboxChannel, text))
 	}
 	return ms
-}
-
-// threadName names the case's own thread as the commands do (see
-// commands.summary), for a platform that starts one for a post.
-func threadName(cs storage.Case) string {
-	s := cs.Ref.String() + " · " + cs.Playbook
-	if c := cs.Fields["customer"]; c != "" {
-		s += " for " + c
-	}
-	if o := cs.Fields["order"]; o != "" {
-		s += ", order " + o
-	}
-	if cs.Amount != nil {
-		s += ", " + money.Format(*cs.Amount)
-	}
-	return s
 }
 
 func (r *Reminders) isInfo(d storage.DueDeadline) bool {
