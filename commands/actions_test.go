@@ -214,7 +214,7 @@ func TestOldAndBrokenButtons(t *testing.T) {
 func TestActionCodesStay(t *testing.T) {
 	want := map[string]string{
 		"case open": "o", "case show": "s", "case list": "l", "case note": "n", "case assign": "a", "case close": "c",
-		"case reopen": "r", "case set": "se", "case resend": "rs", "case steps": "st", "case done": "d", "case check": "k",
+		"case reopen": "r", "case set": "se", "case resend": "rs", "case snooze": "sz", "case steps": "st", "case done": "d", "case check": "k",
 		"case uncheck": "u", "case skip": "sk", "case evidence": "e", "case due": "du", "case draft": "dr",
 		"case redraft": "rd", "case edit": "ed", "case approve": "ap",
 	}

@@ -118,6 +118,7 @@ const (
 	EventFields   EventKind = "fields"  // details added or corrected
 	EventMessage  EventKind = "message" // a message posted in the case's thread
 	EventResent   EventKind = "resent"  // messages the bot could not post, queued again
+	EventSnoozed  EventKind = "snoozed" // reminders silenced for a while
 )
 
 // Event is one entry of a case's append-only timeline.
@@ -367,6 +368,13 @@ type Tx interface {
 	// that they are queued once however many replicas try; a claim rolled
 	// back with its transaction can be claimed again.
 	ClaimRun(ctx context.Context, job, key string) (bool, error)
+	// Snooze silences case caseID's reminders until until, replacing an
+	// earlier snooze, and appends ev (an empty ev.Kind becomes
+	// EventSnoozed). It returns ErrNotFound when the case does not exist.
+	Snooze(ctx context.Context, caseID int64, until time.Time, ev *Event) error
+	// SnoozedUntil returns until when case caseID's reminders are silenced;
+	// the zero time when they are not.
+	SnoozedUntil(ctx context.Context, caseID int64) (time.Time, error)
 
 	// The methods below change the playbook state of a case. Each appends
 	// ev (which must not be nil) to the case's timeline and touches its

@@ -105,6 +105,11 @@ func (r *Reminders) remind(ctx context.Context, d storage.DueDeadline, crossed [
 		if cs.Status != storage.StatusOpen || cs.ID != d.CaseID {
 			return nil, nil
 		}
+		// A snoozed case's reminders wait, unclaimed: once the snooze
+		// ends, the latest one crossed is posted.
+		if until, err := tx.SnoozedUntil(ctx, cs.ID); err != nil || r.now().Before(until) {
+			return nil, err
+		}
 		st, err := tx.State(ctx, cs.ID)
 		if err != nil {
 			return nil, err

@@ -319,3 +319,24 @@ func TestInfoDeadline(t *testing.T) {
 	}
 	want(t, "info", e.delivered(t), breach, inChannel)
 }
+
+// TestSnoozed: a snoozed case gets no reminders until the snooze ends, then
+// the latest one crossed, once.
+func TestSnoozed(t *testing.T) {
+	dialects(t, 1, "U1", func(t *testing.T, e *env) {
+		if _, _, err := e.stores[0].Update(t.Context(), storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
+			return nil, tx.Snooze(t.Context(), e.cs.ID, due.Add(-10*time.Hour), &storage.Event{Actor: "U1"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, at := range []time.Time{due.Add(-72 * time.Hour), due.Add(-24 * time.Hour), due.Add(-11 * time.Hour)} {
+			if n := e.run(t, 0, at); n != 0 {
+				t.Errorf("%d reminders at %v while snoozed, want 0", n, at)
+			}
+		}
+		e.run(t, 0, due.Add(-9*time.Hour))
+		e.run(t, 0, due.Add(-8*time.Hour))
+		// The 24-hour reminder, saying the time really left.
+		want(t, "after the snooze", e.delivered(t), strings.Replace(r24, "in 24h", "in 9h", 1))
+	})
+}

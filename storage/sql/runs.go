@@ -2,7 +2,12 @@ package sql
 
 import (
 	"context"
+	dbsql "database/sql"
+	"errors"
 	"fmt"
+	"time"
+
+	"github.com/disputedesk/disputedesk/storage"
 )
 
 // ClaimRun records run key of job (migration 00007), reporting false when
@@ -21,4 +26,31 @@ ON CONFLICT (job, run_key) DO NOTHING`
 		return false, fmt.Errorf("claim run %s %s: %w", job, key, err)
 	}
 	return n == 1, nil
+}
+
+// Snooze upserts case caseID's row of case_snoozes (migration 00008) and
+// appends ev, touching the case.
+func (t *Tx) Snooze(ctx context.Context, caseID int64, until time.Time, ev *storage.Event) error {
+	const q = `INSERT INTO case_snoozes (case_id, until) VALUES (?, ?)
+ON CONFLICT (case_id) DO UPDATE SET until = excluded.until`
+	if err := t.appendFor(ctx, caseID, storage.EventSnoozed, ev); err != nil {
+		return fmt.Errorf("snooze case %d: %w", caseID, err)
+	}
+	if _, err := t.tx.ExecContext(ctx, t.tx.Rebind(q), caseID, utc(until)); err != nil {
+		return fmt.Errorf("snooze case %d: %w", caseID, err)
+	}
+	return nil
+}
+
+// SnoozedUntil reads case caseID's snooze; the zero time when it has none.
+func (t *Tx) SnoozedUntil(ctx context.Context, caseID int64) (time.Time, error) {
+	const q = `SELECT until FROM case_snoozes WHERE case_id = ?`
+	var until time.Time
+	switch err := t.tx.GetContext(ctx, &until, t.tx.Rebind(q), caseID); {
+	case errors.Is(err, dbsql.ErrNoRows):
+		return time.Time{}, nil
+	case err != nil:
+		return time.Time{}, fmt.Errorf("snooze of case %d: %w", caseID, err)
+	}
+	return until.UTC(), nil
 }

@@ -2,8 +2,10 @@ package storagetest
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/disputedesk/disputedesk/storage"
 )
@@ -77,5 +79,53 @@ func testClaimRunConcurrent(t *testing.T, s storage.Store) {
 		if winners != 1 {
 			t.Fatalf("%s: %d claims won, want exactly 1", key, winners)
 		}
+	}
+}
+
+// testSnooze: a snooze is read back within a transaction, a later one
+// replaces it, each is on the timeline, and a case without one reads zero.
+func testSnooze(t *testing.T, s storage.Store) {
+	ctx := t.Context()
+	c := openPlain(t, s, "open-snoozed", "CB", "U1")
+	other := openPlain(t, s, "open-other", "CB", "U1")
+	until := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+	read := func(caseID int64) time.Time {
+		t.Helper()
+		var got time.Time
+		change(t, s, "", func(tx storage.Tx) error {
+			var err error
+			got, err = tx.SnoozedUntil(ctx, caseID)
+			return err
+		})
+		return got
+	}
+	if got := read(c.ID); !got.IsZero() {
+		t.Fatalf("SnoozedUntil before a snooze = %v, want zero", got)
+	}
+	for i, u := range []time.Time{until, until.Add(24 * time.Hour)} {
+		change(t, s, fmt.Sprint("snooze-", i), func(tx storage.Tx) error {
+			return tx.Snooze(ctx, c.ID, u.In(time.FixedZone("CET", 3600)), &storage.Event{Body: "silenced"})
+		})
+		if got := read(c.ID); !got.Equal(u) {
+			t.Errorf("SnoozedUntil after snooze %d = %v, want %v", i, got, u)
+		}
+	}
+	if got := read(other.ID); !got.IsZero() {
+		t.Errorf("another case is snoozed: %v", got)
+	}
+	var snoozes int
+	for _, ev := range timeline(t, s, c.ID) {
+		if ev.Kind == storage.EventSnoozed {
+			snoozes++
+		}
+	}
+	if snoozes != 2 {
+		t.Errorf("%d snoozed events, want 2", snoozes)
+	}
+	_, _, err := s.Update(ctx, storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
+		return nil, tx.Snooze(ctx, c.ID+1000, until, &storage.Event{})
+	})
+	if !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Snooze of a missing case: %v, want ErrNotFound", err)
 	}
 }

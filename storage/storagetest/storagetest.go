@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"MatchCases", testMatchCases},
 		{"ClaimRun", testClaimRun},
 		{"ClaimRunConcurrent", testClaimRunConcurrent},
+		{"Snooze", testSnooze},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
