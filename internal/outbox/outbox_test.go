@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/disputedesk/disputedesk/internal/testclock"
+
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/internal/pgtest"
 	"github.com/disputedesk/disputedesk/storage"
@@ -22,24 +24,9 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // clock is a settable time for the store and the worker alike.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type clock = testclock.Clock
 
-func newClock() *clock { return &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func newClock() *clock { return testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)) }
 
 // post is one call of fakeNotifier.Post.
 type post struct {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/disputedesk/disputedesk/internal/testclock"
+
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/internal/pgtest"
 	"github.com/disputedesk/disputedesk/playbooks"
@@ -20,22 +22,7 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // clock is a settable time shared by the stores and the schedulers.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
+type clock = testclock.Clock
 
 // due is the deadline of the tests' case.
 var due = time.Date(2026, 11, 29, 9, 30, 0, 0, time.UTC)
@@ -57,7 +44,7 @@ func dialects(t *testing.T, n int, assignee string, fn func(t *testing.T, e *env
 }
 
 func newEnv(t *testing.T, url string, n int, assignee string) *env {
-	e := &env{clk: &clock{t: due.Add(-100 * time.Hour)}}
+	e := &env{clk: testclock.New(due.Add(-100 * time.Hour))}
 	for range n {
 		s, err := sqlstore.Open(t.Context(), url, sqlstore.Options{Now: e.clk.Now})
 		if err != nil {
