@@ -4,6 +4,7 @@
 package changes
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -51,4 +52,20 @@ func (s *Signal) Wait(timeout time.Duration, cond func() bool) bool {
 			return cond()
 		}
 	}
+}
+
+// Next finds the first of items after *cursor that match accepts, for a
+// fake's journal read in order; consume moves the cursor past it. The
+// caller holds the lock that guards items and cursor.
+func Next[T any](items []T, cursor *int, match func(T) bool, consume bool) (T, bool) {
+	var zero T
+	i := slices.IndexFunc(items[*cursor:], match)
+	if i < 0 {
+		return zero, false
+	}
+	v := items[*cursor+i]
+	if consume {
+		*cursor += i + 1
+	}
+	return v, true
 }

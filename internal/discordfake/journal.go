@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/disputedesk/disputedesk/internal/changes"
 )
 
 // Call is one request the fake received, whatever it answered: a REST call
@@ -57,17 +59,11 @@ func (s *Server) waitCall(route string, timeout time.Duration, consume bool) (Ca
 	found := func() bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		i := slices.IndexFunc(s.journal[s.cursor:], func(c Call) bool {
+		var ok bool
+		c, ok = changes.Next(s.journal, &s.cursor, func(c Call) bool {
 			return c.Route == route && (c.Status != 0 || c.Path == "")
-		})
-		if i < 0 {
-			return false
-		}
-		c = s.journal[s.cursor+i]
-		if consume {
-			s.cursor += i + 1
-		}
-		return true
+		}, consume)
+		return ok
 	}
 	ok := s.wait(timeout, found)
 	return c, ok

@@ -2,9 +2,10 @@ package slackfake
 
 import (
 	"net/http"
-	"slices"
 	"testing"
 	"time"
+
+	"github.com/disputedesk/disputedesk/internal/changes"
 )
 
 // Call is one request the fake received, whatever it answered: a Web API
@@ -50,15 +51,9 @@ func (s *Server) waitCall(method string, timeout time.Duration, consume bool) (C
 	found := func() bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		i := slices.IndexFunc(s.journal[s.cursor:], func(c Call) bool { return c.Method == method })
-		if i < 0 {
-			return false
-		}
-		c = s.journal[s.cursor+i]
-		if consume {
-			s.cursor += i + 1
-		}
-		return true
+		var ok bool
+		c, ok = changes.Next(s.journal, &s.cursor, func(c Call) bool { return c.Method == method }, consume)
+		return ok
 	}
 	ok := s.wait(timeout, found)
 	return c, ok
