@@ -308,6 +308,10 @@ type Store interface {
 	// newest first.
 	OutboxFailures(ctx context.Context, caseID int64) ([]OutboxMessage, error)
 
+	// ClaimedRuns reports which of keys of job are claimed already
+	// (Tx.ClaimRun), so that a scheduler skips them without a transaction.
+	ClaimedRuns(ctx context.Context, job string, keys []string) (map[string]bool, error)
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.

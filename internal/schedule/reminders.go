@@ -68,8 +68,13 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("reminders: list deadlines: %w", err)
 	}
-	var n int
-	var errs []error
+	type due struct {
+		d       storage.DueDeadline
+		crossed []deadline.Reminder
+		key     string // of the last reminder crossed
+	}
+	var todo []due
+	var keys []string
 	for _, d := range ds {
 		if !chatPlatform(d.Platform) || r.isInfo(d) {
 			continue
@@ -78,7 +83,24 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 		if len(crossed) == 0 {
 			continue
 		}
-		sent, err := r.remind(ctx, d, crossed)
+		k := runKey(d.Deadline, crossed[len(crossed)-1])
+		todo, keys = append(todo, due{d, crossed, k}), append(keys, k)
+	}
+	// An overdue deadline stays listed until it is met: what was posted
+	// already is skipped here, without a transaction per deadline and
+	// replica every pass. remind checks the claim again inside its own.
+	claimed, err := r.Store.ClaimedRuns(ctx, ReminderJob, keys)
+	if err != nil {
+		return 0, fmt.Errorf("reminders: claimed runs: %w", err)
+	}
+	var n int
+	var errs []error
+	for _, t := range todo {
+		if claimed[t.key] {
+			continue
+		}
+		d := t.d
+		sent, err := r.remind(ctx, d, t.crossed)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("reminders: %s %s: %w", d.Ref, d.ID, err))
 			continue

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"slices"
@@ -325,5 +326,37 @@ func TestSnoozed(t *testing.T) {
 		e.run(t, 0, due.Add(-8*time.Hour))
 		// The 24-hour reminder, saying the time really left.
 		want(t, "after the snooze", e.delivered(t), strings.Replace(r24, "in 24h", "in 9h", 1))
+	})
+}
+
+// updates counts the transactions a scheduler opens.
+type updates struct {
+	storage.Store
+	n int
+}
+
+func (u *updates) Update(ctx context.Context, key storage.RequestKey, fn func(storage.Tx) ([]byte, error)) ([]byte, bool, error) {
+	u.n++
+	return u.Store.Update(ctx, key, fn)
+}
+
+// TestPostedRemindersCostNoTransaction: an overdue deadline stays listed
+// until it is met; once its breach is posted, later passes skip it on one
+// read of the claimed runs instead of a transaction each.
+func TestPostedRemindersCostNoTransaction(t *testing.T) {
+	dialects(t, 1, "U1", func(t *testing.T, e *env) {
+		e.run(t, 0, due.Add(time.Hour)) // the breach
+		u := &updates{Store: e.stores[0]}
+		r := &Reminders{Store: u, Now: e.clk.Now}
+		for _, at := range []time.Time{due.Add(2 * time.Hour), due.Add(3 * time.Hour), due.Add(48 * time.Hour)} {
+			e.clk.Set(at)
+			if n, err := r.RunOnce(t.Context()); err != nil || n != 0 {
+				t.Fatalf("pass at %v: %d reminders, %v; want none", at, n, err)
+			}
+		}
+		if u.n != 0 {
+			t.Errorf("%d transactions for a breach posted already, want 0", u.n)
+		}
+		want(t, "breach once", e.delivered(t), breach, inChannel)
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/storage"
+	"github.com/jmoiron/sqlx"
 )
 
 // ClaimRun records run key of job (migration 00007), reporting false when
@@ -53,4 +54,25 @@ func (t *Tx) SnoozedUntil(ctx context.Context, caseID int64) (time.Time, error) 
 		return time.Time{}, fmt.Errorf("snooze of case %d: %w", caseID, err)
 	}
 	return until.UTC(), nil
+}
+
+// ClaimedRuns reads which of keys of job are in scheduled_runs, in one
+// query by its primary key.
+func (s *Store) ClaimedRuns(ctx context.Context, job string, keys []string) (map[string]bool, error) {
+	claimed := map[string]bool{}
+	if len(keys) == 0 {
+		return claimed, nil
+	}
+	q, args, err := sqlx.In(`SELECT run_key FROM scheduled_runs WHERE job = ? AND run_key IN (?)`, job, keys)
+	if err != nil {
+		return nil, fmt.Errorf("claimed runs of %s: %w", job, err)
+	}
+	var found []string
+	if err := s.db.SelectContext(ctx, &found, s.db.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("claimed runs of %s: %w", job, err)
+	}
+	for _, k := range found {
+		claimed[k] = true
+	}
+	return claimed, nil
 }

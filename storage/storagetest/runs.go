@@ -129,3 +129,26 @@ func testSnooze(t *testing.T, s storage.Store) {
 		t.Errorf("Snooze of a missing case: %v, want ErrNotFound", err)
 	}
 }
+
+// testClaimedRuns: the claimed keys of a job are reported, a rolled back
+// claim and another job's key are not.
+func testClaimedRuns(t *testing.T, s storage.Store) {
+	for _, c := range []struct {
+		job, key string
+		fail     bool
+	}{{"reminder", "a", false}, {"reminder", "b", true}, {"summary", "c", false}} {
+		if _, err := claimRun(t, s, c.job, c.key, c.fail); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.ClaimedRuns(t.Context(), "reminder", []string{"a", "b", "c", "d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || !got["a"] {
+		t.Errorf("ClaimedRuns = %v, want only a", got)
+	}
+	if none, err := s.ClaimedRuns(t.Context(), "reminder", nil); err != nil || len(none) != 0 {
+		t.Errorf("ClaimedRuns of no keys = %v, %v", none, err)
+	}
+}
