@@ -312,6 +312,13 @@ type Store interface {
 	// (Tx.ClaimRun), so that a scheduler skips them without a transaction.
 	ClaimedRuns(ctx context.Context, job string, keys []string) (map[string]bool, error)
 
+	// ChannelSettings returns a channel's settings; the zero value (with
+	// the channel's ids) when it has none.
+	ChannelSettings(ctx context.Context, platform, workspace, channel string) (ChannelSettings, error)
+	// Subscriptions lists the channels subscribed to a daily summary, by
+	// platform, workspace and channel.
+	Subscriptions(ctx context.Context) ([]ChannelSettings, error)
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.
@@ -372,6 +379,12 @@ type Tx interface {
 	// that they are queued once however many replicas try; a claim rolled
 	// back with its transaction can be claimed again.
 	ClaimRun(ctx context.Context, job, key string) (bool, error)
+	// ChannelSettings is Store.ChannelSettings inside the transaction.
+	ChannelSettings(ctx context.Context, platform, workspace, channel string) (ChannelSettings, error)
+	// SaveChannelSettings writes s as its channel's settings, replacing
+	// what was there, and sets s.UpdatedAt.
+	SaveChannelSettings(ctx context.Context, s *ChannelSettings) error
+
 	// Snooze silences case caseID's reminders until until, replacing an
 	// earlier snooze, and appends ev (an empty ev.Kind becomes
 	// EventSnoozed). It returns ErrNotFound when the case does not exist.

@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"ClaimRunConcurrent", testClaimRunConcurrent},
 		{"Snooze", testSnooze},
 		{"ClaimedRuns", testClaimedRuns},
+		{"ChannelSettings", testChannelSettings},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
