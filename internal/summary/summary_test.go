@@ -160,7 +160,9 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
-func endsWith(s, suffix string) bool { return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix }
+func endsWith(s, suffix string) bool {
+	return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix
+}
 
 func TestRenderEmpty(t *testing.T) {
 	in := Input{From: now.Add(-24 * time.Hour), To: now, Zone: oslo}
