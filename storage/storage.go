@@ -379,7 +379,9 @@ type Tx interface {
 	// that they are queued once however many replicas try; a claim rolled
 	// back with its transaction can be claimed again.
 	ClaimRun(ctx context.Context, job, key string) (bool, error)
-	// ChannelSettings is Store.ChannelSettings inside the transaction.
+	// ChannelSettings is Store.ChannelSettings inside the transaction,
+	// with the channel's row locked until it ends: read them here to
+	// change them with SaveChannelSettings.
 	ChannelSettings(ctx context.Context, platform, workspace, channel string) (ChannelSettings, error)
 	// SaveChannelSettings writes s as its channel's settings, replacing
 	// what was there, and sets s.UpdatedAt.

@@ -36,10 +36,11 @@ func (r *channelRow) settings() storage.ChannelSettings {
 	return s
 }
 
-// channelSettings reads one channel's row through q.
-func channelSettings(ctx context.Context, q queryer, platform, workspace, channel string) (storage.ChannelSettings, error) {
+// channelSettings reads one channel's row through q, ending the SELECT
+// with suffix.
+func channelSettings(ctx context.Context, q queryer, suffix, platform, workspace, channel string) (storage.ChannelSettings, error) {
 	var r channelRow
-	query := q.Rebind(selectChannel + ` WHERE platform = ? AND workspace = ? AND channel = ?`)
+	query := q.Rebind(selectChannel + ` WHERE platform = ? AND workspace = ? AND channel = ?` + suffix)
 	switch err := sqlx.GetContext(ctx, q, &r, query, platform, workspace, channel); {
 	case errors.Is(err, dbsql.ErrNoRows):
 		return storage.ChannelSettings{Platform: platform, Workspace: workspace, Channel: channel}, nil
@@ -51,12 +52,14 @@ func channelSettings(ctx context.Context, q queryer, platform, workspace, channe
 
 // ChannelSettings reads a channel's settings.
 func (s *Store) ChannelSettings(ctx context.Context, platform, workspace, channel string) (storage.ChannelSettings, error) {
-	return channelSettings(ctx, s.db, platform, workspace, channel)
+	return channelSettings(ctx, s.db, "", platform, workspace, channel)
 }
 
-// ChannelSettings reads a channel's settings inside the transaction.
+// ChannelSettings reads a channel's settings inside the transaction and
+// locks its row, so that two changes of one channel's settings (a
+// subscription and a summary's time, say) do not overwrite each other.
 func (t *Tx) ChannelSettings(ctx context.Context, platform, workspace, channel string) (storage.ChannelSettings, error) {
-	return channelSettings(ctx, t.tx, platform, workspace, channel)
+	return channelSettings(ctx, t.tx, t.d.lockSuffix, platform, workspace, channel)
 }
 
 // Subscriptions lists the subscribed channels.
