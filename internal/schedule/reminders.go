@@ -234,39 +234,5 @@ func chatPlatform(platform string) bool { return platform != bot.PlatformConsole
 // returns nil then. A failure is logged when it starts and when it ends,
 // not on every pass; logs name cases by reference only.
 func (r *Reminders) Run(ctx context.Context) error {
-	every := r.Every
-	if every <= 0 {
-		every = time.Minute
-	}
-	log := r.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	failing := false
-	for {
-		n, err := r.RunOnce(ctx)
-		switch {
-		case ctx.Err() != nil:
-			return nil
-		case err != nil && !failing:
-			log.Warn("deadline reminders failed; retrying every interval", "interval", every, "error", err)
-			failing = true
-		case err == nil && failing:
-			log.Info("deadline reminders work again")
-			failing = false
-		}
-		if n > 0 {
-			log.Debug("deadline reminders queued", "deadlines", n)
-			if r.Wake != nil {
-				r.Wake()
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-		}
-	}
+	return loop(ctx, r.Every, r.Logger, "deadline reminders", r.RunOnce, r.Wake)
 }
