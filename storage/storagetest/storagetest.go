@@ -59,6 +59,8 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"ClaimRunConcurrent", testClaimRunConcurrent},
 		{"Snooze", testSnooze},
 		{"ClaimedRuns", testClaimedRuns},
+		{"SummaryCases", testSummaryCases},
+		{"DeadlineAmount", testDeadlineAmount},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
