@@ -240,6 +240,9 @@ type DueDeadline struct {
 	Deadline
 	Ref                                             Ref
 	Playbook, Assignee, OpenedBy, Channel, Platform string
+	// Amount is the case's disputed amount, the money at stake if the
+	// deadline is missed; nil when the case has none.
+	Amount *Money
 }
 
 // DeadlineFilter selects the deadlines Store.Deadlines lists, of cases
@@ -252,6 +255,16 @@ type DeadlineFilter struct {
 	// Before selects deadlines due before this time; zero: no bound.
 	Before time.Time
 	Limit  int
+}
+
+// CaseRecord is a case with its timeline and deadlines, whole, as a bulk
+// load writes it at once (storage/sql Store.BulkLoad, fed by
+// internal/gendata): it is not part of Store, whose changes go through
+// Update one request at a time.
+type CaseRecord struct {
+	Case      Case
+	Events    []Event
+	Deadlines []Deadline
 }
 
 // RequestKey identifies one platform request (a slash command, a button
@@ -294,6 +307,8 @@ type Store interface {
 	// Deadlines lists the unmet deadlines (MetAt nil) of open cases
 	// matching f, soonest first (then by case, then by deadline id).
 	Deadlines(ctx context.Context, f DeadlineFilter) ([]DueDeadline, error)
+	// SummaryCases lists the cases within scope that a summary looking back to since reads: every open case, and every case opened or closed at or after since; oldest opened first (then by id). Its cost follows the cases of that period and the open ones, not the history.
+	SummaryCases(ctx context.Context, scope Scope, since time.Time) ([]Case, error)
 
 	// Completion, as a user types a command (autocomplete must answer
 	// within seconds, so it is one indexed read).

@@ -45,6 +45,18 @@ type dialect struct {
 	// typed as it is stored matches.
 	like string
 
+	// caseIDs returns ? new case ids for a bulk load, one a row: on
+	// PostgreSQL from the identity's sequence (COPY writes given ids to an
+	// identity column as OVERRIDING SYSTEM VALUE would); SQLite gives an
+	// INTEGER PRIMARY KEY the next ids after the largest, and the load's
+	// transaction holds the write lock.
+	caseIDs string
+
+	// copyIn makes BulkLoad write rows with COPY (pq.CopyIn), many times
+	// faster than INSERTs on PostgreSQL; SQLite has no COPY and takes
+	// multi-row INSERTs in the load's one transaction.
+	copyIn bool
+
 	// migrationLocker serialises concurrent migrations from several
 	// replicas; nil where the database serialises writers anyway.
 	migrationLocker func() (lock.SessionLocker, error)
@@ -59,6 +71,8 @@ func postgresDialect() *dialect {
 		claimLock:           " FOR UPDATE OF o SKIP LOCKED",
 		insertCaseWithEvent: insertCaseWithEventPostgres,
 		like:                "ILIKE",
+		caseIDs:             `SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, ?)`,
+		copyIn:              true,
 		snapshot:            dbsql.TxOptions{Isolation: dbsql.LevelRepeatableRead, ReadOnly: true},
 		migrationLocker:     func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
 	}
@@ -71,5 +85,7 @@ func sqliteDialect() *dialect {
 		goose:    goose.DialectSQLite3,
 		snapshot: dbsql.TxOptions{ReadOnly: true},
 		like:     "LIKE",
+		caseIDs: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+SELECT (SELECT COALESCE(MAX(id), 0) FROM cases) + i FROM n`,
 	}
 }

@@ -86,6 +86,9 @@ type dueDeadlineRow struct {
 	OpenedBy string `db:"opened_by"`
 	Channel  string `db:"channel"`
 	Platform string `db:"platform"`
+	// The case's amount: the money at stake.
+	AmountMinor dbsql.NullInt64 `db:"amount_minor"`
+	Currency    string          `db:"currency"`
 }
 
 // State returns the steps, checklist ticks, evidence and deadlines of case
@@ -227,6 +230,7 @@ func (s *Store) Deadlines(ctx context.Context, f storage.DeadlineFilter) ([]stor
 			OpenedBy: r.OpenedBy,
 			Channel:  r.Channel,
 			Platform: r.Platform,
+			Amount:   money(r.AmountMinor, r.Currency),
 		})
 	}
 	return list, nil
@@ -239,7 +243,7 @@ func deadlinesQuery(f storage.DeadlineFilter) (string, []any, error) {
 		// met_at IS NULL is the predicate of deadlines_unmet_due_idx, and
 		// the order is its columns'.
 		selectDue = `SELECT d.case_id, d.deadline_id, d.title, d.due, d.rule, d.basis, d.source, d.met_at,
-	c.prefix, c.number, c.playbook, c.assignee, c.opened_by, c.channel, c.platform
+	c.prefix, c.number, c.playbook, c.assignee, c.opened_by, c.channel, c.platform, c.amount_minor, c.currency
 FROM deadlines d JOIN cases c ON c.id = d.case_id
 WHERE d.met_at IS NULL AND c.status = ?`
 		before = ` AND d.due < ?`

@@ -60,6 +60,8 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Snooze", testSnooze},
 		{"ClaimedRuns", testClaimedRuns},
 		{"ChannelSettings", testChannelSettings},
+		{"SummaryCases", testSummaryCases},
+		{"DeadlineAmount", testDeadlineAmount},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
