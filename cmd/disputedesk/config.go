@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
 	discordbot "github.com/disputedesk/disputedesk/bot/discord"
@@ -45,6 +46,7 @@ type Config struct {
 	// Channels limits the bot to some channels in the workspaces it names
 	// (see commands.Deps.Channels).
 	Channels map[string][]string
+	Clock    ClockConfig
 }
 
 // ModelConfig reaches an OpenAI-compatible model for reply drafts; empty
@@ -213,6 +215,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		cfg.Channels, err = parseChannels(v)
 		errs = append(errs, err)
 	}
+	if cfg.Clock, err = loadClock(getenv); err != nil {
+		errs = append(errs, err)
+	}
 	cfg.Language = "en"
 	if v := getenv("DISPUTEDESK_LANGUAGE"); v != "" {
 		if cfg.Language, err = prompts.ParseLanguage(v); err != nil {
@@ -270,6 +275,10 @@ func (c Config) Print(w io.Writer) {
 		fmt.Fprintf(tw, "  channels\tlimited in %d workspace(s)\n", len(c.Channels))
 	}
 	fmt.Fprintf(tw, "  migrate at start\t%t\n", c.AutoMigrate)
+	fmt.Fprintf(tw, "  schedule\tevery %s\n", c.Clock.Every)
+	if !c.Clock.Start.IsZero() {
+		fmt.Fprintf(tw, "  clock\tstarts at %s (DISPUTEDESK_CLOCK_START: a drill, not production)\n", c.Clock.Start.Format(time.RFC3339))
+	}
 	slack := "off"
 	switch {
 	case c.Slack.AppToken != "":

@@ -16,6 +16,8 @@ Usage:
   disputedesk playbooks list          the playbooks a team can open
   disputedesk playbooks show NAME     a playbook's fields, steps, deadlines and outcomes
   disputedesk playbooks lint DIR      check a directory of playbook files
+  disputedesk summary [--channel platform:workspace/channel] [--date YYYY-MM-DD] [--post]
+                                      print a channel's daily summary, or queue it as the day's
   disputedesk version                 print the version
   disputedesk help                    this text
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // deadlines need IANA zones even where the host has no zoneinfo
 
 	"github.com/disputedesk/disputedesk/bot"
@@ -51,12 +52,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = m.Migrate(ctx, args[1:])
 	case "playbooks":
 		err = m.PlaybooksCmd(args[1:])
+	case "summary":
+		err = m.SummaryCmd(ctx, args[1:])
 	case "version", "--version":
 		printVersion(stdout)
 	case "help", "-h", "-help", "--help":
 		printHelp(stdout)
 	default:
-		fmt.Fprintf(stderr, "disputedesk: unknown command %q. Commands: console, serve, migrate, playbooks, version, help.\n", args[0])
+		fmt.Fprintf(stderr, "disputedesk: unknown command %q. Commands: console, serve, migrate, playbooks, summary, version, help.\n", args[0])
 		return exitUsage
 	}
 	var usage *usageError
@@ -89,6 +92,8 @@ type Main struct {
 	Logger    *slog.Logger
 	Store     *sqlstore.Store
 	Playbooks *playbooks.Catalog
+	// Now is the clock of everything the process does, from Config.Clock.
+	Now func() time.Time
 }
 
 // Open loads the configuration and opens and migrates the database.
@@ -106,7 +111,8 @@ func (m *Main) Open(ctx context.Context, logLevel *slog.Level) error {
 	if m.Playbooks, err = playbooks.Load(cfg.PlaybooksDir); err != nil {
 		return fmt.Errorf("playbooks (DISPUTEDESK_PLAYBOOKS=%s):\n%w", cfg.PlaybooksDir, err)
 	}
-	st, err := sqlstore.Open(ctx, cfg.DatabaseURL, sqlstore.Options{Logger: m.Logger.With("component", "storage")})
+	m.Now = cfg.Clock.Now()
+	st, err := sqlstore.Open(ctx, cfg.DatabaseURL, sqlstore.Options{Now: m.Now, Logger: m.Logger.With("component", "storage")})
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", sqlstore.Describe(cfg.DatabaseURL), err)
 	}
@@ -146,6 +152,7 @@ func (m *Main) Deps(wake func()) (commands.Deps, error) {
 		DefaultLanguage: m.Config.Language,
 		Calendar:        playbooks.Calendar{Country: m.Config.Country, Changes: m.Config.Holidays},
 		Channels:        m.Config.Channels,
+		Now:             m.Now,
 	}, nil
 }
 

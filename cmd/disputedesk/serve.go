@@ -122,8 +122,13 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	})
 	g.Go(func() error { return worker.Run(gctx) })
 	// Deadline reminders: every replica runs them; each is claimed once.
-	reminders := &schedule.Reminders{Store: m.Store, Playbooks: m.Playbooks, Wake: worker.Wake, Logger: m.Logger.With("component", "reminders")}
+	reminders := &schedule.Reminders{Store: m.Store, Playbooks: m.Playbooks, Now: m.Now, Every: m.Config.Clock.Every,
+		Wake: worker.Wake, Logger: m.Logger.With("component", "reminders")}
 	g.Go(func() error { return reminders.Run(gctx) })
+	// Daily summaries: likewise, once per channel and local date.
+	summaries := &schedule.Summaries{Store: m.Store, Playbooks: m.Playbooks, Show: router.ShowButton, Now: m.Now,
+		Every: m.Config.Clock.Every, Wake: worker.Wake, Logger: m.Logger.With("component", "summaries")}
+	g.Go(func() error { return summaries.Run(gctx) })
 	for _, a := range adapters {
 		g.Go(func() error { return a.Run(gctx, router) })
 	}

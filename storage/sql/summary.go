@@ -14,7 +14,7 @@ import (
 //
 // The three kinds are found apart and their ids united, because one OR of
 // them cannot be served by one index: each part is a range of its own index
-// (migration 00009) within the scope's channels, so the read follows the
+// (migration 00010) within the scope's channels, so the read follows the
 // period's cases and the open ones, not the channel's history. A scope
 // without channels reads the same indexes by workspace, and an All scope
 // reads every case's index entries.

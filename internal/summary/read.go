@@ -1,0 +1,60 @@
+package summary
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+// Reader is what a summary reads from the store.
+type Reader interface {
+	SummaryCases(ctx context.Context, scope storage.Scope, since time.Time) ([]storage.Case, error)
+	Deadlines(ctx context.Context, f storage.DeadlineFilter) ([]storage.DueDeadline, error)
+}
+
+// Read reads and builds the summary of channel ch for the period from to
+// to, in the channel's zone: two reads whose cost follows the period's
+// cases and the open ones, not the history.
+func Read(ctx context.Context, db Reader, ch storage.ChannelSettings, from, to time.Time, pbs *playbooks.Catalog) (Summary, error) {
+	scope := storage.Scope{Platform: ch.Platform, Workspace: ch.Workspace, Channels: []string{ch.Channel}}
+	cases, err := db.SummaryCases(ctx, scope, to.Add(-Lookback))
+	if err != nil {
+		return Summary{}, fmt.Errorf("summary of %s: %w", ch.Channel, err)
+	}
+	ds, err := db.Deadlines(ctx, storage.DeadlineFilter{Scope: scope, Before: to.Add(Later)})
+	if err != nil {
+		return Summary{}, fmt.Errorf("summary of %s: %w", ch.Channel, err)
+	}
+	return Build(Input{Cases: cases, Deadlines: ds, From: from, To: to, Zone: Zone(ch), Playbooks: pbs}), nil
+}
+
+// Zone is the channel's time zone; UTC when it has none or an unknown one.
+func Zone(ch storage.ChannelSettings) *time.Location {
+	if ch.Zone == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(ch.Zone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// Compose reads and renders channel ch's summary of the period from to
+// to, with its chart.
+func Compose(ctx context.Context, db Reader, ch storage.ChannelSettings, from, to time.Time, pbs *playbooks.Catalog, opt Options) (bot.Reply, error) {
+	s, err := Read(ctx, db, ch, from, to, pbs)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	return Reply(s, opt)
+}
+
+// Reply renders s with its chart.
+func Reply(s Summary, opt Options) (bot.Reply, error) {
+	return Render(s, opt), nil
+}
