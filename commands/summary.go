@@ -94,7 +94,7 @@ func (r *Router) subscribe(ctx context.Context, c *call, ch storage.ChannelSetti
 	if err := c.tx.SaveChannelSettings(ctx, &ch); err != nil {
 		return bot.Reply{}, err
 	}
-	text := "Subscribed: " + r.subscription(ch, c.now)
+	text := "Subscribed. " + r.subscription(ch, c.now)
 	if zone == "" {
 		text += " Times are in UTC; give the channel's zone to change that: /case summary subscribe " + at + " Europe/Oslo"
 	}
