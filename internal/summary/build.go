@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/disputedesk/disputedesk/internal/chart"
 	"github.com/disputedesk/disputedesk/playbooks"
 	"github.com/disputedesk/disputedesk/storage"
 )
@@ -62,7 +63,7 @@ type Summary struct {
 	// WinRates are won against lost by reason over Lookback, most decided first.
 	WinRates []WinRate
 	// Days are the last ChartDays local days, oldest first.
-	Days []Day
+	Days []chart.Day
 }
 
 // Empty reports whether nothing needs the team: nothing due, nothing new.
@@ -108,12 +109,6 @@ type WinRate struct {
 
 // Rate is the share won, 0 to 1.
 func (w WinRate) Rate() float64 { return float64(w.Won) / float64(max(1, w.Won+w.Lost)) }
-
-// Day is one local day's cases opened and closed, by playbook.
-type Day struct {
-	Date           time.Time // local midnight
-	Opened, Closed map[string]int
-}
 
 // Build builds the summary of in.
 func Build(in Input) Summary {
@@ -298,13 +293,13 @@ func sortedWins(m map[string]*WinRate) []WinRate {
 
 // days counts cases opened and closed per local day over the ChartDays
 // days ending with to's.
-func days(cases []storage.Case, to time.Time, loc *time.Location) []Day {
+func days(cases []storage.Case, to time.Time, loc *time.Location) []chart.Day {
 	y, m, d := to.In(loc).Date()
-	list := make([]Day, ChartDays)
+	list := make([]chart.Day, ChartDays)
 	index := map[time.Time]int{}
 	for i := range list {
 		day := time.Date(y, m, d-(ChartDays-1-i), 0, 0, 0, 0, loc)
-		list[i] = Day{Date: day, Opened: map[string]int{}, Closed: map[string]int{}}
+		list[i] = chart.Day{Date: day, Opened: map[string]int{}, Closed: map[string]int{}}
 		index[day] = i
 	}
 	dayOf := func(t time.Time) (int, bool) {
