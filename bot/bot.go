@@ -19,6 +19,8 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -150,6 +152,38 @@ type Reply struct {
 	// adapter whose platform delivers again what it was not acknowledged
 	// for (Slack's Events API) asks for that instead of showing Text.
 	Failed bool `json:"failed,omitempty"`
+	// Image, when set, is shown with the reply in the same message (the
+	// daily summary's chart). Only a Notifier's post carries it; a
+	// platform that cannot show it shows Text, which must stand alone.
+	Image *Image `json:"image,omitempty"`
+}
+
+// Image is a picture shown with a reply (the daily summary's chart).
+type Image struct {
+	Name string `json:"name"` // file name, e.g. "chart.png"
+	Alt  string `json:"alt"`  // alt text: what the image shows, for screen readers and notifications
+	PNG  []byte `json:"png"`  // the PNG bytes (base64 in JSON)
+}
+
+// MaxImageBytes is the largest Image.PNG an adapter posts; a larger one is
+// a permanent *DeliveryError. It is far below Slack's and Discord's upload
+// limits (Discord's is 10 MiB without boosts) and bounds what an outbox row
+// holds: an 800x400 chart is some 30 KiB.
+const MaxImageBytes = 1 << 20
+
+// CheckImage returns a permanent *DeliveryError for an image no adapter
+// posts: without a name or bytes, or larger than MaxImageBytes; nil for no
+// image or a good one.
+func CheckImage(img *Image) error {
+	switch {
+	case img == nil:
+		return nil
+	case img.Name == "" || len(img.PNG) == 0:
+		return &DeliveryError{Err: errors.New("image without a name or bytes"), Permanent: true}
+	case len(img.PNG) > MaxImageBytes:
+		return &DeliveryError{Err: fmt.Errorf("image %s is %d bytes, more than %d", img.Name, len(img.PNG), MaxImageBytes), Permanent: true}
+	}
+	return nil
 }
 
 // Form is a set of fields to fill in, which completes a command.

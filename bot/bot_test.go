@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"reflect"
 	"strings"
@@ -24,6 +25,7 @@ var fullReply = bot.Reply{
 		{Name: "outcome", Label: "Outcome", Hint: "how it ended", Required: true, Options: []bot.Option{{Value: "won", Label: "Won"}}, Value: "won"},
 	}},
 	Failed: true,
+	Image:  &bot.Image{Name: "chart.png", Alt: "Open cases per day: 3, 5, 4", PNG: []byte("\x89PNG\r\n\x1a\n")},
 }
 
 // TestStoredReplyForm pins the JSON of a stored reply (a retried request's
@@ -76,9 +78,12 @@ func TestStoredReplyBeforeTags(t *testing.T) {
 	if !strings.Contains(string(stored), `"Text":`) {
 		t.Fatalf("the untagged form should use Go's names: %s", stored)
 	}
+	// Images came after the tags: an untagged reply has none.
+	want := fullReply
+	want.Image = nil
 	var back bot.Reply
-	if err := json.Unmarshal(stored, &back); err != nil || !reflect.DeepEqual(back, fullReply) {
-		t.Errorf("an untagged stored reply reads back as\n%+v, %v\nwant\n%+v", back, err, fullReply)
+	if err := json.Unmarshal(stored, &back); err != nil || !reflect.DeepEqual(back, want) {
+		t.Errorf("an untagged stored reply reads back as\n%+v, %v\nwant\n%+v", back, err, want)
 	}
 }
 
@@ -98,5 +103,25 @@ func TestMentions(t *testing.T) {
 	}
 	if got := bot.Mentions("a<b "+bot.Mention("U1")+" c>d", strings.ToUpper, at); got != "A<B @U1 C>D" {
 		t.Errorf("text runs are not rendered by text: %q", got)
+	}
+}
+
+func TestCheckImage(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		img       *bot.Image
+		permanent bool
+	}{
+		{"no image", nil, false},
+		{"a chart", &bot.Image{Name: "chart.png", PNG: make([]byte, bot.MaxImageBytes)}, false},
+		{"too large", &bot.Image{Name: "chart.png", PNG: make([]byte, bot.MaxImageBytes+1)}, true},
+		{"no bytes", &bot.Image{Name: "chart.png"}, true},
+		{"no name", &bot.Image{PNG: []byte("x")}, true},
+	} {
+		err := bot.CheckImage(tc.img)
+		de, ok := errors.AsType[*bot.DeliveryError](err)
+		if tc.permanent != (ok && de.Permanent) || (!tc.permanent && err != nil) {
+			t.Errorf("%s: CheckImage = %v, want permanent %v", tc.name, err, tc.permanent)
+		}
 	}
 }

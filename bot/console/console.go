@@ -5,6 +5,7 @@ package console
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -115,7 +116,8 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 }
 
 // Render writes a reply as plain text: its text, its fields as an aligned
-// table and its sections, each under its title, with mentions as @name.
+// table and its sections, each under its title, and a line naming its
+// image with the image's alt text, with mentions as @name.
 func Render(r bot.Reply) string {
 	return bot.Mentions(render(r), func(s string) string { return s }, func(user string) string { return "@" + user })
 }
@@ -139,6 +141,10 @@ func render(r bot.Reply) string {
 		for _, l := range s.Lines {
 			b.WriteString("  " + l + "\n")
 		}
+	}
+	if img := r.Image; img != nil {
+		// A terminal shows no picture: say that there is one and what it shows.
+		fmt.Fprintf(&b, "[image %s: %s]\n", img.Name, cmp.Or(strings.TrimSpace(img.Alt), "no description"))
 	}
 	return b.String()
 }

@@ -131,3 +131,15 @@ func TestRunShowsProgressWhenInteractive(t *testing.T) {
 		t.Errorf("scripted output %q", got)
 	}
 }
+
+func TestRenderImage(t *testing.T) {
+	reply := bot.Reply{Text: "Daily summary: 4 open", Image: &bot.Image{Name: "chart.png", Alt: "Open cases per day: 3, 5, 4", PNG: []byte("\x89PNG")}}
+	want := "Daily summary: 4 open\n[image chart.png: Open cases per day: 3, 5, 4]\n"
+	if got := Render(reply); got != want {
+		t.Errorf("Render = %q, want %q", got, want)
+	}
+	reply.Image.Alt = ""
+	if got := Render(reply); !strings.Contains(got, "[image chart.png: no description]") {
+		t.Errorf("Render without alt text = %q", got)
+	}
+}

@@ -28,7 +28,10 @@ const statusClosed = "closed"
 // m.Tags; a thread message goes to m.Thread; an update edits the card
 // m.UpdateID, unarchiving its thread first when archived, and then sets
 // the forum post's tags and archives the thread when the case is closed
-// (its status tag is "closed"). A failure is a *bot.DeliveryError:
+// (its status tag is "closed"). A reply's image is sent as a file of the
+// message that carries its embeds, shown in an embed of its own (withImage);
+// an update edits text and embeds only, and an image over
+// bot.MaxImageBytes is refused for good. A failure is a *bot.DeliveryError:
 // RetryAfter set on a 429, Permanent when Discord refuses the call for
 // good (unknown channel or message, missing access or permissions, a
 // malformed message), neither on a server error or a network failure.
@@ -40,6 +43,14 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) (bot.Posted, error) {
 	msgs := renderMessages(m.Reply)
 	for i := range msgs {
 		msgs[i].Ephemeral = false // a post is for the channel
+	}
+	if img := m.Reply.Image; img != nil && m.UpdateID == "" {
+		if err := bot.CheckImage(img); err != nil {
+			return bot.Posted{}, err
+		}
+		// The image goes with the embeds, on the last part of a long text.
+		last := &msgs[len(msgs)-1]
+		last.Image, last.Embeds = img, withImage(last.Embeds, img)
 	}
 	var posted bot.Posted
 	var err error
@@ -201,7 +212,8 @@ func (a *Adapter) setArchived(ctx context.Context, thread string, archived bool,
 }
 
 func messageSend(m message) *discordgo.MessageSend {
-	return &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: allowedMentions()}
+	return &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components, Files: imageFiles(m.Image),
+		AllowedMentions: allowedMentions()}
 }
 
 func firstLine(s string) string {

@@ -51,6 +51,8 @@ type message struct {
 	Embeds     []*discordgo.MessageEmbed
 	Components []discordgo.MessageComponent
 	Ephemeral  bool
+	// Image is sent as the message's file (only a Notifier's post has one).
+	Image *bot.Image
 }
 
 // allowedMentions lets a message ping the users it mentions and nobody

@@ -15,7 +15,10 @@ import (
 // Post posts m with chat.postMessage, in the thread m.Thread when it is
 // set, or edits the message m.UpdateID with chat.update. It returns the
 // message's ts and its thread's: the thread it was posted in, or for a
-// top-level message its own ts (Slack threads hang on a message). A failure is a *bot.DeliveryError: RetryAfter set on HTTP
+// top-level message its own ts (Slack threads hang on a message). A reply
+// with an image is posted as one message with the file (postImage, which
+// returns no ts); an update edits text and blocks only, and an image over
+// bot.MaxImageBytes is refused for good. A failure is a *bot.DeliveryError: RetryAfter set on HTTP
 // 429, Permanent when Slack says retrying cannot help (the channel is gone,
 // the bot is not in it, the message is malformed, the token is revoked),
 // neither on a server error or a network failure. Post does not retry on
@@ -25,6 +28,12 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) (bot.Posted, error) {
 		return bot.Posted{}, &bot.DeliveryError{Err: errors.New("slack: post: no channel"), Permanent: true}
 	}
 	msg := renderMessage(m.Reply)
+	if m.UpdateID == "" && m.Reply.Image != nil {
+		if err := bot.CheckImage(m.Reply.Image); err != nil {
+			return bot.Posted{}, err
+		}
+		return a.postImage(ctx, m, msg)
+	}
 	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false)}
 	if m.UpdateID != "" {
 		// Blocks are always sent on an update, so that an old card's

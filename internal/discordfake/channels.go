@@ -148,6 +148,11 @@ func (s *Server) startThread(w http.ResponseWriter, r *http.Request, body []byte
 		if f := s.violatedLocked(ck); f != nil {
 			return nil, f
 		}
+		if forum {
+			if f := s.filesLocked(RouteStartThread, "message", ts.Message, files, nil); f != nil {
+				return nil, f
+			}
+		}
 		if forum && ts.Message.empty(len(files)) {
 			return nil, fault(50006)
 		}

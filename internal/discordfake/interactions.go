@@ -138,6 +138,15 @@ func (s *Server) respondLocked(route, kind string, in *interaction, cb callbackB
 	if f := s.violatedLocked(ck); f != nil {
 		return f
 	}
+	if cb.Type == 4 || cb.Type == 7 {
+		var kept []File
+		if cur, ok := s.messages[in.messageID]; ok && cb.Type == 7 {
+			kept = cur.Files
+		}
+		if f := s.filesLocked(route, "data", &m, files, kept); f != nil {
+			return f
+		}
+	}
 	if cb.Type == 4 && m.empty(len(files)) {
 		return fault(50006)
 	}

@@ -11,19 +11,21 @@ import (
 
 // Where Discord documents the limits below.
 const (
-	docMessage       = "https://discord.com/developers/docs/resources/message#create-message"
-	docEmbed         = "https://discord.com/developers/docs/resources/message#embed-object-embed-limits"
-	docComponents    = "https://discord.com/developers/docs/components/reference"
-	docModal         = "https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-modal"
-	docAutocomplete  = "https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-autocomplete"
-	docResponseTypes = "https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction"
-	docCommand       = "https://discord.com/developers/docs/interactions/application-commands#application-command-object"
-	docCommandNames  = "https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-naming"
-	docCommandMax    = "https://discord.com/developers/docs/interactions/application-commands#registering-a-command"
-	docThread        = "https://discord.com/developers/docs/resources/channel#start-thread-from-message"
-	docForum         = "https://discord.com/developers/docs/resources/channel#start-thread-in-forum-or-media-channel"
-	docForumTag      = "https://discord.com/developers/docs/resources/channel#forum-tag-object"
-	docChannel       = "https://discord.com/developers/docs/resources/channel#channel-object-channel-structure"
+	docMessage         = "https://discord.com/developers/docs/resources/message#create-message"
+	docEmbed           = "https://discord.com/developers/docs/resources/message#embed-object-embed-limits"
+	docComponents      = "https://discord.com/developers/docs/components/reference"
+	docModal           = "https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-modal"
+	docAutocomplete    = "https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-autocomplete"
+	docResponseTypes   = "https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction"
+	docCommand         = "https://discord.com/developers/docs/interactions/application-commands#application-command-object"
+	docCommandNames    = "https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-naming"
+	docCommandMax      = "https://discord.com/developers/docs/interactions/application-commands#registering-a-command"
+	docThread          = "https://discord.com/developers/docs/resources/channel#start-thread-from-message"
+	docForum           = "https://discord.com/developers/docs/resources/channel#start-thread-in-forum-or-media-channel"
+	docForumTag        = "https://discord.com/developers/docs/resources/channel#forum-tag-object"
+	docChannel         = "https://discord.com/developers/docs/resources/channel#channel-object-channel-structure"
+	docAttachment      = "https://discord.com/developers/docs/resources/message#attachment-object"
+	docEmbedAttachment = "https://discord.com/developers/docs/reference#uploading-files-using-attachments-within-embeds"
 )
 
 // rule names one limit of the table.
@@ -74,6 +76,9 @@ const (
 	ruleTagName
 	ruleAppliedTags
 	ruleUnknownTag
+	ruleFiles
+	ruleAttachmentDescription
+	ruleUnknownAttachment
 )
 
 // limit is one documented limit: a length in characters (Unicode code
@@ -87,50 +92,53 @@ type limit struct {
 
 // limits is every limit the fake checks, with the page that documents it.
 var limits = [...]limit{
-	ruleContent:            {"message content", 0, 2000, false, docMessage},
-	ruleEmbeds:             {"embeds in a message", 0, 10, true, docMessage},
-	ruleEmbedTotal:         {"characters in all embeds of a message (title, description, field names and values, footer, author)", 0, 6000, false, docEmbed},
-	ruleEmbedTitle:         {"embed title", 0, 256, false, docEmbed},
-	ruleEmbedDescription:   {"embed description", 0, 4096, false, docEmbed},
-	ruleEmbedFields:        {"fields in an embed", 0, 25, true, docEmbed},
-	ruleFieldName:          {"embed field name", 1, 256, false, docEmbed},
-	ruleFieldValue:         {"embed field value", 1, 1024, false, docEmbed},
-	ruleFooter:             {"embed footer text", 0, 2048, false, docEmbed},
-	ruleAuthor:             {"embed author name", 0, 256, false, docEmbed},
-	ruleActionRows:         {"action rows in a message", 0, 5, true, docComponents},
-	ruleRowButtons:         {"buttons in an action row", 1, 5, true, docComponents},
-	ruleRowSelect:          {"components in an action row holding a select menu", 1, 1, true, docComponents},
-	ruleCustomID:           {"custom_id", 1, 100, false, docComponents},
-	ruleButtonLabel:        {"button label", 0, 80, false, docComponents},
-	ruleSelectOptions:      {"options in a string select", 1, 25, true, docComponents},
-	ruleSelectPlaceholder:  {"select placeholder", 0, 150, false, docComponents},
-	ruleOptionLabel:        {"select option label", 1, 100, false, docComponents},
-	ruleOptionValue:        {"select option value", 1, 100, false, docComponents},
-	ruleOptionDescription:  {"select option description", 0, 100, false, docComponents},
-	ruleModalTitle:         {"modal title", 1, 45, false, docModal},
-	ruleModalInputs:        {"action rows (text inputs) in a modal", 1, 5, true, docModal},
-	ruleModalRow:           {"text inputs in a modal's action row", 1, 1, true, docComponents},
-	ruleModalNonText:       {"components other than text inputs in a modal", 0, 0, true, docModal},
-	ruleInputLabel:         {"text input label", 1, 45, false, docComponents},
-	ruleInputValue:         {"text input value", 0, 4000, false, docComponents},
-	ruleInputPlaceholder:   {"text input placeholder", 0, 100, false, docComponents},
-	ruleInputLength:        {"text input min_length and max_length", 0, 4000, true, docComponents},
-	ruleThreadName:         {"thread name", 1, 100, false, docThread},
-	ruleAutoArchive:        {"auto_archive_duration values other than 60, 1440, 4320 and 10080 minutes", 0, 0, true, docThread},
-	ruleResponseType:       {"interaction response types this interaction type does not take", 0, 0, true, docResponseTypes},
-	ruleChoices:            {"autocomplete choices", 0, 25, true, docAutocomplete},
-	ruleChoiceName:         {"choice name", 1, 100, false, docCommand},
-	ruleChoiceValue:        {"choice string value", 1, 100, false, docCommand},
-	ruleCommands:           {"commands of one type in one scope", 0, 100, true, docCommandMax},
-	ruleCommandName:        {"command or option name", 1, 32, false, docCommandNames},
-	ruleCommandNameChars:   {"command or option names that break the naming rule (lowercase letters, digits, - and _)", 0, 0, true, docCommandNames},
-	ruleCommandDescription: {"command or option description", 1, 100, false, docCommand},
-	ruleCommandOptions:     {"options of a command or subcommand", 0, 25, true, docCommand},
-	ruleCommandChoices:     {"choices of a command option", 0, 25, true, docCommand},
-	ruleAvailableTags:      {"available tags of a forum", 0, 20, true, docChannel},
-	ruleTagName:            {"forum tag name", 1, 20, false, docForumTag},
-	ruleAppliedTags:        {"tags applied to a forum post", 0, 5, true, docForum},
-	ruleUnknownTag:         {"applied tags that are not among the forum's available tags", 0, 0, true, docForum},
+	ruleContent:               {"message content", 0, 2000, false, docMessage},
+	ruleEmbeds:                {"embeds in a message", 0, 10, true, docMessage},
+	ruleEmbedTotal:            {"characters in all embeds of a message (title, description, field names and values, footer, author)", 0, 6000, false, docEmbed},
+	ruleEmbedTitle:            {"embed title", 0, 256, false, docEmbed},
+	ruleEmbedDescription:      {"embed description", 0, 4096, false, docEmbed},
+	ruleEmbedFields:           {"fields in an embed", 0, 25, true, docEmbed},
+	ruleFieldName:             {"embed field name", 1, 256, false, docEmbed},
+	ruleFieldValue:            {"embed field value", 1, 1024, false, docEmbed},
+	ruleFooter:                {"embed footer text", 0, 2048, false, docEmbed},
+	ruleAuthor:                {"embed author name", 0, 256, false, docEmbed},
+	ruleActionRows:            {"action rows in a message", 0, 5, true, docComponents},
+	ruleRowButtons:            {"buttons in an action row", 1, 5, true, docComponents},
+	ruleRowSelect:             {"components in an action row holding a select menu", 1, 1, true, docComponents},
+	ruleCustomID:              {"custom_id", 1, 100, false, docComponents},
+	ruleButtonLabel:           {"button label", 0, 80, false, docComponents},
+	ruleSelectOptions:         {"options in a string select", 1, 25, true, docComponents},
+	ruleSelectPlaceholder:     {"select placeholder", 0, 150, false, docComponents},
+	ruleOptionLabel:           {"select option label", 1, 100, false, docComponents},
+	ruleOptionValue:           {"select option value", 1, 100, false, docComponents},
+	ruleOptionDescription:     {"select option description", 0, 100, false, docComponents},
+	ruleModalTitle:            {"modal title", 1, 45, false, docModal},
+	ruleModalInputs:           {"action rows (text inputs) in a modal", 1, 5, true, docModal},
+	ruleModalRow:              {"text inputs in a modal's action row", 1, 1, true, docComponents},
+	ruleModalNonText:          {"components other than text inputs in a modal", 0, 0, true, docModal},
+	ruleInputLabel:            {"text input label", 1, 45, false, docComponents},
+	ruleInputValue:            {"text input value", 0, 4000, false, docComponents},
+	ruleInputPlaceholder:      {"text input placeholder", 0, 100, false, docComponents},
+	ruleInputLength:           {"text input min_length and max_length", 0, 4000, true, docComponents},
+	ruleThreadName:            {"thread name", 1, 100, false, docThread},
+	ruleAutoArchive:           {"auto_archive_duration values other than 60, 1440, 4320 and 10080 minutes", 0, 0, true, docThread},
+	ruleResponseType:          {"interaction response types this interaction type does not take", 0, 0, true, docResponseTypes},
+	ruleChoices:               {"autocomplete choices", 0, 25, true, docAutocomplete},
+	ruleChoiceName:            {"choice name", 1, 100, false, docCommand},
+	ruleChoiceValue:           {"choice string value", 1, 100, false, docCommand},
+	ruleCommands:              {"commands of one type in one scope", 0, 100, true, docCommandMax},
+	ruleCommandName:           {"command or option name", 1, 32, false, docCommandNames},
+	ruleCommandNameChars:      {"command or option names that break the naming rule (lowercase letters, digits, - and _)", 0, 0, true, docCommandNames},
+	ruleCommandDescription:    {"command or option description", 1, 100, false, docCommand},
+	ruleCommandOptions:        {"options of a command or subcommand", 0, 25, true, docCommand},
+	ruleCommandChoices:        {"choices of a command option", 0, 25, true, docCommand},
+	ruleAvailableTags:         {"available tags of a forum", 0, 20, true, docChannel},
+	ruleTagName:               {"forum tag name", 1, 20, false, docForumTag},
+	ruleAppliedTags:           {"tags applied to a forum post", 0, 5, true, docForum},
+	ruleUnknownTag:            {"applied tags that are not among the forum's available tags", 0, 0, true, docForum},
+	ruleFiles:                 {"files in a message", 0, maxFiles, true, docMessage},
+	ruleAttachmentDescription: {"attachment description", 0, 1024, false, docAttachment},
+	ruleUnknownAttachment:     {"embed images naming an attachment:// file the message does not carry", 0, 0, true, docEmbedAttachment},
 }
 
 // Violation is a payload the fake refused because it broke one of Discord's
@@ -402,6 +410,8 @@ func (v Violation) code() string {
 		return "BASE_TYPE_CHOICES"
 	case r == ruleUnknownTag:
 		return "CHANNEL_INVALID_TAG"
+	case r == ruleUnknownAttachment:
+		return "ATTACHMENT_NOT_FOUND" // the fake's own: Discord shows no image instead
 	case v.Got > v.Max && v.Min == 0:
 		return "BASE_TYPE_MAX_LENGTH"
 	case v.Got < v.Min && v.Min == v.Max:
@@ -423,6 +433,8 @@ func (v Violation) message() string {
 		return "Value must be one of (60, 1440, 4320, 10080)."
 	case "CHANNEL_INVALID_TAG":
 		return "Tag is not available in this channel"
+	case "ATTACHMENT_NOT_FOUND":
+		return "No file of this message has this name"
 	case "BASE_TYPE_MAX_LENGTH":
 		return fmt.Sprintf("Must be %d or fewer in length.", v.Max)
 	case "BASE_TYPE_MIN_LENGTH":

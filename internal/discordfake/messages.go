@@ -94,6 +94,9 @@ func (s *Server) postLocked(route, channelID, interactionID string, m *wireMessa
 	if f := s.violatedLocked(ck); f != nil {
 		return nil, f
 	}
+	if f := s.filesLocked(route, "", m, files, nil); f != nil {
+		return nil, f
+	}
 	if m.empty(len(files)) {
 		return nil, fault(50006)
 	}
@@ -138,6 +141,9 @@ func (s *Server) editLocked(route string, c *channel, cur *Message, m *wireMessa
 	ck := &checker{route: route}
 	ck.message("", m)
 	if f := s.violatedLocked(ck); f != nil {
+		return nil, f
+	}
+	if f := s.filesLocked(route, "", m, files, cur.Files); f != nil {
 		return nil, f
 	}
 	next := *cur

@@ -304,6 +304,8 @@ type File struct {
 	Name        string
 	ContentType string
 	Data        []byte
+	// Description is the alt text payload_json's attachments gave the file.
+	Description string
 }
 
 // errInvalidJSON is what decodeBody returns for a body Discord would refuse

@@ -18,6 +18,10 @@
 //   - a signing Client for the bot's HTTP interactions endpoint (Ed25519, as
 //     Discord signs), and builders of the interaction payloads Discord sends,
 //     the same over HTTP and in an INTERACTION_CREATE dispatch;
+//   - multipart messages (payload_json plus files[n]): each file is recorded
+//     with its bytes and the description payload_json's attachments give it,
+//     an embed's attachment://NAME must name one of them, and a file over
+//     Discord's 10 MiB is refused (attachments.go);
 //   - a check of every message, embed, component, modal, autocomplete answer,
 //     thread, tag and command payload against Discord's documented limits
 //     (limits.go): a payload over a limit is refused with 400 50035 as

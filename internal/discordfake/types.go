@@ -40,6 +40,8 @@ type wireMessage struct {
 	Embeds     *[]Embed     `json:"embeds"`
 	Components *[]Component `json:"components"`
 	Flags      *int         `json:"flags"`
+	// Attachments describe the files of a multipart message (attachments.go).
+	Attachments *[]wireAttachment `json:"attachments"`
 	// Interaction callbacks only: autocomplete (type 8) and modal (type 9).
 	Choices  *[]Choice `json:"choices"`
 	Title    string    `json:"title"`
@@ -212,10 +214,14 @@ type CommandOption struct {
 func (s *Server) messageObjectLocked(m *Message) map[string]any {
 	files := make([]map[string]any, 0, len(m.Files))
 	for _, f := range m.Files {
-		files = append(files, map[string]any{
+		a := map[string]any{
 			"id": s.newIDLocked(), "filename": f.Name, "size": len(f.Data), "content_type": f.ContentType,
 			"url": s.ts.URL + "/attachments/" + m.ChannelID + "/" + f.Name,
-		})
+		}
+		if f.Description != "" {
+			a["description"] = f.Description
+		}
+		files = append(files, a)
 	}
 	out := map[string]any{
 		"id": m.ID, "type": 0, "channel_id": m.ChannelID, "author": botUser(),

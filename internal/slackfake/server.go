@@ -4,7 +4,9 @@
 // and observe what a workspace would have seen:
 //
 //   - the Web API (auth.test, chat.postMessage, chat.update, chat.postEphemeral,
-//     views.open, conversations.info, users.info, apps.connections.open) under
+//     views.open, conversations.info, users.info, apps.connections.open, and
+//     the external file upload: files.getUploadURLExternal, the upload URL,
+//     files.completeUploadExternal, see files.go) under
 //     APIURL, with Slack's token checks, error codes and a Block Kit check of
 //     the most common limits, so that a payload real Slack would refuse is
 //     refused here too;
@@ -96,16 +98,18 @@ const (
 )
 
 // Message is one accepted chat.postMessage, chat.update or chat.postEphemeral
-// call. Calls the fake refused (injected failures, Slack errors) are not
+// call, or a files.completeUploadExternal that shared files in a channel
+// (one message with its blocks or initial_comment as Text, and Files). Calls the fake refused (injected failures, Slack errors) are not
 // recorded; count them with Calls.
 type Message struct {
-	Method   string // "chat.postMessage", "chat.update" or "chat.postEphemeral"
+	Method   string // "chat.postMessage", "chat.update", "chat.postEphemeral" or "files.completeUploadExternal"
 	Channel  string
 	TS       string // the new ts (postMessage), the updated ts (update) or the message_ts (postEphemeral)
 	ThreadTS string // thread_ts as sent; for chat.update, the thread of the original message
 	Text     string
 	User     string          // recipient of an ephemeral message; empty otherwise
 	Blocks   json.RawMessage // the blocks as sent; nil if none
+	Files    []File          // the files a files.completeUploadExternal shared
 	// Params holds every parameter of the call (token removed), for
 	// assertions on reply_broadcast, metadata, unfurl_links and the like.
 	Params map[string]string
@@ -160,6 +164,9 @@ type Server struct {
 	cursor    int                         // NextCall's read position in journal
 	handlers  map[string]http.HandlerFunc // Handle's overrides, by method
 	refused   map[string]bool             // RefuseToken's tokens
+	uploads   map[string]*upload          // by file id (files.go)
+	// uploadOrder is the file ids in the order they were handed out.
+	uploadOrder []string
 }
 
 type response struct {
@@ -199,10 +206,12 @@ func New(t testing.TB) *Server {
 		acks:     map[string]ack{},
 		handlers: map[string]http.HandlerFunc{},
 		refused:  map[string]bool{},
+		uploads:  map[string]*upload{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.serveAPI)
 	mux.HandleFunc("/response/{id}", s.serveResponseURL)
+	mux.HandleFunc("/upload/{id}", s.serveUpload)
 	mux.HandleFunc("/socket", s.serveSocket)
 	s.ts = httptest.NewServer(mux)
 	t.Cleanup(s.Close)
@@ -249,8 +258,9 @@ func (s *Server) AddChannel(c Channel) {
 	s.channels[c.ID] = c
 }
 
-// Messages returns every accepted chat.postMessage, chat.update and
-// chat.postEphemeral, in the order the fake answered them.
+// Messages returns every accepted chat.postMessage, chat.update,
+// chat.postEphemeral and shared files.completeUploadExternal, in the order
+// the fake answered them.
 func (s *Server) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -290,7 +300,8 @@ func (s *Server) ResponsesTo(url string) []json.RawMessage {
 }
 
 // FailNext makes the next calls of method (a Web API method such as
-// "chat.postMessage", or "response_url" for any response URL) answer these
+// "chat.postMessage", "response_url" for any response URL, or "upload_url"
+// for any file upload URL) answer these
 // HTTP statuses in turn; later calls are served normally. A 429 carries
 // "Retry-After: 1" and a ratelimited body, so slack-go returns a
 // *slack.RateLimitedError; any other status makes it return a
@@ -413,6 +424,9 @@ func (s *Server) Dump() string {
 		fmt.Fprintf(&b, " text=%q", clip(m.Text, 300))
 		if m.Blocks != nil {
 			fmt.Fprintf(&b, " blocks=%s", clip(string(m.Blocks), 300))
+		}
+		for _, f := range m.Files {
+			fmt.Fprintf(&b, " file=%s(%s, %d bytes)", f.ID, f.Name, len(f.Data))
 		}
 		b.WriteByte('\n')
 	}

@@ -73,6 +73,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		handle = s.usersInfo
 	case "apps.connections.open":
 		handle = s.appsConnectionsOpen
+	case "files.getUploadURLExternal":
+		handle = s.getUploadURLExternal
+	case "files.completeUploadExternal":
+		handle = s.completeUploadExternal
 	default:
 		s.t.Logf("slackfake: the bot called %s, which the fake does not implement", method)
 		writeSlackError(w, "unknown_method")
