@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/chart"
 	"github.com/disputedesk/disputedesk/playbooks"
 	"github.com/disputedesk/disputedesk/storage"
 )
@@ -54,7 +55,22 @@ func Compose(ctx context.Context, db Reader, ch storage.ChannelSettings, from, t
 	return Reply(s, opt)
 }
 
-// Reply renders s with its chart.
+// Reply renders s with its chart attached.
 func Reply(s Summary, opt Options) (bot.Reply, error) {
-	return Render(s, opt), nil
+	r := Render(s, opt)
+	img, err := Chart(s)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	r.Image = img
+	return r, nil
+}
+
+// Chart draws s's days as the summary's chart.
+func Chart(s Summary) (*bot.Image, error) {
+	png, alt, err := chart.Activity(s.Days)
+	if err != nil {
+		return nil, fmt.Errorf("summary chart: %w", err)
+	}
+	return &bot.Image{Name: "chart.png", Alt: alt, PNG: png}, nil
 }

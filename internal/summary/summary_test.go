@@ -190,3 +190,17 @@ func TestRenderBoundsDeadlines(t *testing.T) {
 		t.Errorf("first line %q, want the most overdue (CB-1) first", lines[0])
 	}
 }
+
+// The summary carries its chart, whose alt text counts the days' cases.
+func TestReplyAttachesChart(t *testing.T) {
+	r, err := Reply(Build(fixture()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Image == nil || r.Image.Name != "chart.png" || len(r.Image.PNG) < 1000 || string(r.Image.PNG[1:4]) != "PNG" {
+		t.Fatalf("image = %+v, want chart.png with PNG bytes", r.Image)
+	}
+	if want := "Cases opened and closed per day, 18 Nov to 1 Dec: 6 opened (chargeback 2, return 2, supplier-dispute 2), 4 closed; busiest day 1 Dec with 3 opened."; r.Image.Alt != want {
+		t.Errorf("alt text = %q, want %q", r.Image.Alt, want)
+	}
+}
