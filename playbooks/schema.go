@@ -34,8 +34,8 @@ type Playbook struct {
 	// [24h, 4h, 1h] for a 48-hour marketplace clock. Optional: 72h, 24h
 	// and 4h when absent. A reminder at the deadline itself always goes
 	// out. See Playbook.ReminderThresholds.
-	Reminders []string `yaml:"reminders"`
-	Outcomes  []Outcome  `yaml:"outcomes"`
+	Reminders []string  `yaml:"reminders"`
+	Outcomes  []Outcome `yaml:"outcomes"`
 	// Evidence lists what to collect, some of it only for some reasons.
 	Evidence []Evidence `yaml:"evidence"`
 }

@@ -76,7 +76,9 @@ type Reminder struct {
 
 // DefaultReminders are the thresholds of a playbook that names none: 72, 24
 // and 4 hours before a deadline.
-func DefaultReminders() []time.Duration { return []time.Duration{72 * time.Hour, 24 * time.Hour, 4 * time.Hour} }
+func DefaultReminders() []time.Duration {
+	return []time.Duration{72 * time.Hour, 24 * time.Hour, 4 * time.Hour}
+}
 
 // MaxReminder bounds a threshold: the scheduler lists every deadline due
 // within the largest threshold on each pass, so a month ahead is plenty.
