@@ -9,7 +9,7 @@
 // the error-to-reply mapping. Commands are data with typed Params, so an
 // adapter can register native commands and answer a Completer.
 //
-// Out: a Reply is neutral text (mentions as Mention's token) plus fields,
+// Out: a Reply is neutral text (mentions as Mention's and GroupMention's tokens) plus fields,
 // sections, buttons and forms; each adapter renders it and golden-tests the
 // rendering. What the bot posts outside a reply goes through the outbox to
 // a Notifier, which says where the message went (Posted: message and
@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -105,21 +106,52 @@ const (
 // adapter renders it through Mentions (the console as "@id").
 func Mention(user string) string { return "<@" + user + ">" }
 
-// mentionToken matches Mention's tokens.
-var mentionToken = regexp.MustCompile(`<@([A-Za-z0-9_.\-]+)>`)
+// GroupMention is the neutral token for a mention of a user group (a Slack
+// user group's id, a Discord role's) in text the core writes: "<@&id>",
+// Discord's role markup, which Mention's token never matches. Each adapter
+// renders it through RenderMentions (Slack as <!subteam^id>).
+func GroupMention(group string) string { return "<@&" + group + ">" }
+
+// mentionToken matches Mention's tokens and, with the &, GroupMention's.
+var mentionToken = regexp.MustCompile(`<@(&?)([A-Za-z0-9_.\-]+)>`)
 
 // Mentions rewrites s for a platform: text renders the runs between mention
-// tokens (escaping them, say) and mention renders each token's user.
+// tokens (escaping them, say) and mention renders each token's user. A
+// group token, which mention would take for a user, is written as text
+// "@group:id", so no raw token reaches a platform.
 func Mentions(s string, text, mention func(string) string) string {
+	return RenderMentions(s, text, mention, func(group string) string { return text("@group:" + group) })
+}
+
+// RenderMentions is Mentions with group tokens rendered by group.
+func RenderMentions(s string, text, user, group func(string) string) string {
 	var b strings.Builder
 	last := 0
 	for _, m := range mentionToken.FindAllStringSubmatchIndex(s, -1) {
 		b.WriteString(text(s[last:m[0]]))
-		b.WriteString(mention(s[m[2]:m[3]]))
+		id := s[m[4]:m[5]]
+		if m[3] > m[2] {
+			b.WriteString(group(id))
+		} else {
+			b.WriteString(user(id))
+		}
 		last = m[1]
 	}
 	b.WriteString(text(s[last:]))
 	return b.String()
+}
+
+// MentionedGroups lists the groups s mentions with GroupMention's token,
+// each once, for a platform that must allow each ping (Discord's
+// allowed_mentions).
+func MentionedGroups(s string) []string {
+	var groups []string
+	for _, m := range mentionToken.FindAllStringSubmatch(s, -1) {
+		if m[1] != "" && !slices.Contains(groups, m[2]) {
+			groups = append(groups, m[2])
+		}
+	}
+	return groups
 }
 
 // Visibility says who sees a reply.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -123,5 +124,26 @@ func TestCheckImage(t *testing.T) {
 		if tc.permanent != (ok && de.Permanent) || (!tc.permanent && err != nil) {
 			t.Errorf("%s: CheckImage = %v, want permanent %v", tc.name, err, tc.permanent)
 		}
+	}
+}
+
+// TestGroupMentions: group tokens are told apart from user tokens, and
+// Mentions, which knows only users, writes a group as text.
+func TestGroupMentions(t *testing.T) {
+	plain := func(s string) string { return s }
+	user := func(id string) string { return "U(" + id + ")" }
+	group := func(id string) string { return "G(" + id + ")" }
+	in := "due " + bot.GroupMention("S0123ABC") + " " + bot.Mention("U1") + " " + bot.GroupMention("123456")
+	if got, want := bot.RenderMentions(in, plain, user, group), "due G(S0123ABC) U(U1) G(123456)"; got != want {
+		t.Errorf("RenderMentions = %q, want %q", got, want)
+	}
+	if got, want := bot.Mentions(in, strings.ToUpper, user), "DUE @GROUP:S0123ABC U(U1) @GROUP:123456"; got != want {
+		t.Errorf("Mentions = %q, want %q", got, want)
+	}
+	if got, want := bot.MentionedGroups(in+" "+bot.GroupMention("S0123ABC")), []string{"S0123ABC", "123456"}; !slices.Equal(got, want) {
+		t.Errorf("MentionedGroups = %q, want %q", got, want)
+	}
+	if got := bot.MentionedGroups(bot.Mention("U1") + " <@&> <@&a b>"); len(got) != 0 {
+		t.Errorf("MentionedGroups of no group token = %q", got)
 	}
 }

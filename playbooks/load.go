@@ -159,7 +159,7 @@ func decodeProblems(file string, err error) error {
 // knownKeys lists the keys a type of the format takes, for "unknown key".
 func knownKeys(typeName string) string {
 	keys := map[string]string{
-		"Playbook":  "name, title, prefix, description, shorthand, keywords, policy, fields, steps, deadlines, outcomes, evidence",
+		"Playbook":  "name, title, prefix, description, shorthand, keywords, policy, fields, steps, deadlines, reminders, outcomes, evidence",
 		"Field":     "name, label, type, required, help, values, event",
 		"EnumValue": "value, label, apologise",
 		"Step":      "id, title, guidance, checklist, owner, due, when",
@@ -297,6 +297,7 @@ func (v *validator) validate() {
 			v.addf(at+".country", "country %q has no holiday calendar: use one of %s, or leave it out to use the case's country", d.Country, strings.Join(holiday.Countries(), ", "))
 		}
 	}
+	v.reminders()
 	if len(pb.Outcomes) == 0 {
 		v.addf("outcomes", "a playbook needs at least one outcome, like resolved")
 	}
@@ -372,6 +373,19 @@ func typeList() string {
 		s[i] = string(t)
 	}
 	return strings.Join(s, ", ")
+}
+
+// reminders checks the thresholds: a key given empty is a mistake rather
+// than "no reminders", which would silence a deadline unnoticed.
+func (v *validator) reminders() {
+	if _, set := v.lines["reminders"]; set && len(v.pb.Reminders) == 0 {
+		v.addf("reminders", "reminders is empty: list how long before each deadline to remind, like [24h, 4h, 1h], or leave the key out for 72h, 24h, 4h")
+	}
+	for i, r := range v.pb.Reminders {
+		if _, err := deadline.ParseReminder(r); err != nil {
+			v.addf(fmt.Sprintf("reminders[%d]", i), "%s, as in reminders: [24h, 4h, 1h]", err)
+		}
+	}
 }
 
 func (v *validator) required(path, value string) {

@@ -5,10 +5,14 @@
 package playbooks
 
 import (
+	"cmp"
 	"embed"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
 )
 
 //go:embed builtin/*.yaml
@@ -104,6 +108,37 @@ func (c *Catalog) Prefixes() []string {
 		ps = append(ps, p.Prefix)
 	}
 	return ps
+}
+
+// ReminderThresholds returns how long before each of p's deadlines a
+// reminder goes out, largest first, each once; deadline.DefaultReminders
+// when p names none. Thresholds Parse refused are left out.
+func (p *Playbook) ReminderThresholds() []time.Duration {
+	var ths []time.Duration
+	for _, s := range p.Reminders {
+		if d, err := deadline.ParseReminder(s); err == nil {
+			ths = append(ths, d)
+		}
+	}
+	if len(ths) == 0 {
+		return deadline.DefaultReminders()
+	}
+	slices.SortFunc(ths, func(a, b time.Duration) int { return cmp.Compare(b, a) })
+	return slices.Compact(ths)
+}
+
+// MaxReminder is the largest reminder threshold of any playbook in c: how
+// far ahead a scheduler must look for deadlines to remind of.
+func (c *Catalog) MaxReminder() time.Duration {
+	m := slices.Max(deadline.DefaultReminders())
+	if c == nil || len(c.names) == 0 {
+		return m
+	}
+	m = 0
+	for _, p := range c.byName {
+		m = max(m, slices.Max(p.ReminderThresholds()))
+	}
+	return m
 }
 
 // Field returns the field called name.

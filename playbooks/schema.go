@@ -29,7 +29,13 @@ type Playbook struct {
 	Fields    []Field    `yaml:"fields"`
 	Steps     []Step     `yaml:"steps"`
 	Deadlines []Deadline `yaml:"deadlines"`
-	Outcomes  []Outcome  `yaml:"outcomes"`
+	// Reminders say how long before each of the playbook's deadlines a
+	// reminder is posted in the case's thread, in whole hours or days:
+	// [24h, 4h, 1h] for a 48-hour marketplace clock. Optional: 72h, 24h
+	// and 4h when absent. A reminder at the deadline itself always goes
+	// out. See Playbook.ReminderThresholds.
+	Reminders []string  `yaml:"reminders"`
+	Outcomes  []Outcome `yaml:"outcomes"`
 	// Evidence lists what to collect, some of it only for some reasons.
 	Evidence []Evidence `yaml:"evidence"`
 }

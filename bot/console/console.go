@@ -117,9 +117,11 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 
 // Render writes a reply as plain text: its text, its fields as an aligned
 // table and its sections, each under its title, and a line naming its
-// image with the image's alt text, with mentions as @name.
+// image with the image's alt text, with mentions as @name and groups as
+// @group:id.
 func Render(r bot.Reply) string {
-	return bot.Mentions(render(r), func(s string) string { return s }, func(user string) string { return "@" + user })
+	return bot.RenderMentions(render(r), func(s string) string { return s }, func(user string) string { return "@" + user },
+		func(group string) string { return "@group:" + group })
 }
 
 func render(r bot.Reply) string {

@@ -34,6 +34,14 @@ func TestRender(t *testing.T) {
 	checkGolden(t, "card.txt", Render(reply))
 }
 
+// TestRenderMentions: users as @id, groups as @group:id, no raw token.
+func TestRenderMentions(t *testing.T) {
+	got := Render(bot.Reply{Text: "due " + bot.Mention("kari") + " " + bot.GroupMention("oncall")})
+	if want := "due @kari @group:oncall\n"; got != want {
+		t.Errorf("Render = %q, want %q", got, want)
+	}
+}
+
 func TestRunAnswersEachLineInOrder(t *testing.T) {
 	var seen []*bot.Request
 	h := bot.HandlerFunc(func(_ context.Context, req *bot.Request) (bot.Reply, error) {

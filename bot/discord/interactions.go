@@ -280,7 +280,7 @@ func flags(m message) discordgo.MessageFlags {
 
 func responseData(m message) *discordgo.InteractionResponseData {
 	return &discordgo.InteractionResponseData{Content: m.Content, Embeds: m.Embeds, Components: m.Components,
-		Flags: flags(m), AllowedMentions: allowedMentions()}
+		Flags: flags(m), AllowedMentions: allowedMentions(m.Roles...)}
 }
 
 func webhookEdit(m message) *discordgo.WebhookEdit {
@@ -291,11 +291,11 @@ func webhookEdit(m message) *discordgo.WebhookEdit {
 	if components == nil {
 		components = []discordgo.MessageComponent{}
 	}
-	return &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds, Components: &components, AllowedMentions: allowedMentions()}
+	return &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds, Components: &components, AllowedMentions: allowedMentions(m.Roles...)}
 }
 
 func webhookParams(m message) *discordgo.WebhookParams {
-	return &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: m.Components, Flags: flags(m), AllowedMentions: allowedMentions()}
+	return &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: m.Components, Flags: flags(m), AllowedMentions: allowedMentions(m.Roles...)}
 }
 
 func ptr[T any](v T) *T { return &v }

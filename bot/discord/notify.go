@@ -173,7 +173,7 @@ func (a *Adapter) updateCard(ctx context.Context, m bot.Message, card message) (
 			tags = nil
 		}
 	}
-	edit := &discordgo.MessageEdit{ID: m.UpdateID, Channel: where, Content: &card.Content, AllowedMentions: allowedMentions()}
+	edit := &discordgo.MessageEdit{ID: m.UpdateID, Channel: where, Content: &card.Content, AllowedMentions: allowedMentions(card.Roles...)}
 	embeds, components := card.Embeds, card.Components
 	if embeds == nil {
 		embeds = []*discordgo.MessageEmbed{}
@@ -213,7 +213,7 @@ func (a *Adapter) setArchived(ctx context.Context, thread string, archived bool,
 
 func messageSend(m message) *discordgo.MessageSend {
 	return &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components, Files: imageFiles(m.Image),
-		AllowedMentions: allowedMentions()}
+		AllowedMentions: allowedMentions(m.Roles...)}
 }
 
 func firstLine(s string) string {

@@ -53,12 +53,16 @@ type message struct {
 	Ephemeral  bool
 	// Image is sent as the message's file (only a Notifier's post has one).
 	Image *bot.Image
+	// Roles are the roles the core mentioned in Content, which it may ping.
+	Roles []string
 }
 
-// allowedMentions lets a message ping the users it mentions and nobody
-// else: text from a customer or an agent saying @everyone pings no one.
-func allowedMentions() *discordgo.MessageAllowedMentions {
-	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{discordgo.AllowedMentionTypeUsers}}
+// allowedMentions lets a message ping the users it mentions, and the roles
+// given (those the core mentioned, bot.MentionedGroups), and nobody else:
+// text from a customer or an agent saying @everyone, or naming a role,
+// pings no one.
+func allowedMentions(roles ...string) *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{discordgo.AllowedMentionTypeUsers}, Roles: roles}
 }
 
 // renderMessages renders a reply as Discord messages: the text as content,
@@ -72,7 +76,7 @@ func renderMessages(r bot.Reply) []message {
 	parts := splitText(text, maxContent)
 	msgs := make([]message, len(parts))
 	for i, p := range parts {
-		msgs[i] = message{Content: p, Ephemeral: r.Visibility == bot.Ephemeral}
+		msgs[i] = message{Content: p, Ephemeral: r.Visibility == bot.Ephemeral, Roles: bot.MentionedGroups(p)}
 	}
 	last := &msgs[len(msgs)-1]
 	last.Embeds = renderEmbeds(r)
@@ -207,10 +211,11 @@ func splitText(s string, max int) []string {
 }
 
 // outgoing renders the core's mention tokens as Discord mentions, which
-// share their syntax, and leaves the rest as it is: allowed_mentions keeps
-// text from pinging anyone else.
+// share their syntax (a group is a role, <@&id>), and leaves the rest as it
+// is: allowed_mentions keeps text from pinging anyone else.
 func outgoing(s string) string {
-	return bot.Mentions(s, func(t string) string { return t }, func(user string) string { return "<@" + user + ">" })
+	return bot.RenderMentions(s, func(t string) string { return t }, func(user string) string { return "<@" + user + ">" },
+		func(group string) string { return "<@&" + group + ">" })
 }
 
 // discordMention matches Discord's markup for a user (<@123>, the older

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -263,5 +264,22 @@ func TestIncoming(t *testing.T) {
 		if got := incoming(tt.in); got != tt.want {
 			t.Errorf("incoming(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestGroupMentionRendered: the core's group token is a role mention, and
+// the message may ping that role and no other.
+func TestGroupMentionRendered(t *testing.T) {
+	msgs := renderMessages(bot.Reply{Text: "⏰ CB-1: due in 4h " + bot.GroupMention("123456789012345678") + " " + bot.Mention("111")})
+	send := messageSend(msgs[0])
+	if want := "⏰ CB-1: due in 4h <@&123456789012345678> <@111>"; send.Content != want {
+		t.Errorf("content %q, want %q", send.Content, want)
+	}
+	am := send.AllowedMentions
+	if !slices.Equal(am.Roles, []string{"123456789012345678"}) || !slices.Equal(am.Parse, []discordgo.AllowedMentionType{discordgo.AllowedMentionTypeUsers}) {
+		t.Errorf("allowed mentions %+v, want users and role 123456789012345678", am)
+	}
+	if got := messageSend(renderMessages(bot.Reply{Text: "no group"})[0]).AllowedMentions.Roles; got != nil {
+		t.Errorf("a message without a group may ping roles %q", got)
 	}
 }

@@ -77,7 +77,7 @@ func renderMessage(r bot.Reply) message {
 	}
 	var content []slack.Block
 	if title := strings.TrimSpace(r.Title); title != "" {
-		content = append(content, slack.NewHeaderBlock(plainText(truncate(title, maxHeader))))
+		content = append(content, slack.NewHeaderBlock(plainText(truncate(plainMentions(title), maxHeader))))
 	}
 	if strings.TrimSpace(r.Text) != "" {
 		content = append(content, textSections("", strings.Split(mrkdwn(r.Text), "\n"))...)
@@ -284,9 +284,19 @@ func decodeFormMeta(s string) formMeta {
 var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // mrkdwn escapes text for Slack's mrkdwn and renders the core's mention
-// tokens as Slack mentions.
+// tokens as Slack mentions: a group as <!subteam^id>, how Slack pings a
+// user group.
 func mrkdwn(s string) string {
-	return bot.Mentions(s, mrkdwnEscaper.Replace, func(user string) string { return "<@" + user + ">" })
+	return bot.RenderMentions(s, mrkdwnEscaper.Replace, func(user string) string { return "<@" + user + ">" },
+		func(group string) string { return "<!subteam^" + group + ">" })
+}
+
+// plainMentions writes the core's mention tokens in plain_text, which shows
+// markup as typed: "@id" for a user and "@group:id" for a group, never a
+// raw token.
+func plainMentions(s string) string {
+	return bot.RenderMentions(s, func(t string) string { return t }, func(user string) string { return "@" + user },
+		func(group string) string { return "@group:" + group })
 }
 
 // slackMarkup matches Slack's markup in incoming text: <@U123|name>,
@@ -294,7 +304,8 @@ func mrkdwn(s string) string {
 var slackMarkup = regexp.MustCompile(`<([^<>]*)>`)
 
 // incomingText turns the text of a Slack message or slash command into what
-// the user typed: mentions as "@U123", channels as "#name", links as their
+// the user typed: mentions as "@U123", a user group as "@&S123" (the form
+// Discord's roles take, so commands read one), channels as "#name", links as their
 // label (what the user typed, when Slack linked it) or URL, and &amp; &lt;
 // &gt; unescaped.
 func incomingText(s string) string {
@@ -309,6 +320,8 @@ func incomingText(s string) string {
 				return "#" + label
 			}
 			return target
+		case strings.HasPrefix(target, "!subteam^"):
+			return "@&" + strings.TrimPrefix(target, "!subteam^")
 		case strings.HasPrefix(target, "!"):
 			if label != "" {
 				return label

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -112,6 +113,8 @@ func TestMrkdwn(t *testing.T) {
 		{"@kari and @U123ABC are text", "@kari and @U123ABC are text"},
 		{"<<@U123ABC>> & <b>", "&lt;<@U123ABC>&gt; &amp; &lt;b&gt;"},
 		{"<@U1|kari> is no token", "&lt;@U1|kari&gt; is no token"},
+		{"due <@&S0123ABC> <@U1>", "due <!subteam^S0123ABC> <@U1>"}, // the core's group token
+		{"<@&S0123ABC|x> is no token", "&lt;@&amp;S0123ABC|x&gt; is no token"},
 	}
 	for _, tt := range tests {
 		if got := mrkdwn(tt.in); got != tt.want {
@@ -127,6 +130,9 @@ func TestIncomingText(t *testing.T) {
 		// What the core parses as a mention (commands.Parse): "@id".
 		{"/case assign CB-1001 <@U024BE7LH|kari>", "/case assign CB-1001 @U024BE7LH"},
 		{"in <#C123|disputes> <!here>", "in #disputes @here"},
+		// A user group keeps its id, in the form Discord's roles take.
+		{"/case oncall <!subteam^S0123ABC|@support-oncall>", "/case oncall @&S0123ABC"},
+		{"ping <!subteam^S0123ABC>", "ping @&S0123ABC"},
 		{"see <https://example.com/o/1042|order 1042> or <https://example.com>", "see order 1042 or https://example.com"},
 		{"mail <mailto:kari@example.com|kari@example.com>", "mail kari@example.com"},
 		{"&amp;lt; stays literal", "&lt; stays literal"},
@@ -290,5 +296,28 @@ func TestFormMeta(t *testing.T) {
 	s := encodeFormMeta(long)
 	if got := decodeFormMeta(s); len(s) > maxPrivateMetadata || got.Command != long.Command {
 		t.Errorf("metadata of %d bytes, command kept %v", len(s), got.Command == long.Command)
+	}
+}
+
+// TestGroupMentionRendered: a reminder's group mention pings the user group
+// in the blocks and in the notification text, and a header in plain_text
+// shows no raw token.
+func TestGroupMentionRendered(t *testing.T) {
+	msg := renderMessage(bot.Reply{Text: "⏰ CB-1: due in 4h " + bot.GroupMention("S0123ABC"), Title: "CB-1 " + bot.GroupMention("S0123ABC")})
+	if want := "⏰ CB-1: due in 4h <!subteam^S0123ABC>"; msg.Text != want {
+		t.Errorf("fallback text %q, want %q", msg.Text, want)
+	}
+	b, err := json.Marshal(msg.Blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := string(b)
+	for _, want := range []string{`due in 4h \u003c!subteam^S0123ABC\u003e`, `"text":"CB-1 @group:S0123ABC"`} {
+		if !strings.Contains(blocks, want) {
+			t.Errorf("blocks lack %s:\n%s", want, blocks)
+		}
+	}
+	if strings.Contains(blocks, "@\u0026") || strings.Contains(blocks, "@&amp;") {
+		t.Errorf("blocks leak the core's token:\n%s", blocks)
 	}
 }

@@ -24,22 +24,20 @@ import (
 // ReminderJob is the job name of deadline reminders in scheduled_runs.
 const ReminderJob = "reminder"
 
-// horizon is how far ahead of a deadline its first reminder goes out: the
-// largest threshold of deadline.Reminders.
-const horizon = 72 * time.Hour
-
-// Reminders posts the reminders of deadline.Reminders (72, 24 and 4 hours
-// before a deadline, and at the deadline) in the thread of a case on a
-// chat platform, mentioning its assignee; at the breach also in the
-// case's channel. A reminder's key holds the deadline's due time, so a
+// Reminders posts the reminders of deadline.Reminders (by the thresholds of
+// the case's playbook: 72, 24 and 4 hours before a deadline by default, and
+// at the deadline) in the thread of a case on a chat platform, mentioning
+// its assignee, or the channel's on-call group when it has none; at the
+// breach also in the case's channel. A reminder's key holds the deadline's due time, so a
 // moved deadline gets fresh reminders; a met deadline, or one of a closed
 // case, is not listed and gets none.
 type Reminders struct {
 	Store storage.Store
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// Playbooks, when set, names the deadlines of kind info (someone
-	// else's, never overdue), which get no reminders.
+	// Playbooks, when set, gives each case's reminder thresholds and names
+	// the deadlines of kind info (someone else's, never overdue), which get
+	// no reminders; without it every deadline gets the default thresholds.
 	Playbooks *playbooks.Catalog
 	// Every is how often Run looks; one minute when zero.
 	Every time.Duration
@@ -64,6 +62,10 @@ func (r *Reminders) now() time.Time {
 // failures joined.
 func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 	now := r.now()
+	// The first reminder of a deadline goes out its playbook's largest
+	// threshold before it, so the pass looks as far ahead as the largest
+	// of any playbook.
+	horizon := r.Playbooks.MaxReminder()
 	ds, err := r.Store.Deadlines(ctx, storage.DeadlineFilter{Scope: storage.AllWorkspaces, Before: now.Add(horizon + time.Second)})
 	if err != nil {
 		return 0, fmt.Errorf("reminders: list deadlines: %w", err)
@@ -79,7 +81,7 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 		if !chatPlatform(d.Platform) || r.isInfo(d) {
 			continue
 		}
-		crossed := slices.DeleteFunc(deadline.Reminders(d.Due), func(rm deadline.Reminder) bool { return rm.At.After(now) })
+		crossed := slices.DeleteFunc(deadline.Reminders(d.Due, r.thresholds(d)...), func(rm deadline.Reminder) bool { return rm.At.After(now) })
 		if len(crossed) == 0 {
 			continue
 		}
@@ -95,12 +97,13 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 	}
 	var n int
 	var errs []error
+	onCall := onCalls{}
 	for _, t := range todo {
 		if claimed[t.key] {
 			continue
 		}
 		d := t.d
-		sent, err := r.remind(ctx, d, t.crossed)
+		sent, err := r.remind(ctx, d, t.crossed, onCall)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("reminders: %s %s: %w", d.Ref, d.ID, err))
 			continue
@@ -115,8 +118,9 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 // remind claims and queues the last of crossed, the reminders of d due by
 // now, in one transaction, claiming the earlier ones with it. It reports
 // false when the reminder was claimed before, or d is no longer what was
-// listed (met, moved or its case closed since).
-func (r *Reminders) remind(ctx context.Context, d storage.DueDeadline, crossed []deadline.Reminder) (bool, error) {
+// listed (met, moved or its case closed since). An unassigned case's
+// reminder mentions its channel's on-call group, read through onCall.
+func (r *Reminders) remind(ctx context.Context, d storage.DueDeadline, crossed []deadline.Reminder, onCall onCalls) (bool, error) {
 	var sent bool
 	_, _, err := r.Store.Update(ctx, storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
 		sent = false
@@ -151,7 +155,13 @@ func (r *Reminders) remind(ctx context.Context, d storage.DueDeadline, crossed [
 				return nil, err
 			}
 		}
-		for _, m := range messages(cs, d.Deadline, last, r.now()) {
+		var group string
+		if cs.Assignee == "" {
+			if group, err = onCall.group(ctx, tx, cs); err != nil {
+				return nil, err
+			}
+		}
+		for _, m := range messages(cs, d.Deadline, last, r.now(), group) {
 			if err := tx.Enqueue(ctx, &m); err != nil {
 				return nil, err
 			}
@@ -162,13 +172,35 @@ func (r *Reminders) remind(ctx context.Context, d storage.DueDeadline, crossed [
 	return sent && err == nil, err
 }
 
+// onCalls caches the channels' on-call groups for one pass, by platform,
+// workspace and channel, so a pass reads each channel's settings once.
+type onCalls map[[3]string]string
+
+// group returns the on-call group of cs's channel, read in tx the first
+// time: the store may hold one connection (SQLite), which the open
+// transaction has.
+func (o onCalls) group(ctx context.Context, tx storage.Tx, cs storage.Case) (string, error) {
+	k := [3]string{cs.Platform, cs.Workspace, cs.Channel}
+	if g, ok := o[k]; ok {
+		return g, nil
+	}
+	s, err := tx.ChannelSettings(ctx, cs.Platform, cs.Workspace, cs.Channel)
+	if err != nil {
+		return "", fmt.Errorf("channel settings: %w", err)
+	}
+	o[k] = s.OnCall
+	return s.OnCall, nil
+}
+
 // runKey is the key of reminder rm of deadline d: its case, deadline, due
 // time and threshold.
 func runKey(d storage.Deadline, rm deadline.Reminder) string {
 	return fmt.Sprintf("%d/%s/%d/%s", d.CaseID, d.ID, d.Due.Unix(), threshold(rm))
 }
 
-// threshold names a reminder: "72h", "24h", "4h", or "breach".
+// threshold names a reminder: "72h", "24h", "4h", or "breach"; a
+// threshold in days is named in hours ("2d" is "48h"), so a key does not
+// change with how the playbook writes it.
 func threshold(rm deadline.Reminder) string {
 	if rm.Before <= 0 {
 		return "breach"
@@ -179,9 +211,11 @@ func threshold(rm deadline.Reminder) string {
 // left is how long is left before a deadline, said by the threshold of
 // its reminder rm; but a deadline first seen well after the threshold (set
 // 2 hours before it is due, or after downtime) says the hours really left,
-// rounded up, or the minutes under an hour.
+// rounded up, or the minutes under an hour. Well after is an hour, or half
+// of a threshold under two hours, so a 1-hour reminder posted with 10
+// minutes left says 10m.
 func left(rm deadline.Reminder, d time.Duration) string {
-	if d > rm.Before-time.Hour {
+	if d > rm.Before-min(time.Hour, rm.Before/2) {
 		return threshold(rm)
 	}
 	if d < time.Hour {
@@ -191,8 +225,9 @@ func left(rm deadline.Reminder, d time.Duration) string {
 }
 
 // messages are the outbox messages of reminder rm of d on case cs at now: a
-// post in its thread and, at the breach, one in its channel.
-func messages(cs storage.Case, d storage.Deadline, rm deadline.Reminder, now time.Time) []storage.OutboxMessage {
+// post in its thread, mentioning the assignee or else onCall (a group id;
+// empty for nobody), and, at the breach, one in its channel.
+func messages(cs storage.Case, d storage.Deadline, rm deadline.Reminder, now time.Time, onCall string) []storage.OutboxMessage {
 	due := d.Due.UTC().Format("2006-01-02 15:04 UTC")
 	text := fmt.Sprintf("⏰ %s: %s in %s (%s)", cs.Ref, d.Title, left(rm, d.Due.Sub(now)), due)
 	breach := rm.Before <= 0
@@ -200,8 +235,11 @@ func messages(cs storage.Case, d storage.Deadline, rm deadline.Reminder, now tim
 		text = fmt.Sprintf("%s: %s was due %s and is not met", cs.Ref, d.Title, due)
 	}
 	thread := text
-	if cs.Assignee != "" {
+	switch {
+	case cs.Assignee != "":
 		thread += " " + bot.Mention(cs.Assignee)
+	case onCall != "":
+		thread += " " + bot.GroupMention(onCall)
 	}
 	msg := func(kind storage.OutboxKind, text string) storage.OutboxMessage {
 		b, _ := json.Marshal(bot.Reply{Text: text}) // a struct of strings always encodes
@@ -216,6 +254,18 @@ func messages(cs storage.Case, d storage.Deadline, rm deadline.Reminder, now tim
 		ms = append(ms, msg(storage.OutboxChannel, text))
 	}
 	return ms
+}
+
+// thresholds are the reminder thresholds of d's playbook; none (the
+// defaults) without a catalog or when the playbook is gone from it.
+func (r *Reminders) thresholds(d storage.DueDeadline) []time.Duration {
+	if r.Playbooks == nil {
+		return nil
+	}
+	if pb, ok := r.Playbooks.Get(d.Playbook); ok {
+		return pb.ReminderThresholds()
+	}
+	return nil
 }
 
 func (r *Reminders) isInfo(d storage.DueDeadline) bool {

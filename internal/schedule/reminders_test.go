@@ -62,14 +62,18 @@ func newEnv(t *testing.T, url string, n int, assignee string) *env {
 	return e
 }
 
-// open opens c (a chargeback whose card is posted) and returns it.
+// open opens c (a chargeback whose card is posted, in channel C1 unless
+// c names one) and returns it.
 func (e *env) open(t *testing.T, c storage.Case) storage.Case {
 	t.Helper()
 	c.Ref, c.Status = storage.Ref{Prefix: "CB"}, storage.StatusOpen
 	if c.Playbook == "" {
 		c.Playbook = "chargeback"
 	}
-	c.Workspace, c.Channel, c.OpenedBy, c.OpenedAt = "T1", "C1", "U9", e.clk.Now()
+	c.Workspace, c.OpenedBy, c.OpenedAt = "T1", "U9", e.clk.Now()
+	if c.Channel == "" {
+		c.Channel = "C1"
+	}
 	if c.Platform != bot.PlatformConsole {
 		c.CardMessageID, c.Thread = "1700000000.000100", "1700000000.000100"
 	}
@@ -282,6 +286,13 @@ func TestLeft(t *testing.T) {
 	} {
 		if got := left(rm, d); got != want {
 			t.Errorf("left(4h, %v) = %q, want %q", d, got, want)
+		}
+	}
+	// Under two hours, well after the threshold is half of it.
+	hour := deadline.Reminder{Before: time.Hour}
+	for d, want := range map[time.Duration]string{time.Hour: "1h", 31 * time.Minute: "1h", 30 * time.Minute: "30m", 10 * time.Minute: "10m"} {
+		if got := left(hour, d); got != want {
+			t.Errorf("left(1h, %v) = %q, want %q", d, got, want)
 		}
 	}
 }

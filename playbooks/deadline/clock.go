@@ -1,8 +1,11 @@
 package deadline
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -71,16 +74,63 @@ type Reminder struct {
 	Label  string        // "72 hours before", ..., "at the deadline"
 }
 
-// Reminders returns the reminders of a deadline: 72, 24 and 4 hours before it
-// and at the breach, in time order. Some may be past already; the caller
+// DefaultReminders are the thresholds of a playbook that names none: 72, 24
+// and 4 hours before a deadline.
+func DefaultReminders() []time.Duration {
+	return []time.Duration{72 * time.Hour, 24 * time.Hour, 4 * time.Hour}
+}
+
+// MaxReminder bounds a threshold: the scheduler lists every deadline due
+// within the largest threshold on each pass, so a month ahead is plenty.
+const MaxReminder = 30 * 24 * time.Hour
+
+// ParseReminder reads a reminder threshold: a positive whole number of
+// hours (48h) or days (2d), at most MaxReminder. Its error says what to
+// write.
+func ParseReminder(s string) (time.Duration, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	unit := map[byte]time.Duration{'h': time.Hour, 'd': 24 * time.Hour}
+	if len(t) < 2 || unit[t[len(t)-1]] == 0 {
+		return 0, fmt.Errorf("reminder %q: write whole hours or days before the deadline, like 48h or 2d", s)
+	}
+	n, err := strconv.Atoi(t[:len(t)-1])
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("reminder %q: write a positive whole number of hours or days, like 4h or 2d", s)
+	}
+	d := time.Duration(n) * unit[t[len(t)-1]]
+	if d > MaxReminder {
+		return 0, fmt.Errorf("reminder %q: at most 30 days (30d) before the deadline", s)
+	}
+	return d, nil
+}
+
+// Reminders returns the reminders of a deadline due at due: one before it
+// by each of before (DefaultReminders when none), and one at the breach, in
+// time order and each threshold once. Some may be past already; the caller
 // skips those.
-func Reminders(due time.Time) []Reminder {
-	rs := make([]Reminder, 0, 4)
-	for _, h := range [...]int{72, 24, 4} {
-		before := time.Duration(h) * time.Hour
-		rs = append(rs, Reminder{At: due.Add(-before), Before: before, Label: fmt.Sprintf("%d hours before", h)})
+func Reminders(due time.Time, before ...time.Duration) []Reminder {
+	if len(before) == 0 {
+		before = DefaultReminders()
+	}
+	ths := slices.Clone(before)
+	slices.SortFunc(ths, func(a, b time.Duration) int { return cmp.Compare(b, a) })
+	ths = slices.Compact(ths)
+	rs := make([]Reminder, 0, len(ths)+1)
+	for _, b := range ths {
+		if b <= 0 {
+			continue
+		}
+		rs = append(rs, Reminder{At: due.Add(-b), Before: b, Label: label(b)})
 	}
 	return append(rs, Reminder{At: due, Label: "at the deadline"})
+}
+
+// label says a threshold for people: "1 hour before", "48 hours before".
+func label(before time.Duration) string {
+	if before == time.Hour {
+		return "1 hour before"
+	}
+	return fmt.Sprintf("%g hours before", before.Hours())
 }
 
 // Left says how long until due, for people: "2d 4h left", "3h 20m left",

@@ -2,6 +2,7 @@ package deadline
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -137,6 +138,53 @@ func TestLate(t *testing.T) {
 	for _, tt := range tests {
 		if got := Late(due, due.Add(tt.d)); got != tt.want {
 			t.Errorf("%s: Late = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestRemindersGiven: thresholds given in any order, twice or as days come
+// out sorted, once each, then the breach.
+func TestRemindersGiven(t *testing.T) {
+	due := time.Date(2026, 11, 29, 9, 30, 0, 0, time.UTC)
+	got := Reminders(due, time.Hour, 24*time.Hour, 4*time.Hour, 24*time.Hour)
+	want := []time.Duration{24 * time.Hour, 4 * time.Hour, time.Hour, 0}
+	if len(got) != len(want) {
+		t.Fatalf("Reminders = %v, want thresholds %v", got, want)
+	}
+	for i, w := range want {
+		if got[i].Before != w || !got[i].At.Equal(due.Add(-w)) {
+			t.Errorf("reminder %d = %v at %v, want %v at %v", i, got[i].Before, got[i].At, w, due.Add(-w))
+		}
+	}
+	if got[2].Label != "1 hour before" {
+		t.Errorf("label %q", got[2].Label)
+	}
+}
+
+func TestParseReminder(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want time.Duration
+		err  string
+	}{
+		{"48h", 48 * time.Hour, ""},
+		{"2d", 48 * time.Hour, ""},
+		{" 1H ", time.Hour, ""},
+		{"30d", 30 * 24 * time.Hour, ""},
+		{"31d", 0, "at most 30 days"},
+		{"0h", 0, "positive whole number"},
+		{"-4h", 0, "positive whole number"},
+		{"1.5h", 0, "positive whole number"},
+		{"90m", 0, "whole hours or days"},
+		{"4", 0, "whole hours or days"},
+		{"", 0, "whole hours or days"},
+	} {
+		got, err := ParseReminder(tt.in)
+		switch {
+		case tt.err == "" && (err != nil || got != tt.want):
+			t.Errorf("ParseReminder(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("ParseReminder(%q) error %v, want one saying %q", tt.in, err, tt.err)
 		}
 	}
 }
