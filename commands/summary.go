@@ -25,7 +25,7 @@ func (r *Router) summaryCommand() *Command {
 			textParam("zone", "The channel's time zone, as IANA names it: Europe/Oslo, America/New_York").optional(),
 			choiceParam("days", "Every day, or Monday to Friday", storage.SummaryDaily, storage.SummaryWeekdays).optional(),
 		},
-		Summary: "The channel's daily summary of what is due and what happened: subscribe, unsubscribe, or post one now.",
+		Summary: "The channel's daily summary of what is due and what happened: subscribe, stop, or post one now.",
 		Examples: []string{"/case summary subscribe 09:00 Europe/Oslo weekdays", "/case summary now",
 			"/case summary", "/case summary unsubscribe"}}
 }
