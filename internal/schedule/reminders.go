@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/internal/summary"
 	"github.com/disputedesk/disputedesk/playbooks"
 	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
@@ -155,13 +156,15 @@ func (r *Reminders) remind(ctx context.Context, d storage.DueDeadline, crossed [
 				return nil, err
 			}
 		}
+		ch, err := onCall.settings(ctx, tx, cs)
+		if err != nil {
+			return nil, err
+		}
 		var group string
 		if cs.Assignee == "" {
-			if group, err = onCall.group(ctx, tx, cs); err != nil {
-				return nil, err
-			}
+			group = ch.OnCall
 		}
-		for _, m := range messages(cs, d.Deadline, last, r.now(), group) {
+		for _, m := range messages(cs, d.Deadline, last, r.now(), group, summary.Zone(ch)) {
 			if err := tx.Enqueue(ctx, &m); err != nil {
 				return nil, err
 			}
@@ -172,24 +175,24 @@ func (r *Reminders) remind(ctx context.Context, d storage.DueDeadline, crossed [
 	return sent && err == nil, err
 }
 
-// onCalls caches the channels' on-call groups for one pass, by platform,
-// workspace and channel, so a pass reads each channel's settings once.
-type onCalls map[[3]string]string
+// onCalls caches the channels' settings (their on-call group and zone)
+// for one pass, by platform, workspace and channel, so a pass reads each
+// channel's settings once.
+type onCalls map[[3]string]storage.ChannelSettings
 
-// group returns the on-call group of cs's channel, read in tx the first
-// time: the store may hold one connection (SQLite), which the open
-// transaction has.
-func (o onCalls) group(ctx context.Context, tx storage.Tx, cs storage.Case) (string, error) {
+// settings returns the settings of cs's channel, read in tx the first
+// time.
+func (o onCalls) settings(ctx context.Context, tx storage.Tx, cs storage.Case) (storage.ChannelSettings, error) {
 	k := [3]string{cs.Platform, cs.Workspace, cs.Channel}
-	if g, ok := o[k]; ok {
-		return g, nil
+	if s, ok := o[k]; ok {
+		return s, nil
 	}
 	s, err := tx.ChannelSettings(ctx, cs.Platform, cs.Workspace, cs.Channel)
 	if err != nil {
-		return "", fmt.Errorf("channel settings: %w", err)
+		return storage.ChannelSettings{}, fmt.Errorf("channel settings: %w", err)
 	}
-	o[k] = s.OnCall
-	return s.OnCall, nil
+	o[k] = s
+	return s, nil
 }
 
 // runKey is the key of reminder rm of deadline d: its case, deadline, due
@@ -227,8 +230,8 @@ func left(rm deadline.Reminder, d time.Duration) string {
 // messages are the outbox messages of reminder rm of d on case cs at now: a
 // post in its thread, mentioning the assignee or else onCall (a group id;
 // empty for nobody), and, at the breach, one in its channel.
-func messages(cs storage.Case, d storage.Deadline, rm deadline.Reminder, now time.Time, onCall string) []storage.OutboxMessage {
-	due := d.Due.UTC().Format("2006-01-02 15:04 UTC")
+func messages(cs storage.Case, d storage.Deadline, rm deadline.Reminder, now time.Time, onCall string, loc *time.Location) []storage.OutboxMessage {
+	due := d.Due.In(loc).Format("2006-01-02 15:04 MST")
 	text := fmt.Sprintf("⏰ %s: %s in %s (%s)", cs.Ref, d.Title, left(rm, d.Due.Sub(now)), due)
 	breach := rm.Before <= 0
 	if breach {
