@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/disputedesk/disputedesk/storage"
 )
@@ -149,7 +148,9 @@ func (s *Store) writeRows(ctx context.Context, tx *sqlx.Tx, table string, column
 		return nil
 	}
 	if s.d.copyIn {
-		stmt, err := tx.PrepareContext(ctx, pq.CopyIn(table, columns...))
+		// lib/pq runs a prepared COPY FROM STDIN as a copy-in, each Exec
+		// a row (what its deprecated pq.CopyIn builder wrote).
+		stmt, err := tx.PrepareContext(ctx, "COPY "+table+" ("+strings.Join(columns, ", ")+") FROM STDIN")
 		if err != nil {
 			return err
 		}

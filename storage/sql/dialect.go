@@ -52,9 +52,9 @@ type dialect struct {
 	// transaction holds the write lock.
 	caseIDs string
 
-	// copyIn makes BulkLoad write rows with COPY (pq.CopyIn), many times
-	// faster than INSERTs on PostgreSQL; SQLite has no COPY and takes
-	// multi-row INSERTs in the load's one transaction.
+	// copyIn makes BulkLoad write rows with COPY FROM STDIN (lib/pq's
+	// copy-in), many times faster than INSERTs on PostgreSQL; SQLite has
+	// no COPY and takes multi-row INSERTs in the load's one transaction.
 	copyIn bool
 
 	// migrationLocker serialises concurrent migrations from several

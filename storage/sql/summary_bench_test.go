@@ -1,0 +1,113 @@
+package sql
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/disputedesk/disputedesk/internal/gendata"
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+// BenchmarkSummaryCases measures the read behind a channel's daily
+// summary: SummaryCases of the target channel over 90 days, and its
+// deadlines due within 72 hours (overdue ones included), on 10 thousand
+// cases and, with DISPUTEDESK_BENCH_LARGE=1, a million. The target
+// channel's 90 days are the same at both sizes (internal/gendata), so the
+// time should stay nearly flat. The database is generated once per size
+// (b.Loop runs the setup once); with DISPUTEDESK_BENCH_EXPLAIN=1 the plans
+// of both queries are logged with their timings.
+func BenchmarkSummaryCases(b *testing.B) {
+	sizes := []struct {
+		name  string
+		cases int
+	}{{"10k", 10_000}}
+	if os.Getenv("DISPUTEDESK_BENCH_LARGE") == "1" {
+		sizes = append(sizes, struct {
+			name  string
+			cases int
+		}{"1M", 1_000_000})
+	}
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	for _, d := range []struct {
+		name string
+		open func(testing.TB) *Store
+	}{{"postgres", openPostgres}, {"sqlite", openSQLite}} {
+		b.Run(d.name, func(b *testing.B) {
+			for _, size := range sizes {
+				b.Run(size.name, func(b *testing.B) {
+					ctx := context.Background()
+					s := migrated(b, d.open(b))
+					start := time.Now()
+					st, err := gendata.Fill(ctx, s, gendata.Config{Cases: size.cases, Seed: 1, Now: now})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := s.Analyze(ctx); err != nil {
+						b.Fatal(err)
+					}
+					b.Logf("generated %d cases, %d events, %d deadlines in %v (with ANALYZE)", st.Cases, st.Events, st.Deadlines, time.Since(start).Round(time.Millisecond))
+					scope := gendata.TargetScope()
+					since := now.Add(-gendata.Days * 24 * time.Hour)
+					f := storage.DeadlineFilter{Scope: scope, Before: now.Add(72 * time.Hour)}
+					if os.Getenv("DISPUTEDESK_BENCH_EXPLAIN") == "1" {
+						q, args, err := summaryQuery(scope, since)
+						if err != nil {
+							b.Fatal(err)
+						}
+						b.Logf("SummaryCases:\n%s", explainAnalyze(b, s, q, args...))
+						q, args, err = deadlinesQuery(f)
+						if err != nil {
+							b.Fatal(err)
+						}
+						b.Logf("Deadlines:\n%s", explainAnalyze(b, s, q, args...))
+					}
+					var cases, due int
+					for b.Loop() {
+						cs, err := s.SummaryCases(ctx, scope, since)
+						if err != nil {
+							b.Fatal(err)
+						}
+						ds, err := s.Deadlines(ctx, f)
+						if err != nil {
+							b.Fatal(err)
+						}
+						cases, due = len(cs), len(ds)
+					}
+					b.ReportMetric(float64(cases), "cases/op")
+					b.ReportMetric(float64(due), "deadlines/op")
+				})
+			}
+		})
+	}
+}
+
+// explainAnalyze runs q under EXPLAIN ANALYZE (EXPLAIN QUERY PLAN on
+// SQLite, which has no timings) and returns the plan.
+func explainAnalyze(tb testing.TB, s *Store, q string, args ...any) string {
+	tb.Helper()
+	prefix := "EXPLAIN QUERY PLAN "
+	if s.Dialect() == "postgres" {
+		prefix = "EXPLAIN (ANALYZE, BUFFERS) "
+	}
+	rows, err := s.db.QueryxContext(context.Background(), s.db.Rebind(prefix+q), args...)
+	if err != nil {
+		tb.Fatalf("explain %s: %v", q, err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		cols, err := rows.SliceScan()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		lines = append(lines, fmt.Sprint(cols[len(cols)-1]))
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return strings.Join(lines, "\n")
+}
