@@ -163,7 +163,7 @@ func TestOutboxPlans(t *testing.T) {
 			for i := range 100 {
 				// In the workspace CaseByThread asks for: with none,
 				// the statistics would make the channel indexes of
-				// migration 00009 look empty, and cheaper than the thread's.
+				// migration 00010 look empty, and cheaper than the thread's.
 				c := storage.Case{Ref: storage.Ref{Prefix: "CB"}, Playbook: "chargeback", Platform: "slack", Workspace: "T1", Channel: "C1",
 					Thread: fmt.Sprint("th-", i), CardMessageID: fmt.Sprint("card-", i)}
 				if err := tx.CreateCase(ctx, &c, &storage.Event{}); err != nil {
@@ -235,7 +235,7 @@ func TestOutboxPlans(t *testing.T) {
 }
 
 // TestSummaryPlans checks that the daily summary's reads start from the
-// channel's indexes (migration 00009), never a scan of cases: SummaryCases
+// channel's indexes (migration 00010), never a scan of cases: SummaryCases
 // unites ranges of the open, opened and closed indexes of the channel and
 // reads the rows by id; Deadlines of a channel before a time starts from
 // the channel's open cases (SQLite finds their deadlines by case).
