@@ -9,18 +9,20 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/internal/gendata"
+	"github.com/disputedesk/disputedesk/internal/summary"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
-// BenchmarkSummaryCases measures the read behind a channel's daily
-// summary: SummaryCases of the target channel over 90 days, and its
-// deadlines due within 72 hours (overdue ones included), on 10 thousand
+// BenchmarkSummary measures building a channel's daily summary: the
+// read behind it (SummaryCases of the target channel over 90 days, and
+// its deadlines due within 72 hours, overdue ones included), the summary
+// built and rendered from it and, in /chart, with its chart, on 10 thousand
 // cases and, with DISPUTEDESK_BENCH_LARGE=1, a million. The target
 // channel's 90 days are the same at both sizes (internal/gendata), so the
 // time should stay nearly flat. The database is generated once per size
 // (b.Loop runs the setup once); with DISPUTEDESK_BENCH_EXPLAIN=1 the plans
 // of both queries are logged with their timings.
-func BenchmarkSummaryCases(b *testing.B) {
+func BenchmarkSummary(b *testing.B) {
 	sizes := []struct {
 		name  string
 		cases int
@@ -65,20 +67,39 @@ func BenchmarkSummaryCases(b *testing.B) {
 						}
 						b.Logf("Deadlines:\n%s", explainAnalyze(b, s, q, args...))
 					}
-					var cases, due int
-					for b.Loop() {
-						cs, err := s.SummaryCases(ctx, scope, since)
-						if err != nil {
-							b.Fatal(err)
+					ch := storage.ChannelSettings{Platform: scope.Platform, Workspace: scope.Workspace, Channel: scope.Channels[0]}
+					b.Run("read", func(b *testing.B) {
+						var cases, due int
+						for b.Loop() {
+							cs, err := s.SummaryCases(ctx, scope, since)
+							if err != nil {
+								b.Fatal(err)
+							}
+							ds, err := s.Deadlines(ctx, f)
+							if err != nil {
+								b.Fatal(err)
+							}
+							cases, due = len(cs), len(ds)
 						}
-						ds, err := s.Deadlines(ctx, f)
-						if err != nil {
-							b.Fatal(err)
+						b.ReportMetric(float64(cases), "cases/op")
+						b.ReportMetric(float64(due), "deadlines/op")
+					})
+					b.Run("built", func(b *testing.B) {
+						for b.Loop() {
+							sum, err := summary.Read(ctx, s, ch, now.Add(-24*time.Hour), now, nil)
+							if err != nil {
+								b.Fatal(err)
+							}
+							summary.Render(sum, summary.Options{})
 						}
-						cases, due = len(cs), len(ds)
-					}
-					b.ReportMetric(float64(cases), "cases/op")
-					b.ReportMetric(float64(due), "deadlines/op")
+					})
+					b.Run("chart", func(b *testing.B) {
+						for b.Loop() {
+							if _, err := summary.Compose(ctx, s, ch, now.Add(-24*time.Hour), now, nil, summary.Options{}); err != nil {
+								b.Fatal(err)
+							}
+						}
+					})
 				})
 			}
 		})
