@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/disputedesk/disputedesk/internal/gendata"
 	"github.com/disputedesk/disputedesk/storage"
 )
@@ -131,6 +133,13 @@ func explain(tb testing.TB, s *Store, q string, args ...any) string {
 	if err != nil {
 		tb.Fatalf("explain %s: %v", q, err)
 	}
+	return planLines(tb, rows)
+}
+
+// planLines reads the lines of an EXPLAIN. PostgreSQL gives one text
+// column; SQLite gives id, parent, notused and detail.
+func planLines(tb testing.TB, rows *sqlx.Rows) string {
+	tb.Helper()
 	defer rows.Close()
 	var lines []string
 	for rows.Next() {
@@ -138,8 +147,6 @@ func explain(tb testing.TB, s *Store, q string, args ...any) string {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		// PostgreSQL gives one text column; SQLite gives id, parent,
-		// notused and detail.
 		lines = append(lines, fmt.Sprint(cols[len(cols)-1]))
 	}
 	if err := rows.Err(); err != nil {

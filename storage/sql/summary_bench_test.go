@@ -2,9 +2,7 @@ package sql
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -118,17 +116,5 @@ func explainAnalyze(tb testing.TB, s *Store, q string, args ...any) string {
 	if err != nil {
 		tb.Fatalf("explain %s: %v", q, err)
 	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		cols, err := rows.SliceScan()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		lines = append(lines, fmt.Sprint(cols[len(cols)-1]))
-	}
-	if err := rows.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	return strings.Join(lines, "\n")
+	return planLines(tb, rows)
 }
