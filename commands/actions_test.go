@@ -186,7 +186,7 @@ func TestOldAndBrokenButtons(t *testing.T) {
 	if r := h.slack(bot.Request{Action: &bot.Action{ID: bot.ActionRun, Value: "/case assign RMA-1001 @me"}}); !strings.Contains(render(r), "assigned to @U1KARI") {
 		t.Errorf("an old button: %s", r.Text)
 	}
-	if r := h.slack(bot.Request{Action: &bot.Action{ID: bot.ActionForm, Value: "/case close RMA-1001", Values: map[string]string{"outcome": "refunded"}}}); !strings.HasPrefix(r.Text, "Closed RMA-1001") {
+	if r := h.slack(bot.Request{Action: &bot.Action{ID: bot.ActionForm, Value: "/case close RMA-1001", Values: map[string]string{"outcome": "refunded", "force": "yes"}}}); !strings.HasPrefix(r.Text, "Closed RMA-1001") {
 		t.Errorf("an old form: %s", r.Text)
 	}
 	before := h.snapshot()

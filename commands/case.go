@@ -42,7 +42,8 @@ func (r *Router) caseCommands() []*Command {
 		{Name: "case close", Code: "c", Changes: true, run: r.caseClose,
 			Params: []Param{r.refParam(storage.StatusOpen), r.outcomeParam(),
 				param("amount", bot.ParamMoney, "The amount refunded, won or credited").field().optional(),
-				textParam("note", "A closing note").field().optional()},
+				textParam("note", "A closing note").field().optional(),
+				choiceParam(forceField, "yes: close even with steps or deadlines open, or an unusual amount", "yes").field().optional()},
 			Summary: "Close a case with its outcome and, where money moved, the amount.",
 			Examples: []string{
 				"/case close CB-1042 outcome=won",
@@ -323,7 +324,7 @@ func (r *Router) caseAssign(ctx context.Context, c *call) (bot.Reply, error) {
 }
 
 // closeFields are the fields /case close understands.
-var closeFields = []string{"outcome", playbooks.FieldAmount, playbooks.FieldCurrency, "note"}
+var closeFields = []string{"outcome", playbooks.FieldAmount, playbooks.FieldCurrency, "note", forceField}
 
 func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 	cs, err := r.lockCase(ctx, c)
@@ -361,6 +362,15 @@ func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 	amount, err := r.amount(c.in.Fields, fallback)
 	if err != nil {
 		return bot.Reply{}, c.usageErrorf("%s", err)
+	}
+	if force := forced(c.in.Fields); !force {
+		qs, err := r.closeQuestions(ctx, c, pb, cs, outcome, amount)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if len(qs) > 0 {
+			return r.confirmClose(c, cs, qs), nil
+		}
 	}
 	cs.Status, cs.Outcome, cs.OutcomeAmount = storage.StatusClosed, outcome, amount
 	cs.ClosedAt, cs.UpdatedAt = &c.now, c.now

@@ -21,7 +21,7 @@ func (r *Router) fixNote(ctx context.Context, c *call, cs storage.Case) (bot.Rep
 	if err != nil || n < 1 {
 		return bot.Reply{}, c.usageErrorf("give the number of the note to correct, as /case show %s lists them: /case note %s --fix 2 new text", cs.Ref, cs.Ref)
 	}
-	text := c.in.Rest(3)
+	text := c.in.Rest(2)
 	if text == "" {
 		return bot.Reply{}, c.usageErrorf("the corrected note is empty: write it after the note's number")
 	}

@@ -38,7 +38,7 @@ func (r *Router) caseUndo(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, userErrorf("step %s of %s is not done or skipped: nothing to undo.", step.ID, cs.Ref)
 	}
 	was := step.State.Status
-	reason := c.in.Rest(2)
+	reason := c.in.Rest(1)
 	state := storage.StepState{CaseID: cs.ID, StepID: step.ID, Status: storage.StepPending, By: c.req.User, At: c.now, Note: reason}
 	ev := storage.Event{CaseID: cs.ID, At: c.now, Actor: c.req.User, Kind: storage.EventStep,
 		Body: strings.TrimSuffix(fmt.Sprintf("undid %s %s: %s", was, step.Title, reason), ": "),
