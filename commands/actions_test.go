@@ -186,7 +186,7 @@ func TestOldAndBrokenButtons(t *testing.T) {
 	if r := h.slack(bot.Request{Action: &bot.Action{ID: bot.ActionRun, Value: "/case assign RMA-1001 @me"}}); !strings.Contains(render(r), "assigned to @U1KARI") {
 		t.Errorf("an old button: %s", r.Text)
 	}
-	if r := h.slack(bot.Request{Action: &bot.Action{ID: bot.ActionForm, Value: "/case close RMA-1001", Values: map[string]string{"outcome": "refunded"}}}); !strings.HasPrefix(r.Text, "Closed RMA-1001") {
+	if r := h.slack(bot.Request{Action: &bot.Action{ID: bot.ActionForm, Value: "/case close RMA-1001", Values: map[string]string{"outcome": "refunded", "force": "yes"}}}); !strings.HasPrefix(r.Text, "Closed RMA-1001") {
 		t.Errorf("an old form: %s", r.Text)
 	}
 	before := h.snapshot()
@@ -217,6 +217,7 @@ func TestActionCodesStay(t *testing.T) {
 		"case reopen": "r", "case set": "se", "case resend": "rs", "case snooze": "sz", "case steps": "st", "case done": "d", "case check": "k",
 		"case uncheck": "u", "case skip": "sk", "case evidence": "e", "case due": "du", "case draft": "dr",
 		"case redraft": "rd", "case edit": "ed", "case approve": "ap",
+		"case undo": "ud", "case unassign": "ua", "case void": "v", "case link": "lk",
 	}
 	for _, c := range newHarness(t).router.Commands() {
 		if c.Code != want[c.Name] {

@@ -34,15 +34,16 @@ func (r *Router) caseCommands() []*Command {
 			Summary:  "List open cases (the default), yours, or all of them, newest first.",
 			Examples: []string{"/case list", "/case list mine"}},
 		{Name: "case note", Code: "n", Params: []Param{r.refParam(storage.StatusOpen), textParam("text", "The note").rest()}, Changes: true, run: r.caseNote,
-			Summary:  "Add a note to a case's timeline.",
-			Examples: []string{"/case note CB-1042 Customer sent the tracking screenshot."}},
+			Summary:  "Add a note to a case's timeline, or correct note N with --fix N.",
+			Examples: []string{"/case note CB-1042 Customer sent the tracking screenshot.", "/case note CB-1042 --fix 1 Customer sent the tracking number."}},
 		{Name: "case assign", Code: "a", Params: []Param{r.refParam(storage.StatusOpen), userParam()}, Changes: true, run: r.caseAssign,
 			Summary:  "Give a case to a teammate (@me for yourself).",
 			Examples: []string{"/case assign CB-1042 @kari", "/case assign CB-1042 @me"}},
 		{Name: "case close", Code: "c", Changes: true, run: r.caseClose,
 			Params: []Param{r.refParam(storage.StatusOpen), r.outcomeParam(),
 				param("amount", bot.ParamMoney, "The amount refunded, won or credited").field().optional(),
-				textParam("note", "A closing note").field().optional()},
+				textParam("note", "A closing note").field().optional(),
+				choiceParam(forceField, "yes: close even with steps or deadlines open, or an unusual amount", "yes").field().optional()},
 			Summary: "Close a case with its outcome and, where money moved, the amount.",
 			Examples: []string{
 				"/case close CB-1042 outcome=won",
@@ -103,6 +104,7 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 		usage.Msg = fmt.Sprintf("%q is not a key=value detail: write details as key=value, e.g. customer=%q", extra[0], extra[0])
 		return bot.Reply{}, usage
 	}
+	duplicateOK := takeDuplicateOK(c.in.Fields)
 	fields, amount, err := pb.CheckFields(c.in.Fields, r.deps.DefaultCurrency, c.now)
 	if err != nil && chatPlatform(c.req.Platform) && onlyMissing(err) {
 		return bot.Reply{Text: "A few details are missing.", Form: r.fieldsForm(pb, c.in.Fields), Visibility: bot.Ephemeral}, nil
@@ -113,6 +115,15 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 	}
 	if !c.scope.All && !c.scope.Contains(storage.Case{Platform: c.req.Platform, Workspace: c.req.Workspace, Channel: c.req.Channel}) {
 		return bot.Reply{}, userErrorf("the console is looking at %s, and a case it opens belongs to the console: run disputedesk console without --workspace to open one", WorkspaceKey(c.scope.Platform, c.scope.Workspace))
+	}
+	if !duplicateOK {
+		dups, why, err := r.duplicates(ctx, c, pb, fields)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if len(dups) > 0 {
+			return r.duplicateReply(c, pb, c.in.Fields, dups, why), nil
+		}
 	}
 	cs := storage.Case{
 		Ref:       storage.Ref{Prefix: pb.Prefix},
@@ -218,6 +229,9 @@ func (r *Router) caseShow(ctx context.Context, c *call) (bot.Reply, error) {
 			reply.Sections = append(reply.Sections, sec)
 		}
 	}
+	if sec, ok := notesSection(events, caseZone(cs)); ok {
+		reply.Sections = append(reply.Sections, sec)
+	}
 	reply.Sections = append(reply.Sections, timeline(events, caseZone(cs)))
 	reply.Visibility = bot.Ephemeral
 	return reply, nil
@@ -270,6 +284,9 @@ func (r *Router) caseNote(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
+	if c.in.Arg(1) == fixFlag {
+		return r.fixNote(ctx, c, cs)
+	}
 	text := c.in.Rest(0)
 	if text == "" {
 		return bot.Reply{}, c.usageErrorf("the note is empty: write it after the reference")
@@ -307,7 +324,7 @@ func (r *Router) caseAssign(ctx context.Context, c *call) (bot.Reply, error) {
 }
 
 // closeFields are the fields /case close understands.
-var closeFields = []string{"outcome", playbooks.FieldAmount, playbooks.FieldCurrency, "note"}
+var closeFields = []string{"outcome", playbooks.FieldAmount, playbooks.FieldCurrency, "note", forceField}
 
 func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 	cs, err := r.lockCase(ctx, c)
@@ -345,6 +362,15 @@ func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 	amount, err := r.amount(c.in.Fields, fallback)
 	if err != nil {
 		return bot.Reply{}, c.usageErrorf("%s", err)
+	}
+	if force := forced(c.in.Fields); !force {
+		qs, err := r.closeQuestions(ctx, c, pb, cs, outcome, amount)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if len(qs) > 0 {
+			return r.confirmClose(c, cs, qs), nil
+		}
 	}
 	cs.Status, cs.Outcome, cs.OutcomeAmount = storage.StatusClosed, outcome, amount
 	cs.ClosedAt, cs.UpdatedAt = &c.now, c.now

@@ -122,7 +122,7 @@ func TestChatFormsAskForWhatIsMissing(t *testing.T) {
 	if r.Form == nil || r.Form.Command != "/case close RMA-1001" || r.Form.Fields[0].Name != "outcome" || len(r.Form.Fields[0].Options) != 6 {
 		t.Fatalf("close without an outcome gave %+v", r)
 	}
-	r = h.slack(bot.Request{Action: &bot.Action{ID: bot.ActionForm, Value: r.Form.Command, Values: map[string]string{"outcome": "replaced", "note": "Sent a new mug"}}})
+	r = h.slack(bot.Request{Action: &bot.Action{ID: bot.ActionForm, Value: r.Form.Command, Values: map[string]string{"outcome": "replaced", "note": "Sent a new mug", "force": "yes"}}})
 	wantContains(t, r, "Closed RMA-1001: replaced.")
 
 	// In the console, which has no forms, the same commands explain themselves.

@@ -33,7 +33,7 @@ func TestComplete(t *testing.T) {
 	h.in("T1", "C1", bot.Request{Text: "/dispute chargeback order=1042 amount=49,90 currency=EUR"}) // CB-1001
 	h.in("T2", "C1", bot.Request{Text: "/dispute chargeback order=1043 amount=10 currency=EUR"})    // CB-1002, another team
 	h.in("T1", "C1", bot.Request{Text: "/dispute chargeback order=7 amount=1 currency=EUR"})        // CB-1003, closed below
-	h.in("T1", "C1", bot.Request{Text: "/case close CB-1003 outcome=won"})
+	h.in("T1", "C1", bot.Request{Text: "/case close CB-1003 outcome=won force=yes"})
 	tests := []struct {
 		name, command, param, typed string
 		values                      map[string]string

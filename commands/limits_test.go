@@ -39,7 +39,7 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 		t.Errorf("bad input changed data:\nbefore\n%s\nafter\n%s", before, after)
 	}
 	// Prose fields take a note's length.
-	if got := render(h.send("kari", `/case close CB-1001 outcome=won note="`+strings.Repeat("x", 1000)+`"`)); !strings.Contains(got, "Closed CB-1001") {
+	if got := render(h.send("kari", `/case close CB-1001 outcome=won force=yes note="`+strings.Repeat("x", 1000)+`"`)); !strings.Contains(got, "Closed CB-1001") {
 		t.Errorf("a 1,000-character closing note was refused: %q", got)
 	}
 }

@@ -43,6 +43,9 @@ func (r *Router) card(pb *playbooks.Playbook, cs storage.Case, st storage.CaseSt
 	if cs.Assignee != "" {
 		add("Assignee", bot.Mention(cs.Assignee))
 	}
+	if lines := linkLines(st.Links); len(lines) > 0 {
+		reply.Sections = append(reply.Sections, bot.Section{Title: "Linked cases", Lines: lines})
+	}
 	if cs.Status == storage.StatusClosed {
 		outcome := cs.Outcome
 		if cs.OutcomeAmount != nil {

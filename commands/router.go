@@ -69,7 +69,11 @@ type Command struct {
 	// Changes marks a command that changes state: it runs in one transaction
 	// with the record of its request, so a retried request changes nothing twice.
 	Changes bool
-	run     func(ctx context.Context, c *call) (bot.Reply, error)
+	// TextOnly leaves the command out of Specs: it is not registered as a
+	// native command, where a platform has few slots (Discord's 25
+	// subcommands of /case are all taken), and runs from text and buttons.
+	TextOnly bool
+	run      func(ctx context.Context, c *call) (bot.Reply, error)
 }
 
 // Usage is the command's synopsis, e.g. "/case note REF text".
@@ -132,7 +136,7 @@ func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
 			return nil, fmt.Errorf("commands: console %w", err)
 		}
 	}
-	for _, c := range slices.Concat(r.caseCommands(), []*Command{r.setCommand(), r.resendCommand(), r.snoozeCommand(), r.summaryCommand(), r.oncallCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
+	for _, c := range slices.Concat(r.caseCommands(), r.correctionCommands(), []*Command{r.linkCommand(), r.setCommand(), r.resendCommand(), r.snoozeCommand(), r.summaryCommand(), r.oncallCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
 		if err := r.add(c); err != nil {
 			return nil, err
 		}

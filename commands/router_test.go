@@ -166,7 +166,7 @@ func TestCaseLifecycle(t *testing.T) {
 	wantContains(t, h.send("kari", "/case list mine"), "No open cases are yours")
 	wantContains(t, h.send("ola", "/case list mine"), "CB-1001 · chargeback · open · Kari Nordmann")
 	h.now = start.Add(2 * time.Hour)
-	r = h.send("ola", `/case close CB-1001 outcome=won amount=49.90 note="Bank sided with us"`)
+	r = h.send("ola", `/case close CB-1001 outcome=won force=yes amount=49.90 note="Bank sided with us"`)
 	wantContains(t, r, "Closed CB-1001: won, EUR 49.90.")
 
 	r = h.send("kari", "/case show CB-1001")
@@ -211,7 +211,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	h := newHarness(t)
 	h.send("kari", "/case open chargeback order=1042 amount=49,90 currency=EUR")
 	h.send("kari", "/case open return order=77 reason=late")
-	h.send("kari", "/case close RMA-1001 outcome=refunded")
+	h.send("kari", "/case close RMA-1001 outcome=refunded force=yes")
 	before := h.snapshot()
 
 	tests := []struct{ name, line, want string }{
@@ -234,11 +234,11 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"empty note", "/case note CB-1001", "the note is empty"},
 		{"assign without mention", "/case assign CB-1001 kari", "with an @mention"},
 		{"close without outcome", "/case close CB-1001", "say how CB-1001 ended with outcome=: won, lost, accepted, refunded, withdrawn or inquiry_closed"},
-		{"close with foreign outcome", "/case close CB-1001 outcome=replaced", `"replaced" is not an outcome of a chargeback`},
-		{"close with typo outcome", "/case close CB-1001 outcome=wonn", "Did you mean outcome=won?"},
-		{"close with unknown field", "/case close CB-1001 outcome=won reason=x", "/case close does not take reason="},
-		{"close with bad amount", "/case close CB-1001 outcome=won amount=abc", "is not a number"},
-		{"close a closed case", "/case close RMA-1001 outcome=refunded", "RMA-1001 is already closed (refunded, 2026-11-22 09:30 UTC). To change the outcome, reopen it first: /case reopen RMA-1001"},
+		{"close with foreign outcome", "/case close CB-1001 outcome=replaced force=yes", `"replaced" is not an outcome of a chargeback`},
+		{"close with typo outcome", "/case close CB-1001 outcome=wonn force=yes", "Did you mean outcome=won?"},
+		{"close with unknown field", "/case close CB-1001 outcome=won force=yes reason=x", "/case close does not take reason="},
+		{"close with bad amount", "/case close CB-1001 outcome=won force=yes amount=abc", "is not a number"},
+		{"close a closed case", "/case close RMA-1001 outcome=refunded force=yes", "RMA-1001 is already closed (refunded, 2026-11-22 09:30 UTC). To change the outcome, reopen it first: /case reopen RMA-1001"},
 		{"reopen an open case", "/case reopen CB-1001", "CB-1001 is open already"},
 		{"bad list filter", "/case list closed", `cannot list "closed": choose open, mine or all`},
 		{"no slash", "case list", "commands start with a slash"},
@@ -284,8 +284,8 @@ func TestRetriedRequestReturnsFirstResult(t *testing.T) {
 	}
 
 	// A retried close answers as the first close did, not "already closed".
-	closed := h.sendID("close-1", "kari", "/case close CB-1001 outcome=won")
-	again = h.sendID("close-1", "kari", "/case close CB-1001 outcome=won")
+	closed := h.sendID("close-1", "kari", "/case close CB-1001 outcome=won force=yes")
+	again = h.sendID("close-1", "kari", "/case close CB-1001 outcome=won force=yes")
 	if again.Text != closed.Text {
 		t.Errorf("retried close answered %q, want %q", again.Text, closed.Text)
 	}

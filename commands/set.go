@@ -16,8 +16,9 @@ import (
 
 func (r *Router) setCommand() *Command {
 	return &Command{Name: "case set", Code: "se", Params: []Param{r.refParam(storage.StatusOpen), detailsParam()}, Changes: true, run: r.caseSet,
-		Summary: "Add or correct a case's details, such as the processor's due date; deadlines follow.",
+		Summary: "Add, correct or clear (key= with no value) a case's details, such as the processor's due date; deadlines follow.",
 		Examples: []string{
+			"/case set RMA-1007 sku=",
 			"/case set CB-1042 due_by=2026-12-01T23:59 reason=product_not_received",
 			"/case set RMA-1007 delivered_on=2026-11-09",
 		}}
@@ -44,7 +45,11 @@ func (r *Router) caseSet(ctx context.Context, c *call) (bot.Reply, error) {
 	if cs.Amount != nil { // as typed, so that a new amount keeps the currency and a new currency the amount
 		merged[playbooks.FieldAmount], merged[playbooks.FieldCurrency] = money.Number(*cs.Amount), cs.Amount.Currency
 	}
-	maps.Copy(merged, c.in.Fields)
+	given, err := clearFields(pb, cs, merged, c.in.Fields)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	maps.Copy(merged, given)
 	fields, amount, err := pb.CheckFields(merged, r.deps.DefaultCurrency, c.now)
 	if err != nil {
 		return bot.Reply{}, &UserError{Msg: fmt.Sprintf("cannot set that on %s:\n%s", cs.Ref, bullets(err)), Usage: c.cmd.Usage()}
@@ -87,4 +92,39 @@ func formatMoney(m *storage.Money) string {
 		return ""
 	}
 	return money.Format(*m)
+}
+
+// clearFields takes the details given empty (key=) out of merged, the
+// case's details with the new ones to come, and returns the others: an
+// empty value clears a field the playbook does not require. Clearing a
+// required one, or the currency of an amount kept, is a UserError.
+func clearFields(pb *playbooks.Playbook, cs storage.Case, merged, given map[string]string) (map[string]string, error) {
+	rest := map[string]string{}
+	for k, v := range given {
+		if strings.TrimSpace(v) != "" {
+			rest[k] = v
+			continue
+		}
+		f, ok := pb.Field(k)
+		switch {
+		case !ok:
+			rest[k] = v // CheckFields says it is unknown
+			continue
+		case f.Required:
+			return nil, userErrorf("%s= is required on a %s: it can be corrected, not cleared.", k, pb.Name)
+		case k == playbooks.FieldCurrency && cs.Amount != nil && !clearing(given, playbooks.FieldAmount):
+			return nil, userErrorf("currency= goes with the amount of %s: clear amount= to clear both, or give another currency.", cs.Ref)
+		}
+		delete(merged, k)
+		if k == playbooks.FieldAmount {
+			delete(merged, playbooks.FieldCurrency)
+		}
+	}
+	return rest, nil
+}
+
+// clearing reports whether given clears key (key= with no value).
+func clearing(given map[string]string, key string) bool {
+	v, ok := given[key]
+	return ok && strings.TrimSpace(v) == ""
 }

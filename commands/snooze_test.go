@@ -29,6 +29,6 @@ func TestSnooze(t *testing.T) {
 		"Reminders for CB-1001 are silenced until 2026-11-23 09:30 UTC")
 	wantContains(t, h.send("kari", "/case show CB-1001"),
 		"snoozed: reminders silenced until 2026-11-23 09:30 UTC: Waiting for the bank's letter")
-	h.send("kari", "/case close CB-1001 outcome=won")
+	h.send("kari", "/case close CB-1001 outcome=won force=yes")
 	wantContains(t, h.send("kari", "/case snooze CB-1001 3d"), "CB-1001 is closed")
 }

@@ -9,6 +9,9 @@ func (r *Router) Specs() []bot.CommandSpec {
 	cmds := r.Commands()
 	specs := make([]bot.CommandSpec, 0, len(cmds))
 	for _, c := range cmds {
+		if c.TextOnly {
+			continue
+		}
 		ps := make([]bot.Param, len(c.Params))
 		for i, p := range c.Params {
 			ps[i] = p.Param

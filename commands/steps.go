@@ -83,6 +83,8 @@ func (r *Router) setDeadlines(ctx context.Context, c *call, pb *playbooks.Playbo
 		switch {
 		case d.Basis == noLongerApplies:
 			line = d.Title + " no longer applies"
+		case d.MetAt == nil && slices.ContainsFunc(st.Deadlines, func(old storage.Deadline) bool { return old.ID == d.ID && old.MetAt != nil }):
+			line = fmt.Sprintf("%s no longer met (its step was undone): due %s", d.Title, whenIn(d.Due, loc))
 		case d.MetAt != nil:
 			line = d.Title + " met"
 			if late := deadline.Late(d.Due, *d.MetAt); late != "" {

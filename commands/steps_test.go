@@ -59,7 +59,7 @@ func TestStepsChecklistsAndDeadlines(t *testing.T) {
 		"@kari  check: ticked ack #1: Reply to the customer",
 		"@ola  step: skipped Ask for photos: She sent photos already",
 		"@ola  deadline: Refund due met")
-	wantContains(t, h.send("ola", "/case close DR-1001 outcome=refunded"), "Closed DR-1001: refunded.")
+	wantContains(t, h.send("ola", "/case close DR-1001 outcome=refunded force=yes"), "Closed DR-1001: refunded.")
 	wantContains(t, h.send("ola", "/case due"), "No deadlines ahead on open cases.")
 
 	cs, err := h.store.Case(ctx, storage.AllWorkspaces, storage.Ref{Prefix: "DR", Number: 1001})
@@ -80,7 +80,7 @@ func TestStepCommandsRefuseBadInput(t *testing.T) {
 	h.send("kari", "/drill reason=lost")
 	h.send("kari", "/case done DR-1001 ack")
 	h.send("kari", "/drill reason=damaged")
-	h.send("kari", "/case close DR-1002 outcome=replaced")
+	h.send("kari", "/case close DR-1002 outcome=replaced force=yes")
 	before := h.snapshot()
 	tests := []struct{ name, line, want string }{
 		{"unknown step", "/case done DR-1001 acknowledge", `a drill has no step "acknowledge". Did you mean ack? Its steps are ack, photos, trace or refund.`},

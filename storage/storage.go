@@ -121,6 +121,41 @@ const (
 	EventSnoozed  EventKind = "snoozed" // reminders silenced for a while
 )
 
+// Event kinds of corrections (issue 12): what was wrong stays on the
+// timeline, the correction is a new event.
+const (
+	EventUnassigned EventKind = "unassigned" // no one has the case any more
+	EventLinked     EventKind = "linked"     // linked to another case (Tx.LinkCases)
+	EventNoteFixed  EventKind = "note_fixed" // a note corrected; Data["note"] is its number
+)
+
+// OutcomeVoid is the outcome of a case closed because it was opened by
+// mistake: it counts in no statistics.
+const OutcomeVoid = "void"
+
+// LinkKind says how two linked cases relate.
+type LinkKind string
+
+// Link kinds.
+const (
+	LinkDuplicate LinkKind = "duplicate" // the same dispute, opened twice
+	LinkRelated   LinkKind = "related"
+	LinkSupplier  LinkKind = "supplier" // a customer's case and the supplier claim it led to
+)
+
+// LinkKinds lists the link kinds, the default first.
+var LinkKinds = []LinkKind{LinkRelated, LinkDuplicate, LinkSupplier}
+
+// CaseLink is a link from case CaseID to case OtherID (whose reference is
+// Other); every link is stored both ways.
+type CaseLink struct {
+	CaseID, OtherID int64
+	Other           Ref
+	Kind            LinkKind
+	By              string
+	At              time.Time
+}
+
 // Event is one entry of a case's append-only timeline.
 type Event struct {
 	ID     int64
@@ -181,6 +216,10 @@ type StepStatus string
 const (
 	StepDone    StepStatus = "done"
 	StepSkipped StepStatus = "skipped"
+	// StepPending is written by SetStep to undo a step done or skipped by
+	// mistake: the row is kept (who undid it, when) rather than deleted,
+	// and State leaves it out, so the step reads as pending again.
+	StepPending StepStatus = "pending"
 )
 
 // StepState is a step that was done or skipped; a step with no StepState is
@@ -233,6 +272,8 @@ type CaseState struct {
 	Checks    []Check
 	Evidence  []Evidence
 	Deadlines []Deadline
+	// Links are the case's links to other cases, by time, then other id.
+	Links []CaseLink
 }
 
 // DueDeadline is a deadline of an open case, for /case due and reminders.
@@ -418,7 +459,8 @@ type Tx interface {
 	// Nothing they write is ever deleted.
 
 	// SetStep records that step s.StepID of case s.CaseID was done or
-	// skipped, replacing what was recorded for it before.
+	// skipped, or is pending again (StepPending, an undo), replacing what
+	// was recorded for it before.
 	SetStep(ctx context.Context, s StepState, ev *Event) error
 	// SetCheck records checklist item c.Item of step c.StepID as checked
 	// or unchecked, replacing what was recorded for it before.
@@ -428,6 +470,12 @@ type Tx interface {
 	// SetDeadlines saves each of ds for case caseID, replacing the deadline
 	// with the same ID; the case's deadlines not in ds are left alone.
 	SetDeadlines(ctx context.Context, caseID int64, ds []Deadline, ev *Event) error
+	// LinkCases links case l.CaseID to case l.OtherID and back with
+	// l.Kind, replacing an earlier link of the pair, and appends ev to the
+	// first case's timeline and otherEv to the other's. It refuses to link
+	// a case to itself or to a case of another platform or workspace, and
+	// returns ErrNotFound when either case does not exist.
+	LinkCases(ctx context.Context, l CaseLink, ev, otherEv *Event) error
 }
 
 // DraftRecord is a reply to a customer that the bot suggested, kept so that

@@ -213,7 +213,7 @@ func TestDiscordForumAndAutocomplete(t *testing.T) {
 		t.Errorf("autocomplete offered %+v, want CB-1001", rs[0].Choices)
 	}
 
-	send(discordfake.SlashCommand("case", discordfake.Opts{}, discordfake.Sub("close", discordfake.Opt("case", "CB-1001"), discordfake.Opt("outcome", "won"))))
+	send(discordfake.SlashCommand("case", discordfake.Opts{}, discordfake.Sub("close", discordfake.Opt("case", "CB-1001"), discordfake.Opt("outcome", "won"), discordfake.Opt("force", "yes"))))
 	d.WaitThreads(t, 15*time.Second, func(ts []discordfake.Thread) bool {
 		th, ok := d.Thread(post.ID)
 		return ok && th.Archived && tagNames(th) == "chargeback,closed"

@@ -82,7 +82,7 @@ func TestConsoleTranscript(t *testing.T) {
 				t.Fatalf("no case reference in:\n%s", out)
 			}
 			ref := m[1]
-			script := fmt.Sprintf("/case note %s Customer sent the tracking screenshot.\n/case close %s outcome=won amount=49,90\n", ref, ref)
+			script := fmt.Sprintf("/case note %s Customer sent the tracking screenshot.\n/case close %s outcome=won amount=49,90 force=yes\n", ref, ref)
 			if out, stderr, code = cli(t, env, script, "console", "--user", "ola"); code != 0 {
 				t.Fatalf("exit %d\n%s%s", code, out, stderr)
 			}

@@ -120,6 +120,9 @@ func Build(in Input) Summary {
 	wins := map[string]*WinRate{}
 	money := map[[2]string]*Money{}
 	weekAgo, twoWeeksAgo := in.To.Add(-Week), in.To.Add(-2*Week)
+	// A void case was opened by mistake (/case void): it never happened,
+	// for the counts, the money, the trends and the chart alike.
+	in.Cases = slices.DeleteFunc(slices.Clone(in.Cases), func(c storage.Case) bool { return c.Outcome == storage.OutcomeVoid })
 	for _, c := range in.Cases {
 		byID[c.ID] = c
 		if c.Status == storage.StatusOpen {

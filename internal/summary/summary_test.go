@@ -204,3 +204,22 @@ func TestReplyAttachesChart(t *testing.T) {
 		t.Errorf("alt text = %q, want %q", r.Image.Alt, want)
 	}
 }
+
+// A void case, opened by mistake, counts nowhere: the summary of the
+// fixture with void cases added (one opened and voided in the period, one
+// voided of an old case, with an amount and reasons) is the fixture's.
+func TestBuildSkipsVoidCases(t *testing.T) {
+	want := Build(fixture())
+	in := fixture()
+	closed := now.Add(-time.Hour)
+	in.Cases = append(in.Cases,
+		storage.Case{ID: 50, Ref: storage.Ref{Prefix: "CB", Number: 1050}, Playbook: "chargeback", Status: storage.StatusClosed,
+			Fields: map[string]string{"reason": "fraudulent"}, Amount: eur(9900), Outcome: storage.OutcomeVoid,
+			OpenedAt: now.Add(-2 * time.Hour), ClosedAt: &closed},
+		storage.Case{ID: 51, Ref: storage.Ref{Prefix: "SUP", Number: 51}, Playbook: "supplier-dispute", Status: storage.StatusClosed,
+			Fields: map[string]string{"supplier": "Acme Oy", "reason": "late"}, Outcome: storage.OutcomeVoid,
+			OpenedAt: now.Add(-8 * 24 * time.Hour), ClosedAt: &closed})
+	if got := Build(in); !reflect.DeepEqual(got, want) {
+		t.Errorf("with void cases the summary changed:\n got %+v\nwant %+v", got, want)
+	}
+}

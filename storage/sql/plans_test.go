@@ -100,7 +100,7 @@ func TestQueryPlans(t *testing.T) {
 			}
 		}
 
-		for _, q := range []string{selectSteps, selectChecks, selectEvidence, selectDeadlines} {
+		for _, q := range []string{selectSteps, selectChecks, selectEvidence, selectDeadlines, selectLinks} {
 			p := explain(t, s, q, 42)
 			ok := map[string]bool{
 				"postgres": strings.Contains(p, "Index Cond: (case_id = ") && !strings.Contains(p, "Seq Scan"),

@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -190,8 +191,12 @@ func TestMigrate(t *testing.T) {
 		if !errors.Is(err, ErrSchemaBehind) || errors.Is(err, storage.ErrUnknownSchema) || !strings.Contains(err.Error(), "disputedesk migrate") {
 			t.Errorf("CheckSchema before Migrate = %v, want ErrSchemaBehind saying to run disputedesk migrate", err)
 		}
-		if files, _ := fs.Glob(migrations, "migrations/"+s.Dialect()+"/*.sql"); latest != int64(len(files)) {
-			t.Errorf("latest version %d, want %d: one per migration file", latest, len(files))
+		// The latest version is the highest file's number; numbers are
+		// handed out to branches in advance, so one may be missing until
+		// its branch is merged.
+		files, _ := fs.Glob(migrations, "migrations/"+s.Dialect()+"/*.sql")
+		if n, _ := strconv.ParseInt(strings.SplitN(path.Base(files[len(files)-1]), "_", 2)[0], 10, 64); latest != n || int64(len(files)) > latest {
+			t.Errorf("latest version %d, want %d: the highest migration file's, with at most one file per version (%d files)", latest, n, len(files))
 		}
 		from, to, err := s.Migrate(ctx)
 		if err != nil || from != 0 || to != latest {

@@ -139,6 +139,7 @@ func readState(ctx context.Context, tx *sqlx.Tx, caseID int64) (storage.CaseStat
 		checks    []checkRow
 		evidence  []evidenceRow
 		deadlines []deadlineRow
+		links     []linkRow
 	)
 	for _, r := range []struct {
 		dest any
@@ -148,12 +149,13 @@ func readState(ctx context.Context, tx *sqlx.Tx, caseID int64) (storage.CaseStat
 		{&checks, selectChecks},
 		{&evidence, selectEvidence},
 		{&deadlines, selectDeadlines},
+		{&links, selectLinks},
 	} {
 		if err := tx.SelectContext(ctx, r.dest, tx.Rebind(r.q), caseID); err != nil {
 			return storage.CaseState{}, fmt.Errorf("state of case %d: %w", caseID, err)
 		}
 	}
-	if len(steps)+len(checks)+len(evidence)+len(deadlines) == 0 {
+	if len(steps)+len(checks)+len(evidence)+len(deadlines)+len(links) == 0 {
 		var n int
 		if err := tx.GetContext(ctx, &n, tx.Rebind(exists), caseID); err != nil {
 			return storage.CaseState{}, fmt.Errorf("state of case %d: %w", caseID, err)
@@ -170,6 +172,9 @@ func readState(ctx context.Context, tx *sqlx.Tx, caseID int64) (storage.CaseStat
 		Deadlines: make([]storage.Deadline, 0, len(deadlines)),
 	}
 	for _, r := range steps {
+		if r.Status == string(storage.StepPending) {
+			continue // undone: the step reads as one never finished
+		}
 		st.Steps = append(st.Steps, storage.StepState{
 			CaseID: r.CaseID,
 			StepID: r.StepID,
@@ -202,6 +207,9 @@ func readState(ctx context.Context, tx *sqlx.Tx, caseID int64) (storage.CaseStat
 	}
 	for i := range deadlines {
 		st.Deadlines = append(st.Deadlines, deadlines[i].toDeadline())
+	}
+	for _, r := range links {
+		st.Links = append(st.Links, r.toLink())
 	}
 	return st, nil
 }
@@ -277,8 +285,8 @@ WHERE d.met_at IS NULL AND c.status = ?`
 	return q.String(), args, nil
 }
 
-// SetStep records step s.StepID of case s.CaseID as done or skipped,
-// replacing what was recorded for it, and appends ev to the case's
+// SetStep records step s.StepID of case s.CaseID as done, skipped or
+// pending again (an undo, which State then leaves out), replacing what was recorded for it, and appends ev to the case's
 // timeline, touching the case (an ev without a kind gets
 // storage.EventStep). A zero s.At becomes the transaction's time. It
 // returns an error wrapping storage.ErrNotFound when the case does not
@@ -291,8 +299,8 @@ ON CONFLICT (case_id, step_id) DO UPDATE SET
 	switch {
 	case s.StepID == "":
 		return fmt.Errorf("set step of case %d: no step id", s.CaseID)
-	case s.Status != storage.StepDone && s.Status != storage.StepSkipped:
-		return fmt.Errorf("set step %s of case %d: status %q is not %s or %s", s.StepID, s.CaseID, s.Status, storage.StepDone, storage.StepSkipped)
+	case s.Status != storage.StepDone && s.Status != storage.StepSkipped && s.Status != storage.StepPending:
+		return fmt.Errorf("set step %s of case %d: status %q is not %s, %s or %s", s.StepID, s.CaseID, s.Status, storage.StepDone, storage.StepSkipped, storage.StepPending)
 	}
 	if err := t.appendFor(ctx, s.CaseID, storage.EventStep, ev); err != nil {
 		return fmt.Errorf("set step %s of case %d: %w", s.StepID, s.CaseID, err)

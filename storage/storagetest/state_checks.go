@@ -124,8 +124,8 @@ func testStateInvalid(t *testing.T, s storage.Store) {
 		{"step without id", func(tx storage.Tx) error {
 			return tx.SetStep(ctx, storage.StepState{CaseID: c.ID, Status: storage.StepDone}, &storage.Event{})
 		}},
-		{"step pending", func(tx storage.Tx) error {
-			return tx.SetStep(ctx, storage.StepState{CaseID: c.ID, StepID: "ack", Status: "pending"}, &storage.Event{})
+		{"step started", func(tx storage.Tx) error {
+			return tx.SetStep(ctx, storage.StepState{CaseID: c.ID, StepID: "ack", Status: "started"}, &storage.Event{})
 		}},
 		{"step without status", func(tx storage.Tx) error {
 			return tx.SetStep(ctx, storage.StepState{CaseID: c.ID, StepID: "ack"}, &storage.Event{})

@@ -62,6 +62,8 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"ChannelSettings", testChannelSettings},
 		{"SummaryCases", testSummaryCases},
 		{"DeadlineAmount", testDeadlineAmount},
+		{"StepUndo", testStepUndo},
+		{"Links", testLinks},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,93 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+// idFields are the fields that name what a case is about, across the
+// playbooks: our order, the processor's dispute, the marketplace's claim.
+// An open case of the same playbook with one of them equal is most likely
+// the same dispute opened twice.
+var idFields = []string{"order", "dispute_id", "claim_id"}
+
+// duplicateField confirms opening a case that looks like a duplicate.
+const duplicateField = "duplicate"
+
+// takeDuplicateOK removes duplicate= from the details of an open and
+// reports whether it said ok.
+func takeDuplicateOK(fields map[string]string) bool {
+	v, ok := fields[duplicateField]
+	delete(fields, duplicateField)
+	return ok && strings.EqualFold(strings.TrimSpace(v), "ok")
+}
+
+// duplicates lists the open cases of pb in the request's workspace (not
+// only the channels the bot may use there) that share an id field with
+// fields, newest first. It reads outside the transaction: it only decides
+// whether to ask.
+func (r *Router) duplicates(ctx context.Context, c *call, pb *playbooks.Playbook, fields map[string]string) ([]storage.Case, []string, error) {
+	var keys []string
+	for _, k := range idFields {
+		if _, ok := pb.Field(k); ok && strings.TrimSpace(fields[k]) != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil, nil
+	}
+	open, err := r.deps.Store.Cases(ctx, storage.CaseFilter{Scope: storage.WorkspaceScope(c.req.Platform, c.req.Workspace), Status: storage.StatusOpen})
+	if err != nil {
+		return nil, nil, fmt.Errorf("look for duplicates: %w", err)
+	}
+	var dups []storage.Case
+	var why []string
+	for _, cs := range open {
+		if cs.Playbook != pb.Name {
+			continue
+		}
+		for _, k := range keys {
+			if strings.EqualFold(strings.TrimSpace(cs.Fields[k]), strings.TrimSpace(fields[k])) {
+				dups = append(dups, cs)
+				why = append(why, fmt.Sprintf("%s %s", strings.ReplaceAll(k, "_", " "), cs.Fields[k]))
+				break
+			}
+		}
+	}
+	return dups, why, nil
+}
+
+// duplicateReply asks whether to open a case like dups anyway or to go to
+// the newest of them; nothing is opened until the user says so. On chat
+// platforms it offers buttons, in the console it prints both commands.
+func (r *Router) duplicateReply(c *call, pb *playbooks.Playbook, given map[string]string, dups []storage.Case, why []string) bot.Reply {
+	var lines []string
+	for i, cs := range dups {
+		lines = append(lines, fmt.Sprintf("%s · %s · opened %s by %s", cs.Ref, why[i], when(cs.OpenedAt), bot.Mention(cs.OpenedBy)))
+	}
+	args := []string{pb.Name}
+	for _, k := range slices.Sorted(maps.Keys(given)) {
+		args = append(args, k+"="+quote(given[k]))
+	}
+	args = append(args, duplicateField+"=ok")
+	existing := dups[0].Ref.String()
+	reply := bot.Reply{
+		Text:       fmt.Sprintf("%s is already open for %s: nothing was opened. Go to it, or open another %s anyway?", existing, why[0], pb.Name),
+		Sections:   []bot.Section{{Title: "Open cases like it", Lines: lines}},
+		Visibility: bot.Ephemeral,
+	}
+	show, again := r.button("Show "+existing, "primary", "case show", existing), r.button("Open anyway", "danger", "case open", args...)
+	if chatPlatform(c.req.Platform) {
+		reply.Buttons = []bot.Button{show, again}
+	} else {
+		reply.Sections = append(reply.Sections, bot.Section{Lines: []string{"Go to it: " + show.Command, "Open anyway: " + again.Command}})
+	}
+	return reply
+}
