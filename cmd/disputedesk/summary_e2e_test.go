@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/disputedesk/disputedesk/internal/discordfake"
 	"github.com/disputedesk/disputedesk/internal/golden"
 	"github.com/disputedesk/disputedesk/internal/slackfake"
 )
@@ -142,4 +143,86 @@ func TestSummarySlack(t *testing.T) {
 		t.Errorf("files.completeUploadExternal called %d times, want 1", n)
 	}
 	golden.Check(t, "testdata/summary_slack.txt", []byte(blockTexts(sum.Blocks)+"chart alt text: "+f.Alt+"\n"))
+}
+
+// discordSummaries are the messages posted with files in channel: the
+// daily summaries.
+func discordSummaries(channel string, msgs []discordfake.Message) []discordfake.Message {
+	var out []discordfake.Message
+	for _, m := range msgs {
+		if m.Op == "create" && m.ChannelID == channel && len(m.Files) > 0 {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// embedTexts is what the embeds show, one part a line.
+func embedTexts(es []discordfake.Embed) string {
+	var b strings.Builder
+	for _, e := range es {
+		for _, s := range []string{e.Title, e.Description} {
+			if s != "" {
+				b.WriteString(s + "\n")
+			}
+		}
+		for _, f := range e.Fields {
+			b.WriteString(f.Name + "\n" + f.Value + "\n")
+		}
+		if e.Footer != nil {
+			b.WriteString(e.Footer.Text + "\n")
+		}
+		if e.Image != nil {
+			b.WriteString("image: " + e.Image.URL + "\n")
+		}
+	}
+	return b.String()
+}
+
+// TestSummaryDiscord: the same through Discord: one message at 09:00 with
+// the chart as attachment chart.png, shown as its embed's image.
+func TestSummaryDiscord(t *testing.T) {
+	t.Parallel()
+	d := discordfake.New(t)
+	srv := serve(t, append(discordEnv(d, filepath.Join(t.TempDir(), "cases.db"), false), clockEnv("08:59:45")...)...)
+	client := d.Client(srv.base)
+	send := func(p map[string]any, want string) {
+		t.Helper()
+		if resp, body, err := client.Send(p, discordfake.SignOpts{}); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("interaction: %v %v %s", err, resp, body)
+		}
+		d.WaitResponses(t, p["id"].(string), 10*time.Second, func(r []discordfake.Response) bool {
+			return strings.Contains(responseText(r), want)
+		})
+	}
+	send(chargeback(discordfake.Opts{}), "Opened CB-1001")
+	send(discordfake.SlashCommand("return", discordfake.Opts{}, discordfake.Opt("order", "2231"), discordfake.Opt("reason", "damaged")), "Opened RMA-1001")
+	send(discordfake.SlashCommand("case", discordfake.Opts{}, discordfake.Sub("close", discordfake.Opt("case", "CB-1001"),
+		discordfake.Opt("outcome", "won"), discordfake.Opt("amount", "49,90"))), "Closed CB-1001")
+	send(discordfake.SlashCommand("case", discordfake.Opts{}, discordfake.Sub("summary", discordfake.Opt("action", "subscribe"),
+		discordfake.Opt("time", "09:00"), discordfake.Opt("zone", "Europe/Oslo"), discordfake.Opt("days", "weekdays"))), "Subscribed.")
+	if n := len(discordSummaries(discordfake.ChannelID, d.Messages())); n != 0 {
+		t.Fatalf("%d summaries before 09:00", n)
+	}
+
+	msgs := d.WaitFor(t, 25*time.Second, func(m []discordfake.Message) bool { return len(discordSummaries(discordfake.ChannelID, m)) > 0 })
+	sum := discordSummaries(discordfake.ChannelID, msgs)[0]
+	time.Sleep(3 * time.Second)
+	if got := discordSummaries(discordfake.ChannelID, d.Messages()); len(got) != 1 {
+		t.Errorf("%d summaries in the channel, want 1\n%s", len(got), d.Dump())
+	}
+	if len(sum.Files) != 1 || sum.Files[0].Name != "chart.png" {
+		t.Fatalf("the summary carries files %+v, want chart.png", sum.Files)
+	}
+	checkPNG(t, "the chart", sum.Files[0].Data)
+	var shown bool
+	for _, e := range sum.Embeds {
+		shown = shown || e.Image != nil && e.Image.URL == "attachment://chart.png"
+	}
+	if !shown {
+		t.Errorf("no embed shows attachment://chart.png: %s", sum.Body)
+	}
+	// discordgo cannot send an attachment's description (bot/discord/image.go):
+	// the alt text is the image embed's description, in the golden file.
+	golden.Check(t, "testdata/summary_discord.txt", []byte(sum.Content+"\n"+embedTexts(sum.Embeds)))
 }
