@@ -226,3 +226,42 @@ func TestSummaryDiscord(t *testing.T) {
 	// the alt text is the image embed's description, in the golden file.
 	golden.Check(t, "testdata/summary_discord.txt", []byte(sum.Content+"\n"+embedTexts(sum.Embeds)))
 }
+
+// TestSummaryCommand: disputedesk summary prints a channel's summary of a
+// day; --post queues it once, a second --post of the day is refused, and
+// the running serve delivers the queued one once, its scheduler skipping
+// the day when its clock crosses 09:00. The shell's clock is a few seconds
+// past 09:00 (the outbox row is due from then), serve's 20 s before it:
+// the day is posted from the shell before serve's scheduler gets to it.
+func TestSummaryCommand(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New(t)
+	dbURL := filepath.Join(t.TempDir(), "cases.db")
+	srv := serve(t, append(slackEnv(fake, dbURL), clockEnv("08:59:40")...)...)
+	openAndSubscribe(t, fake.Client(srv.base, slackfake.SigningSecret))
+	shell := append([]string{"DATABASE_URL=" + dbURL}, clockEnv("09:00:05")...)
+	channel := "slack:" + slackfake.TeamID + "/" + slackfake.ChannelID
+
+	out, stderr, code := cli(t, shell, "", "summary", "--channel", channel, "--date", summaryDay)
+	if code != 0 || !strings.Contains(out, "Since Mon 9 Nov 09:00") || !strings.Contains(out, "Opened 2: chargeback 1, return 1") {
+		t.Errorf("summary printed, exit %d:\n%s%s", code, out, stderr)
+	}
+	if n := len(slackSummaries(slackfake.ChannelID, fake.Messages())); n != 0 {
+		t.Errorf("printing a summary posted %d", n)
+	}
+	out, stderr, code = cli(t, shell, "", "summary", "--channel", channel, "--date", summaryDay, "--post")
+	if code != 0 || !strings.Contains(out, "Queued the summary of "+summaryDay+" in "+slackfake.ChannelID) {
+		t.Fatalf("summary --post, exit %d:\n%s%s", code, out, stderr)
+	}
+	out, stderr, code = cli(t, shell, "", "summary", "--channel", channel, "--date", summaryDay, "--post")
+	if code == 0 || !strings.Contains(stderr, "posted already") {
+		t.Errorf("a second summary --post of the day, exit %d, want non-zero and \"posted already\":\n%s%s", code, out, stderr)
+	}
+
+	// Delivered once serve's clock passes 09:00:05, after its 09:00 pass.
+	sum := waitOneSlackSummary(t, fake, 40*time.Second, 3*time.Second)
+	if text := blockTexts(sum.Blocks); !strings.Contains(text, "Daily summary · Tue 10 Nov") || !strings.Contains(text, "Opened 2: chargeback 1, return 1") {
+		t.Errorf("the posted summary:\n%s", text)
+	}
+	srv.stop()
+}
