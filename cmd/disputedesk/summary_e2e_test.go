@@ -102,7 +102,9 @@ func openAndSubscribe(t *testing.T, c *slackfake.Client) {
 	slash(t, c, "/dispute", "chargeback order=1042 amount=49,90 currency=EUR", "Opened CB-1001")
 	slash(t, c, "/return", "reason=damaged order=2231", "Opened RMA-1001")
 	slash(t, c, "/case", "close CB-1001 outcome=won amount=49,90", "Closed CB-1001")
-	slash(t, c, "/case", "summary subscribe 09:00 Europe/Oslo weekdays", "Subscribed.")
+	// Before 09:00 by the process clock, the next summary is today's; a
+	// machine too slow for the clock's head start fails here, not later.
+	slash(t, c, "/case", "summary subscribe 09:00 Europe/Oslo weekdays", "next Tue 10 Nov 09:00 CET")
 }
 
 // waitOneSlackSummary waits up to timeout for channel's summary, then
@@ -124,13 +126,13 @@ func waitOneSlackSummary(t *testing.T, fake *slackfake.Server, timeout, quiet ti
 func TestSummarySlack(t *testing.T) {
 	t.Parallel()
 	fake := slackfake.New(t)
-	srv := serve(t, append(slackEnv(fake, filepath.Join(t.TempDir(), "cases.db")), clockEnv("08:59:45")...)...)
+	srv := serve(t, append(slackEnv(fake, filepath.Join(t.TempDir(), "cases.db")), clockEnv("08:59:50")...)...)
 	openAndSubscribe(t, fake.Client(srv.base, slackfake.SigningSecret))
 	if n := len(slackSummaries(slackfake.ChannelID, fake.Messages())); n != 0 {
 		t.Fatalf("%d summaries before 09:00", n)
 	}
 
-	sum := waitOneSlackSummary(t, fake, 25*time.Second, 3*time.Second)
+	sum := waitOneSlackSummary(t, fake, 25*time.Second, 2*time.Second)
 	if len(sum.Blocks) == 0 || len(sum.Files) != 1 {
 		t.Fatalf("the summary has %d bytes of blocks and %d files, want blocks and one file\n%s", len(sum.Blocks), len(sum.Files), fake.Dump())
 	}
@@ -184,7 +186,7 @@ func embedTexts(es []discordfake.Embed) string {
 func TestSummaryDiscord(t *testing.T) {
 	t.Parallel()
 	d := discordfake.New(t)
-	srv := serve(t, append(discordEnv(d, filepath.Join(t.TempDir(), "cases.db"), false), clockEnv("08:59:45")...)...)
+	srv := serve(t, append(discordEnv(d, filepath.Join(t.TempDir(), "cases.db"), false), clockEnv("08:59:50")...)...)
 	client := d.Client(srv.base)
 	send := func(p map[string]any, want string) {
 		t.Helper()
@@ -200,14 +202,14 @@ func TestSummaryDiscord(t *testing.T) {
 	send(discordfake.SlashCommand("case", discordfake.Opts{}, discordfake.Sub("close", discordfake.Opt("case", "CB-1001"),
 		discordfake.Opt("outcome", "won"), discordfake.Opt("amount", "49,90"))), "Closed CB-1001")
 	send(discordfake.SlashCommand("case", discordfake.Opts{}, discordfake.Sub("summary", discordfake.Opt("action", "subscribe"),
-		discordfake.Opt("time", "09:00"), discordfake.Opt("zone", "Europe/Oslo"), discordfake.Opt("days", "weekdays"))), "Subscribed.")
+		discordfake.Opt("time", "09:00"), discordfake.Opt("zone", "Europe/Oslo"), discordfake.Opt("days", "weekdays"))), "next Tue 10 Nov 09:00 CET")
 	if n := len(discordSummaries(discordfake.ChannelID, d.Messages())); n != 0 {
 		t.Fatalf("%d summaries before 09:00", n)
 	}
 
 	msgs := d.WaitFor(t, 25*time.Second, func(m []discordfake.Message) bool { return len(discordSummaries(discordfake.ChannelID, m)) > 0 })
 	sum := discordSummaries(discordfake.ChannelID, msgs)[0]
-	time.Sleep(3 * time.Second)
+	time.Sleep(2 * time.Second)
 	if got := discordSummaries(discordfake.ChannelID, d.Messages()); len(got) != 1 {
 		t.Errorf("%d summaries in the channel, want 1\n%s", len(got), d.Dump())
 	}
@@ -231,15 +233,15 @@ func TestSummaryDiscord(t *testing.T) {
 // day; --post queues it once, a second --post of the day is refused, and
 // the running serve delivers the queued one once, its scheduler skipping
 // the day when its clock crosses 09:00. The shell's clock is a few seconds
-// past 09:00 (the outbox row is due from then), serve's 20 s before it:
+// past 09:00 (the outbox row is due from then), serve's 10 s before it:
 // the day is posted from the shell before serve's scheduler gets to it.
 func TestSummaryCommand(t *testing.T) {
 	t.Parallel()
 	fake := slackfake.New(t)
 	dbURL := filepath.Join(t.TempDir(), "cases.db")
-	srv := serve(t, append(slackEnv(fake, dbURL), clockEnv("08:59:40")...)...)
+	srv := serve(t, append(slackEnv(fake, dbURL), clockEnv("08:59:50")...)...)
 	openAndSubscribe(t, fake.Client(srv.base, slackfake.SigningSecret))
-	shell := append([]string{"DATABASE_URL=" + dbURL}, clockEnv("09:00:05")...)
+	shell := append([]string{"DATABASE_URL=" + dbURL}, clockEnv("09:00:01")...)
 	channel := "slack:" + slackfake.TeamID + "/" + slackfake.ChannelID
 
 	out, stderr, code := cli(t, shell, "", "summary", "--channel", channel, "--date", summaryDay)
@@ -258,8 +260,8 @@ func TestSummaryCommand(t *testing.T) {
 		t.Errorf("a second summary --post of the day, exit %d, want non-zero and \"posted already\":\n%s%s", code, out, stderr)
 	}
 
-	// Delivered once serve's clock passes 09:00:05, after its 09:00 pass.
-	sum := waitOneSlackSummary(t, fake, 40*time.Second, 3*time.Second)
+	// Delivered once serve's clock passes 09:00:01, after its 09:00 pass.
+	sum := waitOneSlackSummary(t, fake, 30*time.Second, 2*time.Second)
 	if text := blockTexts(sum.Blocks); !strings.Contains(text, "Daily summary · Tue 10 Nov") || !strings.Contains(text, "Opened 2: chargeback 1, return 1") {
 		t.Errorf("the posted summary:\n%s", text)
 	}

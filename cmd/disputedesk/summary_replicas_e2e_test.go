@@ -17,13 +17,13 @@ import (
 func TestSummaryReplicas(t *testing.T) {
 	t.Parallel()
 	fake := slackfake.New(t)
-	env := append(slackEnv(fake, pgtest.URL(t)), clockEnv("08:59:45")...)
+	env := append(slackEnv(fake, pgtest.URL(t)), clockEnv("08:59:48")...)
 	var replicas []*server
 	for range 3 {
 		replicas = append(replicas, serve(t, env...))
 	}
 	openAndSubscribe(t, fake.Client(replicas[2].base, slackfake.SigningSecret))
-	waitOneSlackSummary(t, fake, 25*time.Second, 4*time.Second)
+	waitOneSlackSummary(t, fake, 25*time.Second, 3*time.Second)
 	for _, r := range replicas {
 		r.stop()
 	}
@@ -69,7 +69,7 @@ func TestSummaryDelivery(t *testing.T) {
 	t.Run("retries", func(t *testing.T) {
 		t.Parallel()
 		fake := slackfake.New(t)
-		srv := serve(t, append(slackEnv(fake, filepath.Join(t.TempDir(), "cases.db")), clockEnv("08:59:50")...)...)
+		srv := serve(t, append(slackEnv(fake, filepath.Join(t.TempDir(), "cases.db")), clockEnv("08:59:52")...)...)
 		openAndSubscribe(t, fake.Client(srv.base, slackfake.SigningSecret))
 		fake.FailNext("upload_url", 500)
 		fake.FailNext("files.completeUploadExternal", 500)
@@ -86,8 +86,8 @@ func TestSummaryDelivery(t *testing.T) {
 	t.Run("restart", func(t *testing.T) {
 		t.Parallel()
 		fake := slackfake.New(t)
-		env := append(slackEnv(fake, filepath.Join(t.TempDir(), "cases.db")), clockEnv("08:59:50")...)
-		srv := serve(t, env...)
+		dbURL := filepath.Join(t.TempDir(), "cases.db")
+		srv := serve(t, append(slackEnv(fake, dbURL), clockEnv("08:59:52")...)...)
 		openAndSubscribe(t, fake.Client(srv.base, slackfake.SigningSecret))
 		fake.FailNext("upload_url", 500, 500, 500)
 		deadline := time.Now().Add(20 * time.Second)
@@ -105,12 +105,12 @@ func TestSummaryDelivery(t *testing.T) {
 			t.Fatalf("%d summaries delivered while the upload failed", n)
 		}
 
-		restarted := time.Now()
-		again := serve(t, env...)
-		waitOneSlackSummary(t, fake, 30*time.Second, 0)
-		// The new replica's clock starts at 08:59:50 again: past its 09:00,
+		// The new replica's clock starts just before 09:00: past its 09:00,
 		// the day is claimed and nothing more is posted.
-		time.Sleep(time.Until(restarted.Add(13 * time.Second)))
+		restarted := time.Now()
+		again := serve(t, append(slackEnv(fake, dbURL), clockEnv("08:59:58")...)...)
+		waitOneSlackSummary(t, fake, 30*time.Second, 0)
+		time.Sleep(time.Until(restarted.Add(5 * time.Second)))
 		again.stop()
 		if got := slackSummaries(slackfake.ChannelID, fake.Messages()); len(got) != 1 {
 			t.Errorf("%d summaries after the restart, want 1\n%s", len(got), fake.Dump())
