@@ -41,7 +41,9 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := newRequestMetrics(reg)
 
-	worker := &outbox.Worker{Store: m.Store, Notifiers: map[string]bot.Notifier{}, Logger: m.Logger.With("component", "outbox")}
+	// The worker's clock is the store's: it compares failing_since and sets
+	// next_attempt_at, which the store wrote and reads with m.Now.
+	worker := &outbox.Worker{Store: m.Store, Notifiers: map[string]bot.Notifier{}, Now: m.Now, Logger: m.Logger.With("component", "outbox")}
 	router, err := m.Router(worker.Wake, metrics.middleware)
 	if err != nil {
 		return err
