@@ -39,7 +39,7 @@ func (m *Main) SummaryCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	at, key, err := summaryTime(ch, *date, time.Now())
+	at, key, err := summaryTime(ch, *date, m.Now())
 	if err != nil {
 		return &usageError{err}
 	}
