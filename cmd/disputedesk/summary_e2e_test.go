@@ -101,7 +101,7 @@ func openAndSubscribe(t *testing.T, c *slackfake.Client) {
 	t.Helper()
 	slash(t, c, "/dispute", "chargeback order=1042 amount=49,90 currency=EUR", "Opened CB-1001")
 	slash(t, c, "/return", "reason=damaged order=2231", "Opened RMA-1001")
-	slash(t, c, "/case", "close CB-1001 outcome=won amount=49,90", "Closed CB-1001")
+	slash(t, c, "/case", "close CB-1001 outcome=won amount=49,90 force=yes", "Closed CB-1001")
 	// Before 09:00 by the process clock, the next summary is today's; a
 	// machine too slow for the clock's head start fails here, not later.
 	slash(t, c, "/case", "summary subscribe 09:00 Europe/Oslo weekdays", "next Tue 10 Nov 09:00 CET")
@@ -200,7 +200,7 @@ func TestSummaryDiscord(t *testing.T) {
 	send(chargeback(discordfake.Opts{}), "Opened CB-1001")
 	send(discordfake.SlashCommand("return", discordfake.Opts{}, discordfake.Opt("order", "2231"), discordfake.Opt("reason", "damaged")), "Opened RMA-1001")
 	send(discordfake.SlashCommand("case", discordfake.Opts{}, discordfake.Sub("close", discordfake.Opt("case", "CB-1001"),
-		discordfake.Opt("outcome", "won"), discordfake.Opt("amount", "49,90"))), "Closed CB-1001")
+		discordfake.Opt("outcome", "won"), discordfake.Opt("amount", "49,90"), discordfake.Opt("force", "yes"))), "Closed CB-1001")
 	send(discordfake.SlashCommand("case", discordfake.Opts{}, discordfake.Sub("summary", discordfake.Opt("action", "subscribe"),
 		discordfake.Opt("time", "09:00"), discordfake.Opt("zone", "Europe/Oslo"), discordfake.Opt("days", "weekdays"))), "next Tue 10 Nov 09:00 CET")
 	if n := len(discordSummaries(discordfake.ChannelID, d.Messages())); n != 0 {
