@@ -338,6 +338,9 @@ func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, c.usageErrorf("%q is not an outcome of a %s.%s Choose %s", outcome, pb.Name,
 			suggest.DidYouMean(outcome, pb.OutcomeIDs(), "outcome="), listOf(pb.OutcomeIDs()))
 	}
+	if refused := r.needLead(c, cs, pb.OutcomeOwner(outcome), fmt.Sprintf("close %s as %s", cs.Ref, outcome)); refused != nil {
+		return *refused, nil
+	}
 	fallback := ""
 	if cs.Amount != nil {
 		fallback = cs.Amount.Currency

@@ -46,7 +46,10 @@ type Config struct {
 	// Channels limits the bot to some channels in the workspaces it names
 	// (see commands.Deps.Channels).
 	Channels map[string][]string
-	Clock    ClockConfig
+	// Leads may do the steps and outcomes playbooks give a lead or finance
+	// (DISPUTEDESK_LEADS); empty, everyone may do everything.
+	Leads []commands.Lead
+	Clock ClockConfig
 }
 
 // ModelConfig reaches an OpenAI-compatible model for reply drafts; empty
@@ -116,6 +119,7 @@ var settings = []setting{
 	{name: "DISPUTEDESK_COUNTRY", def: "none", doc: "ISO 3166-1 country whose public holidays working-day deadlines skip when neither the rule's law, the case's country= nor its time zone says: NO, DK, SE, DE or US"},
 	{name: "DISPUTEDESK_HOLIDAYS", def: "none", doc: "the team's own days off that working-day deadlines skip in every country's calendar, as dates; a leading - makes a holiday a working day: 2026-12-24,-2026-12-31"},
 	{name: "DISPUTEDESK_CHANNELS", def: "every channel the bot is in", doc: "limit the bot in a workspace to some channels, as platform:workspace/channel: slack:T0123/C0456,slack:T0123/C0789; elsewhere in that workspace it refuses commands and finds no cases"},
+	{name: "DISPUTEDESK_LEADS", def: "none: everyone may do everything", doc: "who may do what a playbook marks owner: lead or finance (closing a chargeback as accepted, the fight-or-accept step, a refund above approval_above), as platform:id: slack:U0123,discord:123456789012345678,discord:role:234567890123456789 (a Discord role); others are told whom to ask"},
 	{name: "DISPUTEDESK_LANGUAGE", def: "en", doc: "the team's language for reply drafts when the customer's is unknown: en, nb, da, de or sv"},
 	{name: "OPENAI_API_KEY", def: "none", secret: true, doc: "key of an OpenAI-compatible model for reply drafts; without a model, drafts come from offline templates"},
 	{name: "OPENAI_BASE_URL", def: "https://api.openai.com/v1", doc: "the model's API base: Azure, Ollama (http://localhost:11434/v1), vLLM, llama.cpp"},
@@ -215,6 +219,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		cfg.Channels, err = parseChannels(v)
 		errs = append(errs, err)
 	}
+	if cfg.Leads, err = commands.ParseLeads(getenv("DISPUTEDESK_LEADS")); err != nil {
+		errs = append(errs, err)
+	}
 	if cfg.Clock, err = loadClock(getenv); err != nil {
 		errs = append(errs, err)
 	}
@@ -274,6 +281,7 @@ func (c Config) Print(w io.Writer) {
 	if len(c.Channels) > 0 {
 		fmt.Fprintf(tw, "  channels\tlimited in %d workspace(s)\n", len(c.Channels))
 	}
+	fmt.Fprintf(tw, "  leads\t%s\n", c.leadsNote())
 	fmt.Fprintf(tw, "  migrate at start\t%t\n", c.AutoMigrate)
 	fmt.Fprintf(tw, "  schedule\tevery %s\n", c.Clock.Every)
 	if !c.Clock.Start.IsZero() {
@@ -309,6 +317,18 @@ func (c Config) Print(w io.Writer) {
 	}
 	fmt.Fprintf(tw, "  reply drafts\t%s (team language %s)\n", drafts, c.Language)
 	tw.Flush()
+}
+
+// leadsNote says who may do what playbooks give a lead or finance.
+func (c Config) leadsNote() string {
+	if len(c.Leads) == 0 {
+		return "none (DISPUTEDESK_LEADS unset: everyone may do what playbooks give a lead or finance)"
+	}
+	names := make([]string, len(c.Leads))
+	for i, l := range c.Leads {
+		names[i] = l.String()
+	}
+	return strings.Join(names, ", ")
 }
 
 // parseChannels reads DISPUTEDESK_CHANNELS into channels by workspace key.

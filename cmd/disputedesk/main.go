@@ -152,6 +152,7 @@ func (m *Main) Deps(wake func()) (commands.Deps, error) {
 		DefaultLanguage: m.Config.Language,
 		Calendar:        playbooks.Calendar{Country: m.Config.Country, Changes: m.Config.Holidays},
 		Channels:        m.Config.Channels,
+		Leads:           m.Config.Leads,
 		Now:             m.Now,
 	}, nil
 }
