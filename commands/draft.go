@@ -130,7 +130,7 @@ func (r *Router) draft(ctx context.Context, c *call, cs storage.Case, st storage
 
 // draftReply shows a draft to the agent, privately, with what to do next.
 func (r *Router) draftReply(cs storage.Case, rec storage.DraftRecord, d prompts.Draft) bot.Reply {
-	ref, id := cs.Ref.String(), strconv.FormatInt(rec.ID, 10)
+	ref, id := cs.Ref.String(), strconv.FormatInt(rec.Number, 10)
 	reply := bot.Reply{
 		Text:       fmt.Sprintf("Draft %s for %s (%s, %s, %s), only you see it. Nothing is sent to the customer until you send it.", id, ref, rec.Language, rec.Tone, rec.Source),
 		Sections:   []bot.Section{{Title: "Draft " + id, Lines: strings.Split(rec.Body, "\n")}},
@@ -161,7 +161,7 @@ func (r *Router) caseEditDraft(ctx context.Context, c *call) (bot.Reply, error) 
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	id := strconv.FormatInt(d.ID, 10)
+	id := strconv.FormatInt(d.Number, 10)
 	form := r.form("Edit draft "+id, "Approve", "case approve", []string{cs.Ref.String(), id},
 		bot.FormField{Name: "body", Label: "Reply to the customer", Required: true, Value: d.Body})
 	approve := form.Command
@@ -169,7 +169,7 @@ func (r *Router) caseEditDraft(ctx context.Context, c *call) (bot.Reply, error) 
 		return bot.Reply{Text: "Edit the draft, then approve it.", Visibility: bot.Ephemeral, Form: form}, nil
 	}
 	return bot.Reply{
-		Text:       fmt.Sprintf(`Draft %d for %s. Edit it and approve with: %s body="..."`, d.ID, cs.Ref, approve),
+		Text:       fmt.Sprintf(`Draft %d for %s. Edit it and approve with: %s body="..."`, d.Number, cs.Ref, approve),
 		Sections:   []bot.Section{{Lines: strings.Split(d.Body, "\n")}},
 		Visibility: bot.Ephemeral,
 	}, nil

@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -190,8 +191,16 @@ func TestMigrate(t *testing.T) {
 		if !errors.Is(err, ErrSchemaBehind) || errors.Is(err, storage.ErrUnknownSchema) || !strings.Contains(err.Error(), "disputedesk migrate") {
 			t.Errorf("CheckSchema before Migrate = %v, want ErrSchemaBehind saying to run disputedesk migrate", err)
 		}
-		if files, _ := fs.Glob(migrations, "migrations/"+s.Dialect()+"/*.sql"); latest != int64(len(files)) {
-			t.Errorf("latest version %d, want %d: one per migration file", latest, len(files))
+		// The highest file's number: branches reserve numbers (00013 may
+		// land before 00011), so the files need not run without a gap.
+		files, _ := fs.Glob(migrations, "migrations/"+s.Dialect()+"/*.sql")
+		var highest int64
+		for _, f := range files {
+			n, _ := strconv.ParseInt(strings.SplitN(path.Base(f), "_", 2)[0], 10, 64)
+			highest = max(highest, n)
+		}
+		if latest != highest {
+			t.Errorf("latest version %d, want %d: the highest migration file's", latest, highest)
 		}
 		from, to, err := s.Migrate(ctx)
 		if err != nil || from != 0 || to != latest {
