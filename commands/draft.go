@@ -107,7 +107,7 @@ func (r *Router) draft(ctx context.Context, c *call, cs storage.Case, st storage
 	}
 	lang, _ = prompts.Resolve(lang, message, c.req.Locale, r.deps.DefaultLanguage)
 	pb := r.playbook(cs)
-	req := prompts.Request{Facts: r.facts(pb, cs, st, c.req), CustomerMessage: message, Language: lang, Tone: tone, MaxLen: c.req.MaxText}
+	req := prompts.Request{Facts: r.facts(pb, cs, st, c.req, lang), CustomerMessage: message, Language: lang, Tone: tone, MaxLen: c.req.MaxText}
 	dctx, cancel := context.WithTimeout(ctx, draftTimeout)
 	defer cancel()
 	d, err := r.deps.Drafter.Draft(dctx, req, c.req.Progress)
@@ -215,7 +215,7 @@ func (r *Router) caseApprove(ctx context.Context, c *call) (bot.Reply, error) {
 		Text:     fmt.Sprintf("%s approved a reply to the customer (draft %d, %s):", bot.Mention(c.req.User), id, d.Language),
 		Sections: reply.Sections,
 	}
-	req := prompts.Request{Facts: r.facts(pb, cs, st, c.req), Language: d.Language, Tone: d.Tone, MaxLen: c.req.MaxText}
+	req := prompts.Request{Facts: r.facts(pb, cs, st, c.req, d.Language), Language: d.Language, Tone: d.Tone, MaxLen: c.req.MaxText}
 	if problems := prompts.Lint(req, prompts.Draft{Language: d.Language, Body: d.Body}); len(problems) > 0 {
 		sec := bot.Section{Title: "Check before sending"}
 		for _, p := range problems {
@@ -239,16 +239,29 @@ func (r *Router) draftOf(ctx context.Context, c *call, cs storage.Case) (storage
 	return d, err
 }
 
-// facts are what a draft may say about a case: its details, its step and
-// its playbook's policy, and who signs.
-func (r *Router) facts(pb *playbooks.Playbook, cs storage.Case, st storage.CaseState, req *bot.Request) prompts.Facts {
+// facts are what a draft in lang may say about a case: its details (money
+// written the reader's way), its step and its playbook's policy, or how it
+// ended; and who signs: the agent's display name (a chat platform's user
+// id is no name; the console's is) and the shop's signature.
+func (r *Router) facts(pb *playbooks.Playbook, cs storage.Case, st storage.CaseState, req *bot.Request, lang string) prompts.Facts {
 	f := prompts.Facts{
 		Ref: cs.Ref.String(), Playbook: pb.Name, PlaybookTitle: pb.Title,
 		Customer: cs.Fields["customer"], Order: cs.Fields["order"], Policy: pb.Policy,
-		Agent: cmp.Or(req.UserName, req.User),
+		Agent: req.UserName, Signature: r.deps.Signature,
+	}
+	if !chatPlatform(req.Platform) {
+		f.Agent = cmp.Or(req.UserName, req.User)
 	}
 	if cs.Amount != nil {
-		f.Amount = money.Format(*cs.Amount)
+		f.Amount = money.Local(*cs.Amount, lang)
+	}
+	if cs.Status == storage.StatusClosed {
+		f.Outcome, f.OutcomeLabel = cs.Outcome, cs.Outcome
+		for _, o := range pb.Outcomes {
+			if o.ID == cs.Outcome {
+				f.OutcomeLabel = o.Label
+			}
+		}
 	}
 	for _, name := range detailFields {
 		if v := cs.Fields[name]; v != "" {

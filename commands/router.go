@@ -49,6 +49,9 @@ type Deps struct {
 	// there are refused and cases in them are not found. A workspace it
 	// does not name is not limited.
 	Channels map[string][]string
+	// Signature is the shop's name under every reply draft
+	// (DISPUTEDESK_SIGNATURE); empty, drafts are signed by the agent alone.
+	Signature string
 	// Leads may do what a playbook gives its lead or finance (steps and
 	// outcomes marked owner: lead or finance, DISPUTEDESK_LEADS); empty,
 	// everyone may do everything.

@@ -37,6 +37,8 @@ type Config struct {
 	Model   ModelConfig
 	// Language is the team's language for reply drafts.
 	Language string
+	// Signature is the shop's name under every reply draft.
+	Signature string
 	// Country is the team's default country for public holidays, for
 	// cases whose country nothing else says (ISO 3166-1, upper case).
 	Country string
@@ -121,6 +123,7 @@ var settings = []setting{
 	{name: "DISPUTEDESK_CHANNELS", def: "every channel the bot is in", doc: "limit the bot in a workspace to some channels, as platform:workspace/channel: slack:T0123/C0456,slack:T0123/C0789; elsewhere in that workspace it refuses commands and finds no cases"},
 	{name: "DISPUTEDESK_LEADS", def: "none: everyone may do everything", doc: "who may do what a playbook marks owner: lead or finance (closing a chargeback as accepted, the fight-or-accept step, a refund above approval_above), as platform:id: slack:U0123,discord:123456789012345678,discord:role:234567890123456789 (a Discord role); others are told whom to ask"},
 	{name: "DISPUTEDESK_LANGUAGE", def: "en", doc: "the team's language for reply drafts when the customer's is unknown: en, nb, da, de or sv"},
+	{name: "DISPUTEDESK_SIGNATURE", def: "none", doc: "the shop's name, signed under the agent's name in every reply draft: Nordic Cups AS"},
 	{name: "OPENAI_API_KEY", def: "none", secret: true, doc: "key of an OpenAI-compatible model for reply drafts; without a model, drafts come from offline templates"},
 	{name: "OPENAI_BASE_URL", def: "https://api.openai.com/v1", doc: "the model's API base: Azure, Ollama (http://localhost:11434/v1), vLLM, llama.cpp"},
 	{name: "OPENAI_MODEL", def: "gpt-4o-mini", doc: "the model name"},
@@ -225,6 +228,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if cfg.Clock, err = loadClock(getenv); err != nil {
 		errs = append(errs, err)
 	}
+	cfg.Signature = strings.TrimSpace(getenv("DISPUTEDESK_SIGNATURE"))
 	cfg.Language = "en"
 	if v := getenv("DISPUTEDESK_LANGUAGE"); v != "" {
 		if cfg.Language, err = prompts.ParseLanguage(v); err != nil {
@@ -315,7 +319,7 @@ func (c Config) Print(w io.Writer) {
 	if c.Model.Enabled() {
 		drafts = fmt.Sprintf("model %s at %s, offline as fallback", c.Model.Model, cmp.Or(c.Model.BaseURL, "https://api.openai.com/v1"))
 	}
-	fmt.Fprintf(tw, "  reply drafts\t%s (team language %s)\n", drafts, c.Language)
+	fmt.Fprintf(tw, "  reply drafts\t%s (team language %s, signed %s)\n", drafts, c.Language, cmp.Or(c.Signature, "by the agent alone"))
 	tw.Flush()
 }
 

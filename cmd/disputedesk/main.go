@@ -153,6 +153,7 @@ func (m *Main) Deps(wake func()) (commands.Deps, error) {
 		Calendar:        playbooks.Calendar{Country: m.Config.Country, Changes: m.Config.Holidays},
 		Channels:        m.Config.Channels,
 		Leads:           m.Config.Leads,
+		Signature:       m.Config.Signature,
 		Now:             m.Now,
 	}, nil
 }
