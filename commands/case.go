@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -177,14 +178,7 @@ func (r *Router) amount(fields map[string]string, fallback string) (*storage.Mon
 	if !ok {
 		return nil, nil
 	}
-	cur := fields[playbooks.FieldCurrency]
-	if cur == "" {
-		cur = fallback
-	}
-	if cur == "" {
-		cur = r.deps.DefaultCurrency
-	}
-	m, err := money.Parse(a, cur)
+	m, err := money.Parse(a, money.CurrencyOf(a, fields[playbooks.FieldCurrency], cmp.Or(fallback, r.deps.DefaultCurrency)))
 	if err != nil {
 		return nil, err
 	}

@@ -114,7 +114,7 @@ var settings = []setting{
 	{name: "DISPUTEDESK_DATA", def: "$XDG_DATA_HOME/disputedesk or ~/.local/share/disputedesk",
 		doc: "where the default SQLite database lives"},
 	{name: "DISPUTEDESK_ADDR", def: ":8080", doc: "HTTP listen address of serve (/healthz, /readyz, /metrics)"},
-	{name: "DISPUTEDESK_CURRENCY", def: "none", doc: "ISO 4217 currency for amounts typed without one, e.g. EUR"},
+	{name: "DISPUTEDESK_CURRENCY", def: "none", doc: "ISO 4217 currency for amounts typed without one, in every playbook (it fills a required currency= too), e.g. EUR; 49,90 kr is read in it when it is NOK, DKK or SEK"},
 	{name: "DISPUTEDESK_PLAYBOOKS", def: "none", doc: "a directory of playbook YAML files that add to or replace the built-in ones (checked at start)"},
 	{name: "DISPUTEDESK_MIGRATE", def: "true", doc: "apply database migrations at start; false to run `disputedesk migrate` yourself"},
 	{name: "DISPUTEDESK_LOG_LEVEL", def: "info", doc: "debug, info, warn or error"},

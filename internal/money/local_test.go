@@ -1,6 +1,7 @@
 package money
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/disputedesk/disputedesk/storage"
@@ -33,6 +34,51 @@ func TestLocal(t *testing.T) {
 		m := storage.Money{Minor: tt.minor, Currency: tt.currency}
 		if got := Local(m, tt.lang); got != tt.want {
 			t.Errorf("Local(%s %d, %s) = %q, want %q", tt.currency, tt.minor, tt.lang, got, tt.want)
+		}
+	}
+}
+
+// "kr" is a krone of the currency given, and a question without one.
+func TestParseKroner(t *testing.T) {
+	tests := []struct {
+		amount, code string
+		want         string // Format of the result, or part of the error
+	}{
+		{"49,90 kr", "NOK", "NOK 49.90"},
+		{"kr 49,90", "DKK", "DKK 49.90"},
+		{"1 299,00 kr.", "SEK", "SEK 1299.00"},
+		{"49,- kr", "NOK", "NOK 49.00"},
+		{"49,90 kr", "", `"49,90 kr": which of NOK, DKK or SEK is meant by kr? Write amount="49,90 NOK"`},
+		{"49,90 kr", "EUR", `"49,90 kr" is in kroner but the currency is EUR`},
+	}
+	for _, tt := range tests {
+		m, err := Parse(tt.amount, tt.code)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		} else {
+			got = Format(m)
+		}
+		if !strings.Contains(got, tt.want) {
+			t.Errorf("Parse(%q, %q) = %s, want %s", tt.amount, tt.code, got, tt.want)
+		}
+	}
+}
+
+// CurrencyOf picks the currency an amount is read in: the one given, its
+// own, or the fallback, except that kroner never fall back to a currency
+// that is not a krone.
+func TestCurrencyOf(t *testing.T) {
+	tests := []struct{ amount, given, fallback, want string }{
+		{"49,90", "", "EUR", "EUR"},
+		{"49,90 NOK", "", "EUR", "NOK"},
+		{"49,90", "SEK", "EUR", "SEK"},
+		{"49,90 kr", "", "NOK", "NOK"},
+		{"49,90 kr", "", "EUR", ""},
+	}
+	for _, tt := range tests {
+		if got := CurrencyOf(tt.amount, tt.given, tt.fallback); got != tt.want {
+			t.Errorf("CurrencyOf(%q, %q, %q) = %q, want %q", tt.amount, tt.given, tt.fallback, got, tt.want)
 		}
 	}
 }
