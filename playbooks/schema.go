@@ -94,7 +94,8 @@ type Step struct {
 	Owner string `yaml:"owner"`
 	// ApprovalAbove, on a step owned by lead or finance, is the amount in
 	// the case's currency ("200") up to which anyone may do the step: only
-	// above it does the step need its owner (DISPUTEDESK_LEADS). Optional.
+	// above it, or on a case with no amount, does the step need its owner
+	// (DISPUTEDESK_LEADS). Optional.
 	ApprovalAbove string `yaml:"approval_above"`
 	// Due is a deadline rule for the step (see Deadline.Rule). Optional.
 	Due string `yaml:"due"`
