@@ -46,7 +46,11 @@ type Request struct {
 	Thread    string
 	User      string // the platform's user id
 	UserName  string // a display name, for replies
-	Locale    string // BCP 47, when the platform tells it
+	// Roles are the user's roles in the workspace where the platform
+	// delivers them with the request (Discord's member.roles); Slack
+	// sends no user groups, so it leaves Roles empty.
+	Roles  []string
+	Locale string // BCP 47, when the platform tells it
 	// Text is the command line as typed, e.g. `/case open chargeback order=1042`.
 	Text string
 	// Action is set instead of Text for a button press, select or form submission.

@@ -216,7 +216,7 @@ func TestActionCodesStay(t *testing.T) {
 		"case open": "o", "case show": "s", "case list": "l", "case note": "n", "case assign": "a", "case close": "c",
 		"case reopen": "r", "case set": "se", "case resend": "rs", "case snooze": "sz", "case steps": "st", "case done": "d", "case check": "k",
 		"case uncheck": "u", "case skip": "sk", "case evidence": "e", "case due": "du", "case draft": "dr",
-		"case redraft": "rd", "case edit": "ed", "case approve": "ap",
+		"case redraft": "rd", "case edit": "ed", "case approve": "ap", "case ask": "ak",
 		"case undo": "ud", "case unassign": "ua", "case void": "v", "case link": "lk",
 	}
 	for _, c := range newHarness(t).router.Commands() {

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -188,14 +189,7 @@ func (r *Router) amount(fields map[string]string, fallback string) (*storage.Mon
 	if !ok {
 		return nil, nil
 	}
-	cur := fields[playbooks.FieldCurrency]
-	if cur == "" {
-		cur = fallback
-	}
-	if cur == "" {
-		cur = r.deps.DefaultCurrency
-	}
-	m, err := money.Parse(a, cur)
+	m, err := money.Parse(a, money.CurrencyOf(a, fields[playbooks.FieldCurrency], cmp.Or(fallback, r.deps.DefaultCurrency)))
 	if err != nil {
 		return nil, err
 	}
@@ -354,6 +348,9 @@ func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 	if !pb.HasOutcome(outcome) {
 		return bot.Reply{}, c.usageErrorf("%q is not an outcome of a %s.%s Choose %s", outcome, pb.Name,
 			suggest.DidYouMean(outcome, pb.OutcomeIDs(), "outcome="), listOf(pb.OutcomeIDs()))
+	}
+	if refused := r.needLead(c, cs, pb.OutcomeOwner(outcome), fmt.Sprintf("close %s as %s", cs.Ref, outcome)); refused != nil {
+		return *refused, nil
 	}
 	fallback := ""
 	if cs.Amount != nil {

@@ -107,7 +107,7 @@ func (r *Router) draft(ctx context.Context, c *call, cs storage.Case, st storage
 	}
 	lang, _ = prompts.Resolve(lang, message, c.req.Locale, r.deps.DefaultLanguage)
 	pb := r.playbook(cs)
-	req := prompts.Request{Facts: r.facts(pb, cs, st, c.req), CustomerMessage: message, Language: lang, Tone: tone, MaxLen: c.req.MaxText}
+	req := prompts.Request{Facts: r.facts(pb, cs, st, c.req, lang), CustomerMessage: message, Language: lang, Tone: tone, MaxLen: c.req.MaxText}
 	dctx, cancel := context.WithTimeout(ctx, draftTimeout)
 	defer cancel()
 	d, err := r.deps.Drafter.Draft(dctx, req, c.req.Progress)
@@ -130,7 +130,7 @@ func (r *Router) draft(ctx context.Context, c *call, cs storage.Case, st storage
 
 // draftReply shows a draft to the agent, privately, with what to do next.
 func (r *Router) draftReply(cs storage.Case, rec storage.DraftRecord, d prompts.Draft) bot.Reply {
-	ref, id := cs.Ref.String(), strconv.FormatInt(rec.ID, 10)
+	ref, id := cs.Ref.String(), strconv.FormatInt(rec.Number, 10)
 	reply := bot.Reply{
 		Text:       fmt.Sprintf("Draft %s for %s (%s, %s, %s), only you see it. Nothing is sent to the customer until you send it.", id, ref, rec.Language, rec.Tone, rec.Source),
 		Sections:   []bot.Section{{Title: "Draft " + id, Lines: strings.Split(rec.Body, "\n")}},
@@ -161,7 +161,7 @@ func (r *Router) caseEditDraft(ctx context.Context, c *call) (bot.Reply, error) 
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	id := strconv.FormatInt(d.ID, 10)
+	id := strconv.FormatInt(d.Number, 10)
 	form := r.form("Edit draft "+id, "Approve", "case approve", []string{cs.Ref.String(), id},
 		bot.FormField{Name: "body", Label: "Reply to the customer", Required: true, Value: d.Body})
 	approve := form.Command
@@ -169,7 +169,7 @@ func (r *Router) caseEditDraft(ctx context.Context, c *call) (bot.Reply, error) 
 		return bot.Reply{Text: "Edit the draft, then approve it.", Visibility: bot.Ephemeral, Form: form}, nil
 	}
 	return bot.Reply{
-		Text:       fmt.Sprintf(`Draft %d for %s. Edit it and approve with: %s body="..."`, d.ID, cs.Ref, approve),
+		Text:       fmt.Sprintf(`Draft %d for %s. Edit it and approve with: %s body="..."`, d.Number, cs.Ref, approve),
 		Sections:   []bot.Section{{Lines: strings.Split(d.Body, "\n")}},
 		Visibility: bot.Ephemeral,
 	}, nil
@@ -215,7 +215,7 @@ func (r *Router) caseApprove(ctx context.Context, c *call) (bot.Reply, error) {
 		Text:     fmt.Sprintf("%s approved a reply to the customer (draft %d, %s):", bot.Mention(c.req.User), id, d.Language),
 		Sections: reply.Sections,
 	}
-	req := prompts.Request{Facts: r.facts(pb, cs, st, c.req), Language: d.Language, Tone: d.Tone, MaxLen: c.req.MaxText}
+	req := prompts.Request{Facts: r.facts(pb, cs, st, c.req, d.Language), Language: d.Language, Tone: d.Tone, MaxLen: c.req.MaxText}
 	if problems := prompts.Lint(req, prompts.Draft{Language: d.Language, Body: d.Body}); len(problems) > 0 {
 		sec := bot.Section{Title: "Check before sending"}
 		for _, p := range problems {
@@ -239,16 +239,29 @@ func (r *Router) draftOf(ctx context.Context, c *call, cs storage.Case) (storage
 	return d, err
 }
 
-// facts are what a draft may say about a case: its details, its step and
-// its playbook's policy, and who signs.
-func (r *Router) facts(pb *playbooks.Playbook, cs storage.Case, st storage.CaseState, req *bot.Request) prompts.Facts {
+// facts are what a draft in lang may say about a case: its details (money
+// written the reader's way), its step and its playbook's policy, or how it
+// ended; and who signs: the agent's display name (a chat platform's user
+// id is no name; the console's is) and the shop's signature.
+func (r *Router) facts(pb *playbooks.Playbook, cs storage.Case, st storage.CaseState, req *bot.Request, lang string) prompts.Facts {
 	f := prompts.Facts{
 		Ref: cs.Ref.String(), Playbook: pb.Name, PlaybookTitle: pb.Title,
 		Customer: cs.Fields["customer"], Order: cs.Fields["order"], Policy: pb.Policy,
-		Agent: cmp.Or(req.UserName, req.User),
+		Agent: req.UserName, Signature: r.deps.Signature,
+	}
+	if !chatPlatform(req.Platform) {
+		f.Agent = cmp.Or(req.UserName, req.User)
 	}
 	if cs.Amount != nil {
-		f.Amount = money.Format(*cs.Amount)
+		f.Amount = money.Local(*cs.Amount, lang)
+	}
+	if cs.Status == storage.StatusClosed {
+		f.Outcome, f.OutcomeLabel = cs.Outcome, cs.Outcome
+		for _, o := range pb.Outcomes {
+			if o.ID == cs.Outcome {
+				f.OutcomeLabel = o.Label
+			}
+		}
 	}
 	for _, name := range detailFields {
 		if v := cs.Fields[name]; v != "" {

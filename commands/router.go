@@ -49,6 +49,13 @@ type Deps struct {
 	// there are refused and cases in them are not found. A workspace it
 	// does not name is not limited.
 	Channels map[string][]string
+	// Signature is the shop's name under every reply draft
+	// (DISPUTEDESK_SIGNATURE); empty, drafts are signed by the agent alone.
+	Signature string
+	// Leads may do what a playbook gives its lead or finance (steps and
+	// outcomes marked owner: lead or finance, DISPUTEDESK_LEADS); empty,
+	// everyone may do everything.
+	Leads []Lead
 	// ConsoleWorkspace narrows the console to one workspace (a
 	// WorkspaceKey); empty, the console sees every workspace.
 	ConsoleWorkspace string
@@ -136,7 +143,7 @@ func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
 			return nil, fmt.Errorf("commands: console %w", err)
 		}
 	}
-	for _, c := range slices.Concat(r.caseCommands(), r.correctionCommands(), []*Command{r.linkCommand(), r.setCommand(), r.resendCommand(), r.snoozeCommand(), r.summaryCommand(), r.oncallCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
+	for _, c := range slices.Concat(r.caseCommands(), r.correctionCommands(), []*Command{r.linkCommand(), r.setCommand(), r.resendCommand(), r.snoozeCommand(), r.summaryCommand(), r.oncallCommand(), r.askCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
 		if err := r.add(c); err != nil {
 			return nil, err
 		}

@@ -196,6 +196,10 @@ func (r *Router) finishStep(ctx context.Context, c *call, status storage.StepSta
 	if !step.Pending() {
 		return bot.Reply{}, userErrorf("step %s of %s is already %s (by %s, %s).", step.ID, cs.Ref, step.State.Status, bot.Mention(step.State.By), whenIn(step.State.At, caseZone(cs)))
 	}
+	verb := map[storage.StepStatus]string{storage.StepDone: "do", storage.StepSkipped: "skip"}[status]
+	if refused := r.needLead(c, cs, step.NeedsOwner(cs.Amount), fmt.Sprintf("%s step %s of %s", verb, step.ID, cs.Ref)); refused != nil {
+		return *refused, nil
+	}
 	state := storage.StepState{CaseID: cs.ID, StepID: step.ID, Status: status, By: c.req.User, At: c.now, Note: note}
 	ev := storage.Event{CaseID: cs.ID, At: c.now, Actor: c.req.User, Kind: storage.EventStep,
 		Body: strings.TrimSuffix(fmt.Sprintf("%s %s: %s", status, step.Title, note), ": "),

@@ -80,10 +80,9 @@ func (p *Playbook) CheckFields(given map[string]string, defaultCurrency string, 
 				p.Name, k, suggest.DidYouMean(k, names, ""), strings.Join(names, ", "))})
 		}
 	}
-	currency := given[FieldCurrency]
-	if currency == "" {
-		currency = defaultCurrency
-	}
+	// The currency of every money field: currency=, else the amount's own
+	// ("49,90 NOK"), else the team's default.
+	currency := money.CurrencyOf(given[FieldAmount], given[FieldCurrency], defaultCurrency)
 	loc, _, err := deadline.Zone(given[FieldTimezone], "")
 	if err != nil {
 		loc = time.UTC // the timezone's own problem is reported below
@@ -96,6 +95,9 @@ func (p *Playbook) CheckFields(given map[string]string, defaultCurrency string, 
 			switch {
 			case ok:
 				problems = append(problems, FieldProblem{Field: f.Name, Msg: fmt.Sprintf("%s= is empty: give it a value or leave it out.", f.Name)})
+			case f.Type == TypeCurrency && f.Name == FieldCurrency && currency != "":
+				// Given in the amount or by DISPUTEDESK_CURRENCY: a required
+				// currency field is met.
 			case f.Required:
 				problems = append(problems, FieldProblem{Field: f.Name, Msg: fmt.Sprintf("%s= is required: %s.", f.Name, f.HelpOrLabel()), Missing: true})
 			}

@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/disputedesk/disputedesk/internal/money"
 	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/playbooks/holiday"
 )
@@ -264,6 +265,11 @@ func (v *validator) validate() {
 		if s.Owner != "" && !slices.Contains(owners, s.Owner) {
 			v.addf(at+".owner", "owner %q is not a role: use %s", s.Owner, strings.Join(owners, ", "))
 		}
+		if s.ApprovalAbove != "" {
+			if _, err := money.Parse(s.ApprovalAbove, "EUR"); err != nil || !Approves(s.Owner) {
+				v.addf(at+".approval_above", "approval_above %q of step %s needs a plain amount such as 200, on a step whose owner is lead or finance", s.ApprovalAbove, s.ID)
+			}
+		}
 		for j, item := range s.Checklist {
 			if strings.TrimSpace(item) == "" {
 				v.addf(fmt.Sprintf("%s.checklist[%d]", at, j), "checklist item %d of step %s is empty", j+1, s.ID)
@@ -306,6 +312,9 @@ func (v *validator) validate() {
 		at := fmt.Sprintf("outcomes[%d]", i)
 		v.id(at+".id", "outcome", o.ID, seen)
 		v.required(at+".label", o.Label)
+		if o.Owner != "" && !Approves(o.Owner) {
+			v.addf(at+".owner", "owner %q of outcome %s is not lead or finance, the roles DISPUTEDESK_LEADS names", o.Owner, o.ID)
+		}
 	}
 	seen = map[string]bool{}
 	for i, e := range pb.Evidence {

@@ -92,6 +92,11 @@ type Step struct {
 	// Owner is the role that does the step: agent, lead, finance, ops,
 	// legal or compliance.
 	Owner string `yaml:"owner"`
+	// ApprovalAbove, on a step owned by lead or finance, is the amount in
+	// the case's currency ("200") up to which anyone may do the step: only
+	// above it, or on a case with no amount, does the step need its owner
+	// (DISPUTEDESK_LEADS). Optional.
+	ApprovalAbove string `yaml:"approval_above"`
 	// Due is a deadline rule for the step (see Deadline.Rule). Optional.
 	Due string `yaml:"due"`
 	// When limits the step to some cases: "reason=product_not_received",
@@ -163,6 +168,9 @@ type Outcome struct {
 	ID          string `yaml:"id"`
 	Label       string `yaml:"label"`
 	Description string `yaml:"description"`
+	// Owner, lead or finance, is the role that may close a case with this
+	// outcome when DISPUTEDESK_LEADS names who holds it. Optional.
+	Owner string `yaml:"owner"`
 }
 
 // Evidence is one kind of document or record to collect.

@@ -200,21 +200,38 @@ var langMarkers = map[string]string{
 	"venlig": "da", "venlige": "da", "dage": "da", "uge": "da", "uger": "da", "blevet": "da",
 	"gerne": "da", "kære": "da", "fik": "da", "meget": "da", "fejl": "da", "stadig": "da",
 	"tilbage": "da", "have": "da", "os": "da", "jer": "da", "jeres": "da", "hjælp": "da", "ventede": "da",
-	"spørgsmål": "da", "åbnede": "da", "åbne": "da", "åbnet": "da",
+	"spørgsmål": "da", "åbnede": "da", "åbne": "da", "åbnet": "da", "mit": "da",
 	// Norwegian (Bokmål, and a few Nynorsk words).
 	"hva": "nb", "noen": "nb", "noe": "nb", "ennå": "nb", "kjøpt": "nb", "kjøpte": "nb", "meg": "nb",
 	"deg": "nb", "mottatt": "nb", "mottok": "nb", "dessverre": "nb", "takk": "nb", "feil": "nb",
 	"vennlig": "nb", "vennlige": "nb", "dager": "nb", "uke": "nb", "uker": "nb", "blitt": "nb",
 	"gjerne": "nb", "hei": "nb", "kjære": "nb", "fikk": "nb", "mye": "nb", "fortsatt": "nb",
 	"etter": "nb", "ikkje": "nb", "eg": "nb", "kva": "nb", "seg": "nb", "tilbake": "nb", "ble": "nb", "nå": "nb",
-	"veldig": "nb", "dere": "nb", "hjelp": "nb", "ventet": "nb", "spørsmål": "nb", "åpnet": "nb", "åpne": "nb",
+	"veldig": "nb", "dere": "nb", "hjelp": "nb", "spørsmål": "nb", "åpnet": "nb", "åpne": "nb",
 }
 
-// langMarked picks one of langs by marker words and letters, and returns
-// by how much it leads the runner-up.
+// langPossessed are nouns customers write about, in the definite form
+// Bokmål puts a possessive after ("pakken min") and the indefinite form
+// Danish puts it before ("min pakke"); Swedish writes "mitt paket".
+// ("ventet" is no marker: Danish waits with it too.)
+var (
+	langDefinite   = map[string]bool{"pakken": true, "pakka": true, "ordren": true, "bestillingen": true, "varen": true, "varene": true, "sendingen": true, "pengene": true, "kontoen": true, "refusjonen": true}
+	langIndefinite = map[string]bool{"pakke": true, "ordre": true, "bestilling": true, "vare": true, "varer": true, "forsendelse": true, "penge": true, "refusion": true}
+	langPossessive = map[string]bool{"min": true, "mi": true, "mitt": true, "mit": true, "mine": true}
+)
+
+// langMarked picks one of langs by marker words, word order and letters,
+// and returns by how much it leads the runner-up. A possessive after the
+// noun counts twice: only Bokmål writes it so.
 func langMarked(words []string, langs ...string) (string, int) {
 	score := map[string]int{}
-	for _, w := range words {
+	for i, w := range words {
+		if i > 0 && langPossessive[w] && langDefinite[words[i-1]] {
+			score["nb"] += 2
+		}
+		if i > 0 && langIndefinite[w] && langPossessive[words[i-1]] {
+			score["da"]++
+		}
 		if l, ok := langMarkers[w]; ok {
 			score[l]++
 		}

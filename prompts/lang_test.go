@@ -42,7 +42,12 @@ func TestDetect(t *testing.T) {
 		{"empty", "", "", false},
 		{"numbers only", "1042 114-2231-5571 2026-11-22 EUR 49,90", "", false},
 		{"shared words nb/da", "Pakken har ikke kommet", "", false},
-		{"shared words question", "Hvor er pakken min?", "", false},
+		// Word order settles the possessive: Norwegian puts it after the
+		// noun (pakken min), Danish before it (min pakke).
+		{"short question nb", "Hvor er pakken min?", "nb", true},
+		{"short question da", "Hvor er min pakke? Jeg har ventet i tre uger.", "da", true},
+		{"possessive first is not enough", "Hvor er min pakke nu?", "", false}, // Bokmål may write it too
+		{"short order nb", "Når kommer bestillingen min?", "nb", true},
 		{"short but marked sv", "Paketet har inte kommit", "sv", true},
 		{"short but marked nb", "Jeg vil gjerne returnere varen", "nb", true},
 

@@ -45,7 +45,9 @@ var lintPromiseNames = map[string]string{
 // name ("acknowledge"); an apology when the shop erred ("apology"); what
 // happens next ("next_step"); when ("timeframe": within N days, a date,
 // tomorrow, or a policy value verbatim); no more than req.MaxLen characters
-// ("length").
+// ("length"). A closed case's draft (Facts.Outcome) says what was decided:
+// it needs no acknowledgement, next step or timeframe, and may state the
+// refund or credit given.
 //
 // Forbidden ("promise"): an amount with a currency that is neither
 // req.Facts.Amount nor in a Policy value; a timeframe ("within 3 days") or
@@ -157,6 +159,9 @@ func (l *linter) required() {
 		if s = strings.TrimSpace(s); s != "" {
 			situation = append(situation, strings.Join(lintTokens(s), " "))
 		}
+	}
+	if f.Outcome != "" {
+		return // a closed case's draft says what was decided: nothing comes next
 	}
 	if !l.text.has(l.words(func(w *lintLang) []string { return w.Acknowledge })) && !l.text.has(situation) {
 		l.add("acknowledge", "does not acknowledge the customer's problem (e.g. %s, or name it)",
@@ -341,6 +346,14 @@ func lintAllowed(f Facts) lintAllowance {
 		for _, v := range f.Policy {
 			a.kinds[kind] = a.kinds[kind] || lintParse(v).has(list)
 		}
+	}
+	// A closed case's draft states what was decided: a refund or credit
+	// given is a fact, not a promise.
+	switch f.Outcome {
+	case "refunded", "accepted", "lost":
+		a.kinds["refund"] = true
+	case "credited":
+		a.kinds["compensation"], a.kinds["refund"] = true, true
 	}
 	a.amounts = lintAmounts(f.Amount)
 	sources := []string{f.Step, f.NextStep}

@@ -27,7 +27,8 @@ var offlineFiles embed.FS
 // "<playbook>/<situation>" (the situation is the case's reason or issue as
 // the playbook's enum spells it), plus "<playbook>/default". A situation
 // without its own template gets the playbook's default; a playbook without a
-// file gets "generic/default".
+// file gets "generic/default". A closed case (Facts.Outcome) gets
+// "generic/closed", which says what was decided.
 //
 // A draft greets the customer by name (Facts.Customer, unless it is an
 // e-mail address), acknowledges the problem, apologises when Facts.ShopErred,
@@ -200,7 +201,10 @@ func (o *Offline) Draft(_ context.Context, req Request, stream func(string)) (Dr
 func (o *Offline) render(lang, tone string, f Facts) (string, []string, error) {
 	l := o.langs[lang]
 	t := l.tmpl.Lookup(f.Playbook + "/" + f.Situation)
-	if t == nil || f.Situation == "" {
+	if f.Outcome != "" {
+		t = l.tmpl.Lookup("generic/closed")
+	}
+	if t == nil || f.Situation == "" && f.Outcome == "" {
 		t = l.tmpl.Lookup(f.Playbook + "/default")
 	}
 	if t == nil {

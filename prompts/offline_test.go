@@ -23,7 +23,7 @@ var offlineSituations = map[string][]string{
 	"return": {"damaged", "wrong_item", "late", "quality", "lost", "return_cost",
 		"no_communication", "default"},
 	"recall":  {"default"},
-	"generic": {"default"},
+	"generic": {"default", "closed"}, // closed: any playbook's closed case
 }
 
 // offlineRefs are realistic case references by playbook.
@@ -88,6 +88,9 @@ func offlineFacts(lang, playbook, situation string) Facts {
 		f.Playbook = "warranty"
 		f.Ref = offlineRefs["warranty"]
 		f.Step = "Check the warranty terms"
+		if situation == "closed" {
+			f.Situation, f.Outcome, f.OutcomeLabel = "", "refunded", "Refunded"
+		}
 	}
 	return f
 }
@@ -288,7 +291,9 @@ func TestOfflineDrafts(t *testing.T) {
 			switch {
 			case c.playbook == "supplier-dispute" && len(d.Promises) > 0:
 				t.Errorf("the supplier letter promises %q; asking the supplier for a reply commits the shop to nothing", d.Promises)
-			case c.playbook != "supplier-dispute" && !slices.Contains(d.Promises, "reply_within: 2 business days"):
+			case c.situation == "closed" && len(d.Promises) > 0:
+				t.Errorf("a closed case's draft promises %q: it says what was decided", d.Promises)
+			case c.playbook != "supplier-dispute" && c.situation != "closed" && !slices.Contains(d.Promises, "reply_within: 2 business days"):
 				t.Errorf("draft does not give the policy's reply time; promises %q:\n%s", d.Promises, d.Body)
 			}
 		})

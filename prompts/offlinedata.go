@@ -31,6 +31,7 @@ func newOfflineData(l *offlineLang, tone string, f Facts) *offlineData {
 	g.PlaybookTitle, g.SituationLabel = clean(f.PlaybookTitle), clean(f.SituationLabel)
 	g.Customer, g.Order, g.Amount = clean(f.Customer), clean(f.Order), clean(f.Amount)
 	g.Step, g.NextStep, g.Agent = clean(f.Step), clean(f.NextStep), clean(f.Agent)
+	g.Signature, g.Outcome, g.OutcomeLabel = clean(f.Signature), clean(f.Outcome), clean(f.OutcomeLabel)
 	g.Policy = make(map[string]string, len(f.Policy))
 	for k, v := range f.Policy {
 		g.Policy[k] = clean(v)

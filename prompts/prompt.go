@@ -92,7 +92,7 @@ func newPromptView(req Request) (*promptView, error) {
 	}
 	f := req.Facts
 	for _, s := range []*string{&f.Ref, &f.Playbook, &f.PlaybookTitle, &f.Situation, &f.SituationLabel,
-		&f.Customer, &f.Order, &f.Amount, &f.Step, &f.NextStep, &f.Agent} {
+		&f.Customer, &f.Order, &f.Amount, &f.Step, &f.NextStep, &f.Agent, &f.Signature, &f.Outcome, &f.OutcomeLabel} {
 		*s = factText(*s)
 	}
 	f.Policy = nil

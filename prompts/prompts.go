@@ -49,7 +49,14 @@ type Facts struct {
 	// supplier_contact for a letter to a supplier. They are stated, never
 	// promised.
 	Details map[string]string
-	Agent   string // who signs
+	Agent   string // who signs: the agent's display name; empty when unknown
+	// Signature is the shop's name, signed under the agent
+	// (DISPUTEDESK_SIGNATURE); empty when the shop gave none.
+	Signature string
+	// Outcome is how the case ended (refunded, rejected...), set only for
+	// a closed case: the draft says what was decided. OutcomeLabel is the
+	// playbook's label for it.
+	Outcome, OutcomeLabel string
 }
 
 // Request asks for one draft.

@@ -332,8 +332,9 @@ type Store interface {
 	Case(ctx context.Context, scope Scope, ref Ref) (Case, error)
 	// Cases lists cases matching f, newest first.
 	Cases(ctx context.Context, f CaseFilter) ([]Case, error)
-	// Draft returns draft id of case caseID, or ErrNotFound.
-	Draft(ctx context.Context, caseID, id int64) (DraftRecord, error)
+	// Draft returns draft number of case caseID (DraftRecord.Number), or
+	// ErrNotFound.
+	Draft(ctx context.Context, caseID, number int64) (DraftRecord, error)
 	// CaseByThread returns the case within scope whose thread (or card
 	// message) is thread in channel, or ErrNotFound. scope names one
 	// platform's workspace; an All scope is refused.
@@ -396,14 +397,16 @@ type Tx interface {
 	// AppendEvent adds ev to the timeline of case ev.CaseID and touches the
 	// case's updated_at.
 	AppendEvent(ctx context.Context, ev *Event) error
-	// SaveDraft stores d, filling d.ID, and appends ev to its case's timeline.
+	// SaveDraft stores d, filling d.ID and d.Number (the case's next
+	// number), and appends ev to its case's timeline.
 	SaveDraft(ctx context.Context, d *DraftRecord, ev *Event) error
 	// ApproveDraft records d as approved (ApprovedBy, ApprovedAt and the
 	// Body as approved) and appends ev. It returns ErrNotFound when no draft
 	// of d.CaseID has d.ID.
 	ApproveDraft(ctx context.Context, d *DraftRecord, ev *Event) error
-	// Draft returns draft id of case caseID, or ErrNotFound.
-	Draft(ctx context.Context, caseID, id int64) (DraftRecord, error)
+	// Draft returns draft number of case caseID (DraftRecord.Number), or
+	// ErrNotFound.
+	Draft(ctx context.Context, caseID, number int64) (DraftRecord, error)
 	// Enqueue adds m to the outbox as pending and due now, filling m.ID;
 	// it is delivered only if the transaction commits. A case's messages
 	// are delivered in Enqueue order, so enqueue a case's OutboxCard before
@@ -482,8 +485,11 @@ type Tx interface {
 // an agent can approve, edit or regenerate it. The bot never sends it to the
 // customer itself.
 type DraftRecord struct {
-	ID       int64
-	CaseID   int64
+	ID     int64
+	CaseID int64
+	// Number counts the case's drafts from 1, as agents see them ("draft
+	// 2 of RMA-1007"); SaveDraft sets it.
+	Number   int64
 	Language string
 	Tone     string
 	Body     string

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -129,6 +130,24 @@ func TestInteractionRequest(t *testing.T) {
 	}
 	if !strings.Contains(w.Body.String(), `"type":4`) || !strings.Contains(w.Body.String(), `"flags":64`) {
 		t.Errorf("callback %s", w.Body)
+	}
+}
+
+// A member's roles come with the request, for DISPUTEDESK_LEADS's
+// discord:role: entries.
+func TestInteractionRequestCarriesRoles(t *testing.T) {
+	s := newSigner(t)
+	a := testAdapter(t, newFakeREST(t), func(c *Config) { c.PublicKey = hex.EncodeToString(s.pub); c.Specs = testSpecs() })
+	got := make(chan *bot.Request, 1)
+	mux := http.NewServeMux()
+	a.HTTPRoutes(mux, bot.HandlerFunc(func(_ context.Context, req *bot.Request) (bot.Reply, error) {
+		got <- req
+		return bot.Reply{Text: "ok", Visibility: bot.Ephemeral}, nil
+	}))
+	body := strings.Replace(commandBody, `"member":{"user":{"id":"U1","username":"kari"}}`, `"member":{"user":{"id":"U1","username":"kari"},"roles":["R1","R2"]}`, 1)
+	mux.ServeHTTP(httptest.NewRecorder(), s.request(body, time.Now(), s.priv))
+	if req := <-got; !slices.Equal(req.Roles, []string{"R1", "R2"}) {
+		t.Errorf("roles %q, want R1 and R2", req.Roles)
 	}
 }
 

@@ -104,6 +104,9 @@ func (a *Adapter) request(i *discordgo.Interaction) *bot.Request {
 	if i.Member != nil && i.Member.Nick != "" {
 		req.UserName = i.Member.Nick
 	}
+	if i.Member != nil {
+		req.Roles = i.Member.Roles
+	}
 	return req
 }
 

@@ -37,6 +37,8 @@ type Config struct {
 	Model   ModelConfig
 	// Language is the team's language for reply drafts.
 	Language string
+	// Signature is the shop's name under every reply draft.
+	Signature string
 	// Country is the team's default country for public holidays, for
 	// cases whose country nothing else says (ISO 3166-1, upper case).
 	Country string
@@ -46,7 +48,10 @@ type Config struct {
 	// Channels limits the bot to some channels in the workspaces it names
 	// (see commands.Deps.Channels).
 	Channels map[string][]string
-	Clock    ClockConfig
+	// Leads may do the steps and outcomes playbooks give a lead or finance
+	// (DISPUTEDESK_LEADS); empty, everyone may do everything.
+	Leads []commands.Lead
+	Clock ClockConfig
 }
 
 // ModelConfig reaches an OpenAI-compatible model for reply drafts; empty
@@ -109,14 +114,16 @@ var settings = []setting{
 	{name: "DISPUTEDESK_DATA", def: "$XDG_DATA_HOME/disputedesk or ~/.local/share/disputedesk",
 		doc: "where the default SQLite database lives"},
 	{name: "DISPUTEDESK_ADDR", def: ":8080", doc: "HTTP listen address of serve (/healthz, /readyz, /metrics)"},
-	{name: "DISPUTEDESK_CURRENCY", def: "none", doc: "ISO 4217 currency for amounts typed without one, e.g. EUR"},
+	{name: "DISPUTEDESK_CURRENCY", def: "none", doc: "ISO 4217 currency for amounts typed without one, in every playbook (it fills a required currency= too), e.g. EUR; 49,90 kr is read in it when it is NOK, DKK or SEK"},
 	{name: "DISPUTEDESK_PLAYBOOKS", def: "none", doc: "a directory of playbook YAML files that add to or replace the built-in ones (checked at start)"},
 	{name: "DISPUTEDESK_MIGRATE", def: "true", doc: "apply database migrations at start; false to run `disputedesk migrate` yourself"},
 	{name: "DISPUTEDESK_LOG_LEVEL", def: "info", doc: "debug, info, warn or error"},
 	{name: "DISPUTEDESK_COUNTRY", def: "none", doc: "ISO 3166-1 country whose public holidays working-day deadlines skip when neither the rule's law, the case's country= nor its time zone says: NO, DK, SE, DE or US"},
 	{name: "DISPUTEDESK_HOLIDAYS", def: "none", doc: "the team's own days off that working-day deadlines skip in every country's calendar, as dates; a leading - makes a holiday a working day: 2026-12-24,-2026-12-31"},
 	{name: "DISPUTEDESK_CHANNELS", def: "every channel the bot is in", doc: "limit the bot in a workspace to some channels, as platform:workspace/channel: slack:T0123/C0456,slack:T0123/C0789; elsewhere in that workspace it refuses commands and finds no cases"},
+	{name: "DISPUTEDESK_LEADS", def: "none: everyone may do everything", doc: "who may do what a playbook marks owner: lead or finance (closing a chargeback as accepted, the fight-or-accept step, a refund above approval_above), as platform:id: slack:U0123,discord:123456789012345678,discord:role:234567890123456789 (a Discord role); others are told whom to ask"},
 	{name: "DISPUTEDESK_LANGUAGE", def: "en", doc: "the team's language for reply drafts when the customer's is unknown: en, nb, da, de or sv"},
+	{name: "DISPUTEDESK_SIGNATURE", def: "none", doc: "the shop's name, signed under the agent's name in every reply draft: Nordic Cups AS"},
 	{name: "OPENAI_API_KEY", def: "none", secret: true, doc: "key of an OpenAI-compatible model for reply drafts; without a model, drafts come from offline templates"},
 	{name: "OPENAI_BASE_URL", def: "https://api.openai.com/v1", doc: "the model's API base: Azure, Ollama (http://localhost:11434/v1), vLLM, llama.cpp"},
 	{name: "OPENAI_MODEL", def: "gpt-4o-mini", doc: "the model name"},
@@ -215,9 +222,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		cfg.Channels, err = parseChannels(v)
 		errs = append(errs, err)
 	}
+	if cfg.Leads, err = commands.ParseLeads(getenv("DISPUTEDESK_LEADS")); err != nil {
+		errs = append(errs, err)
+	}
 	if cfg.Clock, err = loadClock(getenv); err != nil {
 		errs = append(errs, err)
 	}
+	cfg.Signature = strings.TrimSpace(getenv("DISPUTEDESK_SIGNATURE"))
 	cfg.Language = "en"
 	if v := getenv("DISPUTEDESK_LANGUAGE"); v != "" {
 		if cfg.Language, err = prompts.ParseLanguage(v); err != nil {
@@ -274,6 +285,7 @@ func (c Config) Print(w io.Writer) {
 	if len(c.Channels) > 0 {
 		fmt.Fprintf(tw, "  channels\tlimited in %d workspace(s)\n", len(c.Channels))
 	}
+	fmt.Fprintf(tw, "  leads\t%s\n", c.leadsNote())
 	fmt.Fprintf(tw, "  migrate at start\t%t\n", c.AutoMigrate)
 	fmt.Fprintf(tw, "  schedule\tevery %s\n", c.Clock.Every)
 	if !c.Clock.Start.IsZero() {
@@ -307,8 +319,20 @@ func (c Config) Print(w io.Writer) {
 	if c.Model.Enabled() {
 		drafts = fmt.Sprintf("model %s at %s, offline as fallback", c.Model.Model, cmp.Or(c.Model.BaseURL, "https://api.openai.com/v1"))
 	}
-	fmt.Fprintf(tw, "  reply drafts\t%s (team language %s)\n", drafts, c.Language)
+	fmt.Fprintf(tw, "  reply drafts\t%s (team language %s, signed %s)\n", drafts, c.Language, cmp.Or(c.Signature, "by the agent alone"))
 	tw.Flush()
+}
+
+// leadsNote says who may do what playbooks give a lead or finance.
+func (c Config) leadsNote() string {
+	if len(c.Leads) == 0 {
+		return "none (DISPUTEDESK_LEADS unset: everyone may do what playbooks give a lead or finance)"
+	}
+	names := make([]string, len(c.Leads))
+	for i, l := range c.Leads {
+		names[i] = l.String()
+	}
+	return strings.Join(names, ", ")
 }
 
 // parseChannels reads DISPUTEDESK_CHANNELS into channels by workspace key.

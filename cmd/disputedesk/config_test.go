@@ -78,13 +78,14 @@ func TestLoadConfigReportsEveryProblem(t *testing.T) {
 	_, err := LoadConfig(env(map[string]string{
 		"DATABASE_URL": "a", "DATABASE_URL_FILE": "b", "DISPUTEDESK_CURRENCY": "EURO",
 		"DISPUTEDESK_MIGRATE": "maybe", "DISPUTEDESK_LOG_LEVEL": "loud", "HOME": "/h", "DISPUTEDESK_HOLIDAYS": "25.12.2026", "DISPUTEDESK_COUNTRY": "XX",
-		"DISPUTEDESK_CHANNELS": "slack:T1/C1,T1/C2,slack:T1,console:/x",
+		"DISPUTEDESK_CHANNELS": "slack:T1/C1,T1/C2,slack:T1,console:/x", "DISPUTEDESK_LEADS": "U0123,slack:S0456",
 	}))
 	if err == nil {
 		t.Fatal("LoadConfig accepted a broken environment")
 	}
 	for _, want := range []string{"both set", "DISPUTEDESK_CURRENCY", `DISPUTEDESK_MIGRATE="maybe"`, `DISPUTEDESK_LOG_LEVEL="loud"`, `"25.12.2026" is not a date`, `DISPUTEDESK_COUNTRY="XX" has no holiday calendar`,
-		`"T1/C2" is not a channel`, `"slack:T1" is not a channel`, `"console:/x" is not a channel`} {
+		`"T1/C2" is not a channel`, `"slack:T1" is not a channel`, `"console:/x" is not a channel`,
+		`DISPUTEDESK_LEADS: "U0123" names no platform: write slack:U0123`, `"slack:S0456" is a Slack user group`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
@@ -94,6 +95,9 @@ func TestLoadConfigReportsEveryProblem(t *testing.T) {
 func TestPrintRedactsPassword(t *testing.T) {
 	var b strings.Builder
 	Config{DatabaseURL: "postgres://dd:hunter2@db.internal/dd?sslmode=require", Addr: ":8080"}.Print(&b)
+	if !strings.Contains(b.String(), "DISPUTEDESK_LEADS unset: everyone may") {
+		t.Errorf("Print does not say everyone may do everything:\n%s", b.String())
+	}
 	if strings.Contains(b.String(), "hunter2") || !strings.Contains(b.String(), "db.internal") {
 		t.Errorf("Print:\n%s", b.String())
 	}

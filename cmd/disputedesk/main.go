@@ -152,6 +152,8 @@ func (m *Main) Deps(wake func()) (commands.Deps, error) {
 		DefaultLanguage: m.Config.Language,
 		Calendar:        playbooks.Calendar{Country: m.Config.Country, Changes: m.Config.Holidays},
 		Channels:        m.Config.Channels,
+		Leads:           m.Config.Leads,
+		Signature:       m.Config.Signature,
 		Now:             m.Now,
 	}, nil
 }

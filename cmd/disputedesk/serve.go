@@ -36,6 +36,9 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	log := m.Logger.With("component", "serve")
 	fmt.Fprintln(m.Stderr, "disputedesk serve, configured with:")
 	m.Config.Print(m.Stderr)
+	if len(m.Config.Leads) == 0 {
+		log.Warn("no leads configured: everyone may do what playbooks give a lead or finance; set DISPUTEDESK_LEADS to limit it")
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -34,7 +34,9 @@ func Currency(code string) (string, int, error) {
 // itself ("49,90 EUR"), group thousands with spaces, apostrophes, dots or
 // commas, and use a dot or a comma for decimals. It refuses what it cannot read
 // exactly: more decimals than the currency has, a sign, or "1,299", which could
-// mean either 1299 or 1.299.
+// mean either 1299 or 1.299. "kr" ("49,90 kr", "kr 49,90", "49,- kr") is read
+// in code when code is a krone (NOK, DKK, SEK, ISK); without a code the error
+// asks which krone is meant.
 func Parse(amount, code string) (storage.Money, error) {
 	s := strings.TrimSpace(amount)
 	if inline, rest, ok := splitCode(s); ok {
@@ -42,6 +44,12 @@ func Parse(amount, code string) (storage.Money, error) {
 			return storage.Money{}, fmt.Errorf("amount %q says %s but currency is %s: give one currency", amount, inline, strings.ToUpper(code))
 		}
 		code, s = inline, rest
+	} else if rest, ok := cutKroner(s); ok {
+		var err error
+		if code, err = kronerIn(amount, rest, code); err != nil {
+			return storage.Money{}, err
+		}
+		s = rest
 	}
 	if code == "" {
 		return storage.Money{}, fmt.Errorf("amount %q has no currency: add currency=EUR (or USD, NOK...)", amount)

@@ -12,20 +12,28 @@ import (
 	"github.com/disputedesk/disputedesk/storage"
 )
 
-// SaveDraft stores d with its timeline event ev (kind storage.EventDraft
-// when ev has none).
+// SaveDraft stores d as its case's next draft number, with its timeline
+// event ev (kind storage.EventDraft when ev has none). The case's row is
+// locked first, so that two drafts of one case never take one number.
 func (t *Tx) SaveDraft(ctx context.Context, d *storage.DraftRecord, ev *storage.Event) error {
-	const q = `INSERT INTO drafts (case_id, language, tone, body, source, customer_message, actor, at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-RETURNING id`
+	const (
+		lockCase = `SELECT id FROM cases WHERE id = ?`
+		q        = `INSERT INTO drafts (case_id, number, language, tone, body, source, customer_message, actor, at)
+SELECT ?, COALESCE(MAX(number), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM drafts WHERE case_id = ?
+RETURNING id, number`
+	)
 	if d == nil || d.Body == "" {
 		return errors.New("save draft: no draft text")
 	}
 	if err := t.appendFor(ctx, d.CaseID, storage.EventDraft, ev); err != nil {
 		return fmt.Errorf("save draft of case %d: %w", d.CaseID, err)
 	}
+	var id int64
+	if err := t.tx.GetContext(ctx, &id, t.tx.Rebind(lockCase+t.d.lockSuffix), d.CaseID); err != nil {
+		return fmt.Errorf("save draft of case %d: %w", d.CaseID, err)
+	}
 	d.At = t.orNow(d.At)
-	err := t.tx.QueryRowxContext(ctx, t.tx.Rebind(q), d.CaseID, d.Language, d.Tone, d.Body, d.Source, d.CustomerMessage, d.By, d.At).Scan(&d.ID)
+	err := t.tx.QueryRowxContext(ctx, t.tx.Rebind(q), d.CaseID, d.Language, d.Tone, d.Body, d.Source, d.CustomerMessage, d.By, d.At, d.CaseID).Scan(&d.ID, &d.Number)
 	if err != nil {
 		return fmt.Errorf("save draft of case %d: %w", d.CaseID, err)
 	}
@@ -55,21 +63,22 @@ func (t *Tx) ApproveDraft(ctx context.Context, d *storage.DraftRecord, ev *stora
 	return nil
 }
 
-// Draft returns draft id of case caseID, or ErrNotFound.
-func (s *Store) Draft(ctx context.Context, caseID, id int64) (storage.DraftRecord, error) {
-	return draft(ctx, s.db, caseID, id)
+// Draft returns draft number of case caseID, or ErrNotFound.
+func (s *Store) Draft(ctx context.Context, caseID, number int64) (storage.DraftRecord, error) {
+	return draft(ctx, s.db, caseID, number)
 }
 
-// Draft returns draft id of case caseID, or ErrNotFound.
-func (t *Tx) Draft(ctx context.Context, caseID, id int64) (storage.DraftRecord, error) {
-	return draft(ctx, t.tx, caseID, id)
+// Draft returns draft number of case caseID, or ErrNotFound.
+func (t *Tx) Draft(ctx context.Context, caseID, number int64) (storage.DraftRecord, error) {
+	return draft(ctx, t.tx, caseID, number)
 }
 
-func draft(ctx context.Context, db queryer, caseID, id int64) (storage.DraftRecord, error) {
-	const q = `SELECT id, case_id, language, tone, body, source, customer_message, actor, at, approved_by, approved_at
-FROM drafts WHERE id = ? AND case_id = ?`
+func draft(ctx context.Context, db queryer, caseID, number int64) (storage.DraftRecord, error) {
+	const q = `SELECT id, case_id, number, language, tone, body, source, customer_message, actor, at, approved_by, approved_at
+FROM drafts WHERE number = ? AND case_id = ?`
 	var r struct {
 		ID              int64          `db:"id"`
+		Number          int64          `db:"number"`
 		CaseID          int64          `db:"case_id"`
 		Language        string         `db:"language"`
 		Tone            string         `db:"tone"`
@@ -81,13 +90,13 @@ FROM drafts WHERE id = ? AND case_id = ?`
 		ApprovedBy      string         `db:"approved_by"`
 		ApprovedAt      dbsql.NullTime `db:"approved_at"`
 	}
-	if err := sqlx.GetContext(ctx, db, &r, db.Rebind(q), id, caseID); err != nil {
+	if err := sqlx.GetContext(ctx, db, &r, db.Rebind(q), number, caseID); err != nil {
 		if errors.Is(err, dbsql.ErrNoRows) {
-			return storage.DraftRecord{}, fmt.Errorf("draft %d of case %d: %w", id, caseID, storage.ErrNotFound)
+			return storage.DraftRecord{}, fmt.Errorf("draft %d of case %d: %w", number, caseID, storage.ErrNotFound)
 		}
-		return storage.DraftRecord{}, fmt.Errorf("draft %d: %w", id, err)
+		return storage.DraftRecord{}, fmt.Errorf("draft %d of case %d: %w", number, caseID, err)
 	}
-	return storage.DraftRecord{ID: r.ID, CaseID: r.CaseID, Language: r.Language, Tone: r.Tone, Body: r.Body, Source: r.Source,
+	return storage.DraftRecord{ID: r.ID, CaseID: r.CaseID, Number: r.Number, Language: r.Language, Tone: r.Tone, Body: r.Body, Source: r.Source,
 		CustomerMessage: r.CustomerMessage, By: r.Actor, At: r.At.UTC(), ApprovedBy: r.ApprovedBy, ApprovedAt: nullTime(r.ApprovedAt)}, nil
 }
 

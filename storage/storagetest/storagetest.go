@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"StateInvalid", testStateInvalid},
 		{"Deadlines", testDeadlines},
 		{"Drafts", testDrafts},
+		{"DraftNumbers", testDraftNumbers},
 		{"OutboxEnqueue", testOutboxEnqueue},
 		{"OutboxEnqueueInvalid", testOutboxEnqueueInvalid},
 		{"OutboxCaseOrder", testOutboxCaseOrder},
