@@ -9,4 +9,8 @@ type CommandSpec struct {
 	Name    string
 	Summary string
 	Params  []Param
+	// More marks a command a team needs now and then (a correction, a
+	// resend): where native commands have few slots (Discord's 25
+	// subcommands), it goes into a "more" group before everyday ones do.
+	More bool
 }

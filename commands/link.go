@@ -15,7 +15,7 @@ func (r *Router) linkCommand() *Command {
 	for i, k := range storage.LinkKinds {
 		kinds[i] = string(k)
 	}
-	return &Command{Name: "case link", Code: "lk", Changes: true, run: r.caseLink,
+	return &Command{Name: "case link", Code: "lk", Changes: true, More: true, run: r.caseLink,
 		Params: []Param{r.refParam(""), param("other", bot.ParamCase, "The case to link it to, e.g. SUP-1003").completedBy(r.completeCases("")),
 			choiceParam("kind", "How they relate", kinds...).optional()},
 		Summary:  "Link two cases of the workspace both ways: related (the default), duplicate or supplier.",

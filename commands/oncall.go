@@ -10,7 +10,7 @@ import (
 )
 
 func (r *Router) oncallCommand() *Command {
-	return &Command{Name: "case oncall", Changes: true, run: r.caseOncall,
+	return &Command{Name: "case oncall", Changes: true, More: true, run: r.caseOncall,
 		Params:   []Param{textParam("group", "The user group (Slack) or role (Discord) to mention, or off").optional()},
 		Summary:  "Show, set or clear (off) the group that reminders of unassigned cases in this channel mention.",
 		Examples: []string{"/case oncall", "/case oncall @support-oncall", "/case oncall off"}}

@@ -9,7 +9,7 @@ import (
 )
 
 func (r *Router) resendCommand() *Command {
-	return &Command{Name: "case resend", Code: "rs", Params: []Param{r.refParam("")}, Changes: true, run: r.caseResend,
+	return &Command{Name: "case resend", Code: "rs", Params: []Param{r.refParam("")}, Changes: true, More: true, run: r.caseResend,
 		Summary:  "Post again what the bot could not post for a case (its card, thread messages, card updates).",
 		Examples: []string{"/case resend CB-1042"}}
 }

@@ -149,7 +149,7 @@ func (r *Router) needLead(c *call, cs storage.Case, owner, what string) *bot.Rep
 }
 
 func (r *Router) askCommand() *Command {
-	return &Command{Name: "case ask", Code: "ak", Changes: true, TextOnly: true, run: r.caseAsk,
+	return &Command{Name: "case ask", Code: "ak", Changes: true, More: true, run: r.caseAsk,
 		Params:   []Param{r.refParam(storage.StatusOpen), textParam("what", "What the lead is asked to do").rest()},
 		Summary:  "Ask the leads (DISPUTEDESK_LEADS) in the case's thread to do what only they may.",
 		Examples: []string{"/case ask CB-1042 close CB-1042 as accepted"}}

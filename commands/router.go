@@ -76,11 +76,9 @@ type Command struct {
 	// Changes marks a command that changes state: it runs in one transaction
 	// with the record of its request, so a retried request changes nothing twice.
 	Changes bool
-	// TextOnly leaves the command out of Specs: it is not registered as a
-	// native command, where a platform has few slots (Discord's 25
-	// subcommands of /case are all taken), and runs from text and buttons.
-	TextOnly bool
-	run      func(ctx context.Context, c *call) (bot.Reply, error)
+	// More marks a command needed now and then (bot.CommandSpec.More).
+	More bool
+	run  func(ctx context.Context, c *call) (bot.Reply, error)
 }
 
 // Usage is the command's synopsis, e.g. "/case note REF text".

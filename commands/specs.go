@@ -9,14 +9,11 @@ func (r *Router) Specs() []bot.CommandSpec {
 	cmds := r.Commands()
 	specs := make([]bot.CommandSpec, 0, len(cmds))
 	for _, c := range cmds {
-		if c.TextOnly {
-			continue
-		}
 		ps := make([]bot.Param, len(c.Params))
 		for i, p := range c.Params {
 			ps[i] = p.Param
 		}
-		specs = append(specs, bot.CommandSpec{Name: c.Name, Summary: c.Summary, Params: ps})
+		specs = append(specs, bot.CommandSpec{Name: c.Name, Summary: c.Summary, Params: ps, More: c.More})
 	}
 	return specs
 }

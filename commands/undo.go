@@ -18,10 +18,10 @@ func (r *Router) correctionCommands() []*Command {
 		{Name: "case undo", Code: "ud", Params: []Param{r.refParam(storage.StatusOpen), r.stepParam(), textParam("reason", "Why it is undone").optional().rest()}, Changes: true, run: r.caseUndo,
 			Summary:  "Reopen a step marked done or skipped by mistake; the deadlines it met are open again.",
 			Examples: []string{"/case undo CB-1042 acknowledge Marked on the wrong case"}},
-		{Name: "case unassign", Code: "ua", Params: []Param{r.refParam(storage.StatusOpen)}, Changes: true, TextOnly: true, run: r.caseUnassign,
+		{Name: "case unassign", Code: "ua", Params: []Param{r.refParam(storage.StatusOpen)}, Changes: true, More: true, run: r.caseUnassign,
 			Summary:  "Take a case's assignee off it: no one has it.",
 			Examples: []string{"/case unassign CB-1042"}},
-		{Name: "case void", Code: "v", Params: []Param{r.refParam(storage.StatusOpen), textParam("reason", "Why the case was a mistake").field()}, Changes: true, TextOnly: true, run: r.caseVoid,
+		{Name: "case void", Code: "v", Params: []Param{r.refParam(storage.StatusOpen), textParam("reason", "Why the case was a mistake").field()}, Changes: true, More: true, run: r.caseVoid,
 			Summary:  "Close a case opened by mistake; it counts in no statistics.",
 			Examples: []string{`/case void CB-1042 reason="Opened on the wrong order"`}},
 	}

@@ -76,6 +76,18 @@ func appCommands(specs []bot.CommandSpec) []*discordgo.ApplicationCommand {
 	var cmds []*discordgo.ApplicationCommand
 	byRoot := map[string]*discordgo.ApplicationCommand{}
 	guildOnly := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	// Everyday commands first, so that those needed now and then are the
+	// ones that go into a root's overflow group.
+	specs = slices.Clone(specs)
+	slices.SortStableFunc(specs, func(a, b bot.CommandSpec) int {
+		switch {
+		case a.More == b.More:
+			return 0
+		case b.More:
+			return -1
+		}
+		return 1
+	})
 	for _, s := range specs {
 		root, sub, _ := strings.Cut(s.Name, " ")
 		if !optionName.MatchString(root) || sub != "" && !optionName.MatchString(sub) {
@@ -92,22 +104,47 @@ func appCommands(specs []bot.CommandSpec) []*discordgo.ApplicationCommand {
 			cmd.Options = options(s.Params)
 			continue
 		}
-		if len(cmd.Options) == maxCommandOptions {
-			continue
-		}
-		cmd.Options = append(cmd.Options, &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand,
-			Name: sub, Description: description(s.Summary, sub), Options: options(s.Params)})
+		subcommand := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand,
+			Name: sub, Description: description(s.Summary, sub), Options: options(s.Params)}
+		addSubcommand(cmd, subcommand)
 	}
 	for _, cmd := range cmds {
 		if cmd.Description == "" {
-			var subs []string
-			for _, o := range cmd.Options {
-				subs = append(subs, o.Name)
-			}
-			cmd.Description = listDescription("/"+cmd.Name+": ", subs)
+			cmd.Description = listDescription("/"+cmd.Name+": ", optionNames(cmd.Options))
 		}
 	}
 	return cmds
+}
+
+// overflowGroup is the subcommand group that holds a command's
+// subcommands beyond the 24 Discord shows at the top: "/case more void".
+// readInvocation reads them as "case void", as every other platform has it.
+const overflowGroup = "more"
+
+// addSubcommand adds sub to cmd, in its overflow group once cmd has 24
+// subcommands; past the group's 25 it is left out.
+func addSubcommand(cmd *discordgo.ApplicationCommand, sub *discordgo.ApplicationCommandOption) {
+	if len(cmd.Options) < maxCommandOptions-1 {
+		cmd.Options = append(cmd.Options, sub)
+		return
+	}
+	if len(cmd.Options) == maxCommandOptions-1 {
+		cmd.Options = append(cmd.Options, &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommandGroup,
+			Name: overflowGroup, Description: "More /" + cmd.Name + " commands"})
+	}
+	group := cmd.Options[len(cmd.Options)-1]
+	if len(group.Options) < maxCommandOptions {
+		group.Options = append(group.Options, sub)
+		group.Description = listDescription("More /"+cmd.Name+": ", optionNames(group.Options))
+	}
+}
+
+func optionNames(opts []*discordgo.ApplicationCommandOption) []string {
+	names := make([]string, len(opts))
+	for i, o := range opts {
+		names[i] = o.Name
+	}
+	return names
 }
 
 // options are a command's parameters as typed options, required ones
@@ -221,7 +258,9 @@ func readInvocation(d discordgo.ApplicationCommandInteractionData) invocation {
 	inv := invocation{name: d.Name, values: map[string]string{}}
 	opts := d.Options
 	for len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
-		inv.name += " " + opts[0].Name
+		if opts[0].Type != discordgo.ApplicationCommandOptionSubCommandGroup || opts[0].Name != overflowGroup {
+			inv.name += " " + opts[0].Name
+		}
 		opts = opts[0].Options
 	}
 	for _, o := range opts {

@@ -71,6 +71,9 @@ func TestCommandLine(t *testing.T) {
 			"/dispute chargeback customer=Kari dispute_id=dp_1 processor=stripe"},
 		{"a command of its own", discordgo.ApplicationCommandInteractionData{Name: "return", Options: []*discordgo.ApplicationCommandInteractionDataOption{opt("order", "2231")}},
 			"/return order=2231"},
+		{"a subcommand in the overflow group", discordgo.ApplicationCommandInteractionData{Name: "case", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+			{Name: overflowGroup, Type: discordgo.ApplicationCommandOptionSubCommandGroup, Options: sub("assign", opt("case", "CB-1042"), user)}}},
+			"/case assign CB-1042 @123456"},
 	}
 	specs := testSpecs()
 	for _, tt := range tests {
@@ -105,6 +108,33 @@ func TestAppCommandsShape(t *testing.T) {
 	dispute := cmds[1].Options[0].Options
 	if dispute[0].Name != "customer" || dispute[len(dispute)-1].Name != detailsOption {
 		t.Errorf("required first and details last: %v", dispute)
+	}
+}
+
+// A root with more than 24 subcommands keeps 24 at the top and the rest in
+// the overflow group, none dropped; past that group's 25 they are.
+func TestAppCommandsOverflow(t *testing.T) {
+	specs := []bot.CommandSpec{{Name: "case rare", Summary: "Now and then.", More: true}}
+	for i := range 60 {
+		specs = append(specs, bot.CommandSpec{Name: fmt.Sprintf("case c%02d", i), Summary: "A command."})
+	}
+	opts := appCommands(specs)[0].Options
+	if len(opts) != maxCommandOptions {
+		t.Fatalf("%d options at the top, want %d", len(opts), maxCommandOptions)
+	}
+	group := opts[maxCommandOptions-1]
+	if group.Type != discordgo.ApplicationCommandOptionSubCommandGroup || group.Name != overflowGroup ||
+		len(group.Options) != maxCommandOptions || group.Options[0].Name != "c24" || opts[23].Name != "c23" {
+		t.Fatalf("overflow group %q of type %v with %d subcommands starting %q", group.Name, group.Type, len(group.Options), group.Options[0].Name)
+	}
+	if !strings.HasPrefix(group.Description, "More /case: c24, c25") || len(group.Description) > 100 {
+		t.Errorf("group description %q", group.Description)
+	}
+	// The command marked More, registered first, went after every everyday one: out, past the group's 25.
+	for _, o := range append(opts, group.Options...) {
+		if o.Name == "rare" {
+			t.Errorf("the More command took an everyday command's place")
+		}
 	}
 }
 

@@ -68,7 +68,13 @@ func TestRegisteredCommandsGolden(t *testing.T) {
 	n := 0
 	for _, c := range cmds {
 		if len(c.Options) > 0 && c.Options[0].Type == discordgo.ApplicationCommandOptionSubCommand {
-			n += len(c.Options)
+			for _, o := range c.Options {
+				if o.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
+					n += len(o.Options)
+				} else {
+					n++
+				}
+			}
 		} else {
 			n++
 		}
