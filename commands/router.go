@@ -132,7 +132,7 @@ func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
 			return nil, fmt.Errorf("commands: console %w", err)
 		}
 	}
-	for _, c := range slices.Concat(r.caseCommands(), []*Command{r.setCommand(), r.resendCommand(), r.snoozeCommand(), r.summaryCommand(), r.oncallCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
+	for _, c := range slices.Concat(r.caseCommands(), []*Command{r.findCommand(), r.setCommand(), r.resendCommand(), r.snoozeCommand(), r.summaryCommand(), r.oncallCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
 		if err := r.add(c); err != nil {
 			return nil, err
 		}
