@@ -31,7 +31,7 @@ func (r *Router) caseCommands() []*Command {
 			Summary:  "Show a case: its details, outcome and timeline.",
 			Examples: []string{"/case show CB-1042"}},
 		{Name: "case list", Code: "l", Params: []Param{choiceParam("which", "Which cases", "open", "mine", "all").optional(), filtersParam()}, run: r.caseList,
-			Summary:  "List open cases (the default), yours, or all of them, newest first; filter by order=, customer=, playbook=, assignee=, status=open|closed|all, since=DATE or any playbook field.",
+			Summary:  "List open cases (the default), yours, or all, newest first; filter with key=value.",
 			Examples: []string{"/case list", "/case list mine", "/case list playbook=supplier-dispute supplier=brightway", "/case list all customer=soren since=2026-11-01"}},
 		{Name: "case note", Code: "n", Params: []Param{r.refParam(storage.StatusOpen), textParam("text", "The note").rest()}, Changes: true, run: r.caseNote,
 			Summary:  "Add a note to a case's timeline.",

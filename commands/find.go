@@ -25,7 +25,7 @@ var fixedFilters = []string{"status", "playbook", "assignee", "since", "order", 
 func (r *Router) findCommand() *Command {
 	return &Command{Name: "case find", Params: []Param{textParam("text", "Words to find: an order, a name, a tracking number, note text").optional().rest()},
 		run:     r.caseFind,
-		Summary: "Find cases by reference, order, customer, dispute id, tracking number, supplier, product or note text (Søren finds soren), newest first; narrow with filters such as status=, playbook=, supplier=, since=.",
+		Summary: "Find cases by order, name, dispute id, tracking number, supplier, product or note words.",
 		Examples: []string{
 			"/case find soren hansen",
 			"/case find 1Z999AA10123456784",
