@@ -52,6 +52,11 @@ type dialect struct {
 	// the LIKEs themselves.
 	searchMatch string
 
+	// contains is the condition that search holds its argument, a plain
+	// string and never an index condition: PostgreSQL's strpos, SQLite's
+	// instr.
+	contains string
+
 	// caseIDs returns ? new case ids for a bulk load, one a row: on
 	// PostgreSQL from the identity's sequence (COPY writes given ids to an
 	// identity column as OVERRIDING SYSTEM VALUE would); SQLite gives an
@@ -78,6 +83,7 @@ func postgresDialect() *dialect {
 		claimLock:           " FOR UPDATE OF o SKIP LOCKED",
 		insertCaseWithEvent: insertCaseWithEventPostgres,
 		like:                "ILIKE",
+		contains:            ` AND strpos(search, ?) > 0`,
 		caseIDs:             `SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, ?)`,
 		copyIn:              true,
 		snapshot:            dbsql.TxOptions{Isolation: dbsql.LevelRepeatableRead, ReadOnly: true},
@@ -92,6 +98,7 @@ func sqliteDialect() *dialect {
 		goose:       goose.DialectSQLite3,
 		snapshot:    dbsql.TxOptions{ReadOnly: true},
 		like:        "LIKE",
+		contains:    ` AND instr(search, ?) > 0`,
 		searchMatch: ` AND id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)`,
 		caseIDs: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
 SELECT (SELECT COALESCE(MAX(id), 0) FROM cases) + i FROM n`,

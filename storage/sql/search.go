@@ -18,7 +18,8 @@ import (
 // ("customer:soren"), then search_notes, the folded notes and evidence
 // references in the order they were added. A free-text word matches as a
 // substring ('%word%'); a field filter's word as the start of a tagged
-// word ('% customer:sor%'). Both are trigram-index reads (pg_trgm on
+// word (' customer:sor'), with the word itself looked up in the index.
+// Both are trigram-index reads (pg_trgm on
 // PostgreSQL, FTS5 trigram on SQLite) for words of three characters or more.
 const (
 	// maxSearchNotes bounds search_notes: the notes after it are on the
@@ -111,24 +112,32 @@ func (s *Store) findQuery(q storage.CaseQuery) (string, []any, error) {
 	if !q.Since.IsZero() {
 		add(` AND opened_at >= ?`, utc(q.Since))
 	}
-	// substrings are what the search text must contain.
-	var substrings []string
+	// words are what the search text must contain, through the index;
+	// tags are the field filters' "key:word", checked on the rows the
+	// words found. A tag is never an index condition: its key's trigrams
+	// ("cus", "ust"... of customer) are in almost every case, and
+	// intersecting their posting lists cost 90 ms at a million cases.
+	var words, tags []string
 	for _, w := range strings.Fields(storage.Fold(q.Text)) {
 		if w = strings.TrimLeft(w, "#"); w != "" {
-			substrings = append(substrings, w)
+			words = append(words, w)
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(q.Fields)) {
 		for _, w := range storage.FoldWords(q.Fields[k]) {
-			substrings = append(substrings, " "+strings.ToLower(k)+":"+w)
+			words = append(words, w)
+			tags = append(tags, " "+strings.ToLower(k)+":"+w)
 		}
 	}
 	var phrases []string
-	for _, w := range substrings {
+	for _, w := range words {
 		add(` AND search LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(w)+"%")
 		if utf8.RuneCountInString(w) >= 3 {
 			phrases = append(phrases, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
 		}
+	}
+	for _, t := range tags {
+		add(s.d.contains, t)
 	}
 	if s.d.searchMatch != "" && len(phrases) > 0 {
 		add(s.d.searchMatch, strings.Join(phrases, " AND "))
