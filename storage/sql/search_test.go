@@ -2,6 +2,9 @@ package sql
 
 import (
 	"context"
+	"strings"
+
+	"github.com/disputedesk/disputedesk/internal/gendata"
 	"testing"
 
 	"github.com/disputedesk/disputedesk/storage"
@@ -44,6 +47,49 @@ func TestFillSearch(t *testing.T) {
 			}
 			if len(got) != 1 {
 				t.Errorf("after Migrate, find %q: %d cases, want 1", text, len(got))
+			}
+		}
+	})
+}
+
+// TestFindPlans checks that a find can be served by the search index:
+// the trigram GIN index on PostgreSQL (with sequential and plain index
+// scans off, so that the test asks whether the index applies rather
+// than what the planner prefers for 2,000 cases), the FTS5 table on
+// SQLite; and that a field filter's key is not an index condition, only
+// its word.
+func TestFindPlans(t *testing.T) {
+	dialects(t, func(t *testing.T, open func(testing.TB) *Store) {
+		ctx := context.Background()
+		s := migrated(t, open(t))
+		if _, err := gendata.Fill(ctx, s, gendata.Config{Cases: 2000, Seed: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Analyze(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if s.Dialect() == "postgres" {
+			// explain's transaction is its own: set them for the session.
+			s.db.SetMaxOpenConns(1)
+			if _, err := s.db.ExecContext(ctx, "SET enable_indexscan = off"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, q := range []storage.CaseQuery{
+			{Scope: storage.AllWorkspaces, Text: "brightway"},
+			{Scope: storage.AllWorkspaces, Fields: map[string]string{"customer": "hansen"}},
+		} {
+			cond, args, err := s.findQuery(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := explain(t, s, `SELECT id FROM cases WHERE 1 = 1`+cond+` ORDER BY opened_at DESC, id DESC LIMIT 21`, args...)
+			ok := map[string]bool{
+				"postgres": strings.Contains(p, "cases_search_trgm_idx") && !strings.Contains(p, "Index Cond: (search ~~ '% customer"),
+				"sqlite":   strings.Contains(p, "SCAN cases_fts VIRTUAL TABLE INDEX"),
+			}[s.Dialect()]
+			if !ok {
+				t.Errorf("find %+v: the plan does not read the search index:\n%s", q, p)
 			}
 		}
 	})
