@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,7 +53,7 @@ func (r *Router) filterNames() []string {
 func (r *Router) caseQuery(c *call, status storage.Status) (storage.CaseQuery, error) {
 	q := storage.CaseQuery{Scope: c.scope, Status: status}
 	names := r.filterNames()
-	for _, k := range sortedKeys(c.in.Fields) {
+	for _, k := range slices.Sorted(maps.Keys(c.in.Fields)) {
 		v := strings.TrimSpace(c.in.Fields[k])
 		switch {
 		case !slices.Contains(names, k):
@@ -99,15 +100,6 @@ func (r *Router) caseQuery(c *call, status storage.Status) (storage.CaseQuery, e
 	return q, nil
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
 func (r *Router) caseFind(ctx context.Context, c *call) (bot.Reply, error) {
 	q, err := r.caseQuery(c, "")
 	if err != nil {
@@ -151,6 +143,7 @@ func (r *Router) caseRows(ctx context.Context, c *call, title string, cases []st
 	return bot.Reply{Text: title, Sections: []bot.Section{{Lines: lines}}, Visibility: bot.Ephemeral}, nil
 }
 
+// plural counts n cases, or says "more than" at the count's cap.
 func plural(n int, what string) string {
 	switch {
 	case n >= storage.MaxFindCount:
