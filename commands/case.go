@@ -31,9 +31,9 @@ func (r *Router) caseCommands() []*Command {
 		{Name: "case show", Code: "s", Params: []Param{r.refParam("")}, run: r.caseShow,
 			Summary:  "Show a case: its details, outcome and timeline.",
 			Examples: []string{"/case show CB-1042"}},
-		{Name: "case list", Code: "l", Params: []Param{choiceParam("which", "Which cases", "open", "mine", "all").optional()}, run: r.caseList,
-			Summary:  "List open cases (the default), yours, or all of them, newest first.",
-			Examples: []string{"/case list", "/case list mine"}},
+		{Name: "case list", Code: "l", Params: []Param{choiceParam("which", "Which cases", "open", "mine", "all").optional(), filtersParam()}, run: r.caseList,
+			Summary:  "List open cases (the default), yours, or all, newest first; filter with key=value.",
+			Examples: []string{"/case list", "/case list mine", "/case list playbook=supplier-dispute supplier=brightway", "/case list all customer=soren since=2026-11-01"}},
 		{Name: "case note", Code: "n", Params: []Param{r.refParam(storage.StatusOpen), textParam("text", "The note").rest()}, Changes: true, run: r.caseNote,
 			Summary:  "Add a note to a case's timeline, or correct note N with --fix N.",
 			Examples: []string{"/case note CB-1042 Customer sent the tracking screenshot.", "/case note CB-1042 --fix 1 Customer sent the tracking number."}},
@@ -197,7 +197,18 @@ func (r *Router) amount(fields map[string]string, fallback string) (*storage.Mon
 }
 
 func (r *Router) caseShow(ctx context.Context, c *call) (bot.Reply, error) {
-	cs, st, err := r.viewCase(ctx, c)
+	ref, err := c.ref()
+	if arg := c.in.Arg(0); err != nil && arg != "" {
+		// Not a reference: perhaps the order number the customer gave.
+		var list *bot.Reply
+		if ref, list, err = r.showByOrder(ctx, c, arg); list != nil {
+			return *list, err
+		}
+	}
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	cs, st, err := r.viewRef(ctx, c, ref)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -232,36 +243,37 @@ func (r *Router) caseShow(ctx context.Context, c *call) (bot.Reply, error) {
 }
 
 func (r *Router) caseList(ctx context.Context, c *call) (bot.Reply, error) {
-	filter := storage.CaseFilter{Scope: c.scope, Limit: listLimit + 1}
 	which := strings.ToLower(c.in.Arg(0))
+	status := storage.StatusOpen
 	switch which {
 	case "", "open":
-		which, filter.Status = "open", storage.StatusOpen
-	case "mine":
-		filter.Status, filter.Mine = storage.StatusOpen, c.req.User
-	case "all":
+		which = "open"
+	case "mine", "all":
+		if which == "all" {
+			status = ""
+		}
 	default:
 		return bot.Reply{}, c.usageErrorf("cannot list %q: choose open, mine or all", which)
 	}
-	cases, err := r.deps.Store.Cases(ctx, filter)
+	q, err := r.caseQuery(c, status)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if which == "mine" {
+		q.Mine = c.req.User
+	}
+	q.Limit = listLimit
+	cases, total, err := r.deps.Store.FindCases(ctx, q)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("list cases: %w", err)
+	}
+	if len(cases) == 0 && len(c.in.Fields) > 0 {
+		return bot.Reply{Text: "No case matches these filters.", Visibility: bot.Ephemeral}, nil
 	}
 	if len(cases) == 0 {
 		return bot.Reply{Text: listEmpty[which], Visibility: bot.Ephemeral}, nil
 	}
-	lines := make([]string, 0, len(cases)+1)
-	for _, cs := range cases[:min(len(cases), listLimit)] {
-		line := listLine(cs)
-		if c.scope.All && chatPlatform(cs.Platform) {
-			line += " · " + workspaceLabel(cs)
-		}
-		lines = append(lines, line)
-	}
-	if len(cases) > listLimit {
-		lines = append(lines, fmt.Sprintf("… only the newest %d are shown.", listLimit))
-	}
-	return bot.Reply{Text: listTitle[which] + ":", Sections: []bot.Section{{Lines: lines}}, Visibility: bot.Ephemeral}, nil
+	return r.caseRows(ctx, c, listTitle[which]+":", cases, total)
 }
 
 var (
@@ -431,6 +443,11 @@ func (r *Router) viewCase(ctx context.Context, c *call) (storage.Case, storage.C
 	if err != nil {
 		return storage.Case{}, storage.CaseState{}, err
 	}
+	return r.viewRef(ctx, c, ref)
+}
+
+// viewRef loads case ref, and its state, to read.
+func (r *Router) viewRef(ctx context.Context, c *call, ref storage.Ref) (storage.Case, storage.CaseState, error) {
 	cs, err := r.deps.Store.Case(ctx, c.scope, ref)
 	if err != nil {
 		return storage.Case{}, storage.CaseState{}, r.caseError(ref, err)

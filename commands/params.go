@@ -62,6 +62,13 @@ func detailsParam() Param {
 	return p
 }
 
+// filtersParam is the key=value filters of /case list and /case find.
+func filtersParam() Param {
+	p := textParam("filters", "Filters as key=value, e.g. supplier=acme status=closed").optional()
+	p.Rest, p.Fields = true, true
+	return p
+}
+
 func userParam() Param {
 	return param("user", bot.ParamUser, "Who takes the case: an @mention, or @me")
 }

@@ -141,7 +141,7 @@ func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
 			return nil, fmt.Errorf("commands: console %w", err)
 		}
 	}
-	for _, c := range slices.Concat(r.caseCommands(), r.correctionCommands(), []*Command{r.linkCommand(), r.setCommand(), r.resendCommand(), r.snoozeCommand(), r.summaryCommand(), r.oncallCommand(), r.askCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
+	for _, c := range slices.Concat(r.caseCommands(), r.correctionCommands(), []*Command{r.findCommand(), r.linkCommand(), r.setCommand(), r.resendCommand(), r.snoozeCommand(), r.summaryCommand(), r.oncallCommand(), r.askCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
 		if err := r.add(c); err != nil {
 			return nil, err
 		}

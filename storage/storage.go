@@ -209,6 +209,33 @@ type CaseFilter struct {
 	Limit int
 }
 
+// CaseQuery selects cases for /case find and a filtered /case list,
+// within Scope. Zero values of the other fields match everything; the
+// text ones are compared folded (Fold), so Søren finds soren.
+type CaseQuery struct {
+	Scope  Scope
+	Status Status
+	// Text is words that must each appear somewhere in the case's
+	// reference, field values, notes or evidence references.
+	Text string
+	// Fields maps a field name to words that must each start a word of
+	// that field's value: customer=sor finds "Søren Hansen".
+	Fields map[string]string
+	// Playbook and Assignee select cases of one playbook, or assigned to
+	// one user (exactly).
+	Playbook, Assignee string
+	// Mine is CaseFilter.Mine.
+	Mine string
+	// Since selects cases opened at or after it.
+	Since time.Time
+	// Limit bounds the cases returned; 0 means 20.
+	Limit int
+}
+
+// MaxFindCount is how far Store.FindCases counts the matches beyond the
+// cases it returns: "more than 1000" is as good as the exact number.
+const MaxFindCount = 1000
+
 // StepStatus is what became of a playbook step.
 type StepStatus string
 
@@ -360,6 +387,12 @@ type Store interface {
 	// customer starts with prefix, ignoring ASCII case; an empty prefix
 	// matches every case.
 	MatchCases(ctx context.Context, scope Scope, status Status, prefix string, limit int) ([]Case, error)
+
+	// FindCases lists, newest first, at most q.Limit cases matching q,
+	// and how many match in all, counted up to MaxFindCount (the length
+	// of the list when they all fit). It is an index read of the search
+	// text for words of three characters or more.
+	FindCases(ctx context.Context, q CaseQuery) (cases []Case, total int, err error)
 
 	// OutboxFailures lists a case's permanently failed outbox messages,
 	// newest first.

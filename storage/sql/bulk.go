@@ -18,7 +18,8 @@ import (
 var (
 	bulkCaseColumns = []string{"id", "prefix", "number", "playbook", "status", "fields", "amount_minor", "currency",
 		"platform", "workspace", "channel", "thread", "card_message_id", "opened_by", "assignee",
-		"outcome", "outcome_amount_minor", "outcome_currency", "opened_at", "updated_at", "closed_at", "reopened_at"}
+		"outcome", "outcome_amount_minor", "outcome_currency", "opened_at", "updated_at", "closed_at", "reopened_at",
+		"search", "search_notes"}
 	bulkEventColumns    = []string{"case_id", "at", "actor", "kind", "body", "data"}
 	bulkDeadlineColumns = []string{"case_id", "deadline_id", "title", "due", "rule", "basis", "source", "met_at"}
 )
@@ -103,9 +104,11 @@ RETURNING last`
 		}
 		amount, currency := moneyArgs(c.Amount)
 		outcomeAmount, outcomeCurrency := moneyArgs(c.OutcomeAmount)
+		notes := bulkSearchNotes(r.Events)
 		cases = append(cases, []any{c.ID, c.Ref.Prefix, c.Ref.Number, c.Playbook, string(c.Status), fields, amount, currency,
 			c.Platform, c.Workspace, c.Channel, c.Thread, c.CardMessageID, c.OpenedBy, c.Assignee,
-			c.Outcome, outcomeAmount, outcomeCurrency, c.OpenedAt, c.UpdatedAt, timeArg(c.ClosedAt), timeArg(c.ReopenedAt)})
+			c.Outcome, outcomeAmount, outcomeCurrency, c.OpenedAt, c.UpdatedAt, timeArg(c.ClosedAt), timeArg(c.ReopenedAt),
+			searchText(c) + notes, notes})
 		for j := range r.Events {
 			ev := &r.Events[j]
 			ev.CaseID, ev.At = c.ID, orTime(ev.At, now)
@@ -135,6 +138,18 @@ RETURNING last`
 		}
 	}
 	return nil
+}
+
+// bulkSearchNotes is the search_notes of a case with events, as
+// addSearchNote would have built it one event at a time.
+func bulkSearchNotes(events []storage.Event) string {
+	var notes string
+	for _, ev := range events {
+		if searchedKinds[ev.Kind] && len(notes) < maxSearchNotes {
+			notes += searchNote(ev.Body)
+		}
+	}
+	return notes
 }
 
 // sqliteMaxParams is how many parameters one SQLite statement may bind

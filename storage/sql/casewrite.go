@@ -18,14 +18,15 @@ RETURNING last`
 
 	insertCaseInto = `INSERT INTO cases (prefix, number, playbook, status, fields, amount_minor, currency,
 	platform, workspace, channel, thread, card_message_id, opened_by, assignee,
-	outcome, outcome_amount_minor, outcome_currency, opened_at, updated_at, closed_at, reopened_at)`
-	// caseValuesAfterNumber are the placeholders of every column after number.
+	outcome, outcome_amount_minor, outcome_currency, opened_at, updated_at, closed_at, reopened_at, search)`
+	// caseValuesAfterNumber are the placeholders of every column after
+	// number but search.
 	caseValuesAfterNumber = `?, ?, ?, ?, ?,
 	?, ?, ?, ?, ?, ?, ?,
 	?, ?, ?, ?, ?, ?, ?`
 
 	insertCase = insertCaseInto + `
-VALUES (?, ?, ` + caseValuesAfterNumber + `)
+VALUES (?, ?, ` + caseValuesAfterNumber + `, ?)
 RETURNING id`
 
 	insertEvent = `INSERT INTO case_events (case_id, at, actor, kind, body, data)
@@ -34,13 +35,15 @@ RETURNING id`
 
 	// insertCaseWithEventPostgres takes the number and inserts the case and
 	// its first event in one statement: one round trip instead of three.
-	// Its parameters are the prefix, then insertCase's without the number,
-	// then insertEvent's without case_id.
+	// Its parameters are the prefix, then insertCase's without the number
+	// and with the search text in two, before and after the number (which
+	// the statement takes), then insertEvent's without case_id.
 	insertCaseWithEventPostgres = `WITH n AS (
 ` + nextNumber + `
 ), c AS (
 ` + insertCaseInto + `
-	SELECT ?, n.last, ` + caseValuesAfterNumber + ` FROM n
+	SELECT ?, n.last, ` + caseValuesAfterNumber + `,
+		CAST(? AS TEXT) || CAST(n.last AS TEXT) || CAST(? AS TEXT) FROM n
 	RETURNING id, number
 ), e AS (
 	INSERT INTO case_events (case_id, at, actor, kind, body, data)
@@ -90,7 +93,9 @@ func (t *Tx) CreateCase(ctx context.Context, c *storage.Case, ev *storage.Event)
 
 	var id, number, eventID int64
 	if q := t.d.insertCaseWithEvent; q != "" {
-		args := append(append([]any{c.Ref.Prefix, c.Ref.Prefix}, columns...), eventArgs...)
+		head, tail := searchParts(c)
+		args := append(append([]any{c.Ref.Prefix, c.Ref.Prefix}, columns...), head, tail)
+		args = append(args, eventArgs...)
 		if err := t.tx.QueryRowxContext(ctx, t.tx.Rebind(q), args...).Scan(&id, &number, &eventID); err != nil {
 			return fmt.Errorf("create case: %w", err)
 		}
@@ -98,7 +103,8 @@ func (t *Tx) CreateCase(ctx context.Context, c *storage.Case, ev *storage.Event)
 		if err := t.tx.QueryRowxContext(ctx, t.tx.Rebind(nextNumber), c.Ref.Prefix).Scan(&number); err != nil {
 			return fmt.Errorf("create case: number: %w", err)
 		}
-		args := append([]any{c.Ref.Prefix, number}, columns...)
+		c.Ref.Number = number
+		args := append(append([]any{c.Ref.Prefix, number}, columns...), searchText(c))
 		if err := t.tx.QueryRowxContext(ctx, t.tx.Rebind(insertCase), args...).Scan(&id); err != nil {
 			return fmt.Errorf("create case: %w", err)
 		}
@@ -122,7 +128,7 @@ func (t *Tx) UpdateCase(ctx context.Context, c *storage.Case, ev *storage.Event)
 	const q = `UPDATE cases SET status = ?, fields = ?, amount_minor = ?, currency = ?,
 	thread = ?, card_message_id = ?, assignee = ?,
 	outcome = ?, outcome_amount_minor = ?, outcome_currency = ?,
-	updated_at = ?, closed_at = ?, reopened_at = ?
+	updated_at = ?, closed_at = ?, reopened_at = ?, search = ? || search_notes
 WHERE id = ?`
 	c.ClosedAt = utcPtr(c.ClosedAt)
 	c.ReopenedAt = utcPtr(c.ReopenedAt)
@@ -136,7 +142,7 @@ WHERE id = ?`
 		string(c.Status), fields, amount, currency,
 		c.Thread, c.CardMessageID, c.Assignee,
 		c.Outcome, outcomeAmount, outcomeCurrency,
-		t.now, timeArg(c.ClosedAt), timeArg(c.ReopenedAt),
+		t.now, timeArg(c.ClosedAt), timeArg(c.ReopenedAt), searchText(c),
 		c.ID)
 	if err != nil {
 		return fmt.Errorf("update case %s: %w", c.Ref, err)
@@ -182,8 +188,14 @@ func (t *Tx) appendEvent(ctx context.Context, ev *storage.Event) error {
 	return t.insertEvent(ctx, ev)
 }
 
-// insertEvent writes ev for ev.CaseID and fills in its ID.
+// insertEvent writes ev for ev.CaseID and fills in its ID; a note's text
+// joins the case's search text.
 func (t *Tx) insertEvent(ctx context.Context, ev *storage.Event) error {
+	if searchedKinds[ev.Kind] {
+		if err := t.addSearchNote(ctx, ev.CaseID, ev.Body); err != nil {
+			return err
+		}
+	}
 	t.stampEvent(ev)
 	data, err := encodeMap(ev.Data)
 	if err != nil {

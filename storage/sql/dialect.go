@@ -45,6 +45,18 @@ type dialect struct {
 	// typed as it is stored matches.
 	like string
 
+	// searchMatch, when set, narrows a find to the rows of a full-text
+	// index before the LIKEs on cases.search check them: SQLite's FTS5
+	// trigram table is a separate table a query must name, its argument
+	// an FTS5 query of quoted phrases. PostgreSQL's trigram index serves
+	// the LIKEs themselves.
+	searchMatch string
+
+	// contains is the condition that search holds its argument, a plain
+	// string and never an index condition: PostgreSQL's strpos, SQLite's
+	// instr.
+	contains string
+
 	// caseIDs returns ? new case ids for a bulk load, one a row: on
 	// PostgreSQL from the identity's sequence (COPY writes given ids to an
 	// identity column as OVERRIDING SYSTEM VALUE would); SQLite gives an
@@ -71,6 +83,7 @@ func postgresDialect() *dialect {
 		claimLock:           " FOR UPDATE OF o SKIP LOCKED",
 		insertCaseWithEvent: insertCaseWithEventPostgres,
 		like:                "ILIKE",
+		contains:            ` AND strpos(search, ?) > 0`,
 		caseIDs:             `SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, ?)`,
 		copyIn:              true,
 		snapshot:            dbsql.TxOptions{Isolation: dbsql.LevelRepeatableRead, ReadOnly: true},
@@ -80,11 +93,13 @@ func postgresDialect() *dialect {
 
 func sqliteDialect() *dialect {
 	return &dialect{
-		name:     "sqlite",
-		driver:   "sqlite",
-		goose:    goose.DialectSQLite3,
-		snapshot: dbsql.TxOptions{ReadOnly: true},
-		like:     "LIKE",
+		name:        "sqlite",
+		driver:      "sqlite",
+		goose:       goose.DialectSQLite3,
+		snapshot:    dbsql.TxOptions{ReadOnly: true},
+		like:        "LIKE",
+		contains:    ` AND instr(search, ?) > 0`,
+		searchMatch: ` AND id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)`,
 		caseIDs: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
 SELECT (SELECT COALESCE(MAX(id), 0) FROM cases) + i FROM n`,
 	}

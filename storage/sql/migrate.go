@@ -67,6 +67,13 @@ func (s *Store) Migrate(ctx context.Context) (from, to int64, err error) {
 	if err != nil {
 		return from, from, fmt.Errorf("migrate: %w", err)
 	}
+	n, err := s.fillSearch(ctx)
+	if err != nil {
+		return from, to, fmt.Errorf("migrate: search text: %w", err)
+	}
+	if n > 0 {
+		s.log.InfoContext(ctx, "search text filled in", "cases", n)
+	}
 	return from, to, nil
 }
 

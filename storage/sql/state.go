@@ -358,6 +358,9 @@ RETURNING id`
 		return fmt.Errorf("add evidence to case %d: %w", e.CaseID, err)
 	}
 	e.ID, e.At = id, at
+	if err := t.addSearchNote(ctx, e.CaseID, e.Ref+" "+e.Note); err != nil {
+		return fmt.Errorf("add evidence to case %d: %w", e.CaseID, err)
+	}
 	return nil
 }
 

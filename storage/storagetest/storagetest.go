@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"CaseByThread", testCaseByThread},
 		{"Scope", testScope},
 		{"MatchCases", testMatchCases},
+		{"FindCases", testFindCases},
 		{"ClaimRun", testClaimRun},
 		{"ClaimRunConcurrent", testClaimRunConcurrent},
 		{"Snooze", testSnooze},
