@@ -59,7 +59,7 @@ func TestCaseListFilters(t *testing.T) {
 	h := newHarness(t)
 	openFindCases(h)
 	h.send("kari", "/case assign CB-1001 @ola")
-	h.send("kari", "/case close SUP-1001 outcome=credited amount=100 note=done")
+	h.send("kari", "/case close SUP-1001 outcome=credited amount=100 note=done force=yes")
 	tests := []struct {
 		name, line string
 		want, not  []string
