@@ -54,6 +54,15 @@ func LoadDir(dir string) ([]*Playbook, error) {
 	return loadFS(os.DirFS(dir), ".", dir)
 }
 
+// LoadFile reads one playbook file, for lint; its problems are Problems.
+func LoadFile(file string) (*Playbook, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("playbook file: %w", err)
+	}
+	return Parse(file, data)
+}
+
 // loadFS reads the playbooks in fsys's dir; shownAs names dir in problems.
 func loadFS(fsys fs.FS, dir string, shownAs ...string) ([]*Playbook, error) {
 	entries, err := fs.ReadDir(fsys, dir)
@@ -110,8 +119,16 @@ func Parse(file string, data []byte) (*Playbook, error) {
 	var pb Playbook
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
+	// A *yaml.TypeError (an unknown key, a wrong type) leaves the rest of
+	// the document decoded, so the rules are still checked: one run of lint
+	// shows every problem, not one a time.
+	var typeProblems Problems
 	if err := dec.Decode(&pb); err != nil {
-		return nil, decodeProblems(file, err)
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, decodeProblems(file, err)
+		}
+		typeProblems = decodeProblems(file, err).(Problems)
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -120,9 +137,16 @@ func Parse(file string, data []byte) (*Playbook, error) {
 	v := validator{file: file, lines: map[string]int{}, pb: &pb}
 	v.index(&root, "")
 	v.validate()
-	if len(v.problems) > 0 {
-		slices.SortStableFunc(v.problems, func(a, b Problem) int { return a.Line - b.Line })
-		return nil, v.problems
+	problems := typeProblems
+	for _, p := range v.problems {
+		// A value of the wrong type decodes as empty: "required" would say it twice.
+		if !slices.ContainsFunc(typeProblems, func(tp Problem) bool { return tp.Line == p.Line }) {
+			problems = append(problems, p)
+		}
+	}
+	if len(problems) > 0 {
+		slices.SortStableFunc(problems, func(a, b Problem) int { return a.Line - b.Line })
+		return nil, problems
 	}
 	return &pb, nil
 }
@@ -163,9 +187,9 @@ func knownKeys(typeName string) string {
 		"Playbook":  "name, title, prefix, description, shorthand, keywords, policy, fields, steps, deadlines, reminders, outcomes, evidence",
 		"Field":     "name, label, type, required, help, values, event",
 		"EnumValue": "value, label, apologise",
-		"Step":      "id, title, guidance, checklist, owner, due, when",
+		"Step":      "id, title, guidance, checklist, owner, approval_above, due, when",
 		"Deadline":  "id, title, rule, source, met_by, when, country, kind",
-		"Outcome":   "id, label, description",
+		"Outcome":   "id, label, description, owner",
 		"Evidence":  "kind, label, when",
 	}[typeName]
 	return "the keys are " + keys

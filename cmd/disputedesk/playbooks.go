@@ -5,13 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/disputedesk/disputedesk/playbooks"
 )
 
-const playbooksUsage = "disputedesk playbooks list | show NAME | lint DIR"
+const playbooksUsage = "disputedesk playbooks list | show NAME | lint FILE|DIR"
 
 // PlaybooksCmd lists, shows and checks playbooks.
 func (m *Main) PlaybooksCmd(args []string) error {
@@ -21,7 +22,7 @@ func (m *Main) PlaybooksCmd(args []string) error {
 	switch verb, rest := args[0], args[1:]; verb {
 	case "lint":
 		if len(rest) != 1 {
-			return &usageError{errors.New("usage: disputedesk playbooks lint DIR")}
+			return &usageError{errors.New("usage: disputedesk playbooks lint FILE|DIR")}
 		}
 		return m.lintPlaybooks(rest[0])
 	case "list", "show":
@@ -51,13 +52,14 @@ func (m *Main) PlaybooksCmd(args []string) error {
 	}
 }
 
-// lintPlaybooks checks every playbook in dir and prints one line per problem.
-func (m *Main) lintPlaybooks(dir string) error {
-	pbs, err := playbooks.LoadDir(dir)
+// lintPlaybooks checks one playbook file, or every playbook in a
+// directory, and prints one line per problem.
+func (m *Main) lintPlaybooks(path string) error {
+	pbs, err := loadForLint(path)
 	var problems playbooks.Problems
 	if errors.As(err, &problems) {
 		fmt.Fprintln(m.Stdout, problems.Error())
-		return fmt.Errorf("%d problem(s) in %s", len(problems), dir)
+		return fmt.Errorf("%d problem(s) in %s", len(problems), path)
 	}
 	if err != nil {
 		return err
@@ -65,8 +67,21 @@ func (m *Main) lintPlaybooks(dir string) error {
 	if _, err := playbooks.NewCatalog(pbs...); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%s: %d playbook(s), no problems.\n", dir, len(pbs))
+	fmt.Fprintf(m.Stdout, "%s: %d playbook(s), no problems.\n", path, len(pbs))
 	return nil
+}
+
+// loadForLint reads path as a directory of playbooks or as one file, so a
+// file can be checked while it is written, before it joins the others.
+func loadForLint(path string) ([]*playbooks.Playbook, error) {
+	if info, err := os.Stat(path); err == nil && !info.IsDir() {
+		pb, err := playbooks.LoadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return []*playbooks.Playbook{pb}, nil
+	}
+	return playbooks.LoadDir(path)
 }
 
 func listPlaybooks(w io.Writer, c *playbooks.Catalog) {
