@@ -351,13 +351,19 @@ func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, c.usageErrorf("%q is not a key=value detail: put a closing note in note=\"...\"", extra[0])
 	}
 	outcome := strings.ToLower(c.in.Fields["outcome"])
+	// A playbook no longer loaded took its outcomes with it: any word closes
+	// the case, so it is not left open for ever.
+	_, loaded := r.deps.Playbooks.Get(cs.Playbook)
+	if !loaded && outcome == "" {
+		return bot.Reply{}, c.usageErrorf("playbook %s is not loaded, so its outcomes are unknown: say how %s ended with outcome=, such as outcome=resolved", cs.Playbook, cs.Ref)
+	}
 	if outcome == "" && chatPlatform(c.req.Platform) {
 		return bot.Reply{Text: "How did " + cs.Ref.String() + " end?", Form: r.closeForm(pb, cs), Visibility: bot.Ephemeral}, nil
 	}
 	if outcome == "" {
 		return bot.Reply{}, c.usageErrorf("say how %s ended with outcome=: %s", cs.Ref, listOf(pb.OutcomeIDs()))
 	}
-	if !pb.HasOutcome(outcome) {
+	if loaded && !pb.HasOutcome(outcome) {
 		return bot.Reply{}, c.usageErrorf("%q is not an outcome of a %s.%s Choose %s", outcome, pb.Name,
 			suggest.DidYouMean(outcome, pb.OutcomeIDs(), "outcome="), listOf(pb.OutcomeIDs()))
 	}

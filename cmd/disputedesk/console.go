@@ -45,6 +45,7 @@ func (m *Main) Console(ctx context.Context, args []string) error {
 		return err
 	}
 	defer m.Close()
+	m.warnOrphans(ctx, m.Logger.With("component", "console"))
 	deps, err := m.Deps(nil)
 	if err != nil {
 		return err

@@ -39,6 +39,7 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	if len(m.Config.Leads) == 0 {
 		log.Warn("no leads configured: everyone may do what playbooks give a lead or finance; set DISPUTEDESK_LEADS to limit it")
 	}
+	m.warnOrphans(ctx, log)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
