@@ -230,7 +230,8 @@ func render(r bot.Reply) string {
 			b.WriteString(s.Title + "\n")
 		}
 		for _, l := range s.Lines {
-			b.WriteString("  " + l + "\n")
+			// A note with paragraphs keeps them, indented under its line.
+			b.WriteString("  " + indent(l, "    ") + "\n")
 		}
 	}
 	if img := r.Image; img != nil {
@@ -258,3 +259,14 @@ func visible(s string) string {
 }
 
 func isHidden(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }
+
+// indent puts prefix before each line of s after the first that is not empty.
+func indent(s, prefix string) string {
+	lines := strings.Split(s, "\n")
+	for i := 1; i < len(lines); i++ {
+		if lines[i] != "" {
+			lines[i] = prefix + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -88,3 +88,10 @@ func TestRunDoesNotRepeatAStreamedDraft(t *testing.T) {
 		t.Errorf("the draft's section does not point to the streamed text:\n%s", out.String())
 	}
 }
+
+func TestRenderIndentsAParagraphBreak(t *testing.T) {
+	got := Render(bot.Reply{Text: "CB-1", Sections: []bot.Section{{Title: "Timeline", Lines: []string{"@kari  note: Called.\n\nShe sends photos."}}}})
+	if want := "CB-1\nTimeline\n  @kari  note: Called.\n\n    She sends photos.\n"; got != want {
+		t.Errorf("Render = %q, want %q", got, want)
+	}
+}

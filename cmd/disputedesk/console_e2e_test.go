@@ -25,7 +25,7 @@ func TestConsoleParagraphs(t *testing.T) {
 	env := []string{"DATABASE_URL=" + filepath.Join(t.TempDir(), "cases.db")}
 	script := "/case open return order=7 reason=damaged\n/case note RMA-1001 Called the customer.\\\n\\\nShe sends photos tomorrow.\n/case show RMA-1001\n"
 	out, stderr, code := cli(t, env, script, "console", "--user", "kari")
-	if code != 0 || !strings.Contains(out, "note: Called the customer.\n\nShe sends photos tomorrow.") {
+	if code != 0 || !strings.Contains(out, "note: Called the customer.\n\n    She sends photos tomorrow.") {
 		t.Errorf("exit %d, want the note with its paragraph break:\n%s%s", code, out, stderr)
 	}
 }
