@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -354,8 +355,8 @@ func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 	// A playbook no longer loaded took its outcomes with it: any word closes
 	// the case, so it is not left open for ever.
 	_, loaded := r.deps.Playbooks.Get(cs.Playbook)
-	if !loaded && outcome == "" {
-		return bot.Reply{}, c.usageErrorf("playbook %s is not loaded, so its outcomes are unknown: say how %s ended with outcome=, such as outcome=resolved", cs.Playbook, cs.Ref)
+	if !loaded && !outcomeWord.MatchString(outcome) {
+		return bot.Reply{}, c.usageErrorf("playbook %s is not loaded, so its outcomes are unknown: say how %s ended with one word in outcome=, such as outcome=resolved", cs.Playbook, cs.Ref)
 	}
 	if outcome == "" && chatPlatform(c.req.Platform) {
 		return bot.Reply{Text: "How did " + cs.Ref.String() + " end?", Form: r.closeForm(pb, cs), Visibility: bot.Ephemeral}, nil
@@ -477,6 +478,10 @@ func (r *Router) lockCase(ctx context.Context, c *call) (storage.Case, error) {
 	}
 	return cs, nil
 }
+
+// outcomeWord is an outcome id as playbooks write them, for a case whose
+// playbook is not loaded to check it against.
+var outcomeWord = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
 
 // caseError explains a failed lookup of ref.
 func (r *Router) caseError(ref storage.Ref, err error) error {

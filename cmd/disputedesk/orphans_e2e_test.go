@@ -20,16 +20,19 @@ func TestCasesOfARemovedPlaybook(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Opened WAR-1002") {
 		t.Fatalf("exit %d\n%s%s", code, out, stderr)
 	}
-	out, stderr, code = cli(t, []string{db}, "/case list\n/case show WAR-1001\n/case close WAR-1001 outcome=repaired force=yes\n/case list\n", "console")
+	out, stderr, code = cli(t, []string{db}, "/case list\n/case show WAR-1001\n/case close WAR-1002 outcome=\"all good\"\n/case close WAR-1001 outcome=repaired force=yes\n/case list\n", "console")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, stderr)
 	}
 	if !strings.Contains(stderr, "level=WARN") || !strings.Contains(stderr, "playbook=warranty open_cases=2") {
 		t.Errorf("no warning at start naming the playbook and its 2 open cases:\n%s", stderr)
 	}
-	for _, want := range []string{"WAR-1001", "WAR-1002", "Closed WAR-1001"} {
+	for _, want := range []string{"WAR-1001", "WAR-1002", "playbook warranty is not loaded", "Closed WAR-1001: repaired"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+	if last := out[strings.LastIndex(out, "Open cases:"):]; strings.Contains(last, "WAR-1001") || !strings.Contains(last, "WAR-1002") {
+		t.Errorf("the list after the close:\n%s", last)
 	}
 }
