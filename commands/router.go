@@ -100,6 +100,9 @@ type call struct {
 	// changed none.
 	change   *caseChange
 	enqueued bool // the command queued messages in the outbox
+	// actor is who the team sees made the change (Stripe, for a webhook);
+	// empty: a mention of the request's user.
+	actor string
 }
 
 // usageErrorf is a UserError that also shows the command's usage.
