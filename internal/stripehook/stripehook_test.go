@@ -305,12 +305,16 @@ func TestRefusedChangesNothing(t *testing.T) {
 			{"wrong secret", 401, func() int { return h.post(payload, "whsec_wrong", time.Now()) }},
 			{"stale signature", 401, func() int { return h.post(payload, secret, time.Now().Add(-6*time.Minute)) }},
 			{"no signature", 401, func() int { return h.postRaw(payload, "") }},
-			{"body changed after signing", 401, func() int { return h.postRaw(bytes.Replace(good.Payload, []byte("4999"), []byte("9999"), 1), good.Header) }},
+			{"body changed after signing", 401, func() int {
+				return h.postRaw(bytes.Replace(good.Payload, []byte("4999"), []byte("9999"), 1), good.Header)
+			}},
 			{"signed, not JSON", 400, func() int { return h.post([]byte("not json"), secret, time.Now()) }},
 			{"signed, not a dispute", 400, func() int {
 				return h.post([]byte(`{"id":"evt_x","object":"event","type":"charge.dispute.created","data":{"object":{"id":"ch_1","object":"charge"}}}`), secret, time.Now())
 			}},
-			{"oversized", 413, func() int { return h.post(append(payload, bytes.Repeat([]byte(" "), stripehook.MaxBody)...), secret, time.Now()) }},
+			{"oversized", 413, func() int {
+				return h.post(append(payload, bytes.Repeat([]byte(" "), stripehook.MaxBody)...), secret, time.Now())
+			}},
 		} {
 			if got := tc.post(); got != tc.code {
 				t.Errorf("%s: status %d; want %d", tc.name, got, tc.code)
