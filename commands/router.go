@@ -56,6 +56,9 @@ type Deps struct {
 	// outcomes marked owner: lead or finance, DISPUTEDESK_LEADS); empty,
 	// everyone may do everything.
 	Leads []Lead
+	// Evidence sends a Stripe dispute's evidence to Stripe (STRIPE_API_KEY);
+	// nil: /case stripe says how to turn it on.
+	Evidence EvidenceStager
 	// ConsoleWorkspace narrows the console to one workspace (a
 	// WorkspaceKey); empty, the console sees every workspace.
 	ConsoleWorkspace string
@@ -146,7 +149,7 @@ func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
 			return nil, fmt.Errorf("commands: console %w", err)
 		}
 	}
-	for _, c := range slices.Concat(r.caseCommands(), r.correctionCommands(), []*Command{r.linkCommand(), r.setCommand(), r.resendCommand(), r.snoozeCommand(), r.summaryCommand(), r.oncallCommand(), r.askCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
+	for _, c := range slices.Concat(r.caseCommands(), r.correctionCommands(), []*Command{r.linkCommand(), r.setCommand(), r.resendCommand(), r.snoozeCommand(), r.summaryCommand(), r.oncallCommand(), r.askCommand(), r.stripeCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
 		if err := r.add(c); err != nil {
 			return nil, err
 		}

@@ -63,6 +63,8 @@ type StripeConfig struct {
 	// Target is where cases from Stripe open; the console when unset.
 	Target   commands.DisputeTarget
 	OrderKey string
+	// APIKey is a restricted key for /case stripe stage; webhooks work without it.
+	APIKey string
 }
 
 // ModelConfig reaches an OpenAI-compatible model for reply drafts; empty
@@ -151,6 +153,7 @@ var settings = []setting{
 	{name: "DISCORD_API_URL", def: "https://discord.com", doc: "where Discord REST calls go: a shared REST proxy such as nirn-proxy at scale"},
 	{name: "STRIPE_WEBHOOK_SECRET", def: "none", secret: true, doc: "the Stripe webhook endpoint's signing secret (whsec_...), several comma-separated while one is rolled: serves POST /webhooks/stripe"},
 	{name: "DISPUTEDESK_STRIPE_CHANNEL", def: "the console", doc: "where cases from Stripe's disputes open and their cards are posted, as platform:workspace/channel: slack:T0123/C0456 or discord:GUILD/CHANNEL"},
+	{name: "STRIPE_API_KEY", def: "none", secret: true, doc: "a restricted Stripe key that may write disputes, for /case stripe stage (evidence to Stripe); the webhook works without it"},
 	{name: "DISPUTEDESK_STRIPE_ORDER_KEY", def: "order_id", doc: "the metadata key of the payment's order number on Stripe's dispute (or its expanded charge or payment intent)"},
 }
 
@@ -341,6 +344,9 @@ func (c Config) Print(w io.Writer) {
 		t := c.Stripe.Target
 		stripe = fmt.Sprintf("POST /webhooks/stripe (%d secret(s)), cases open in %s", len(c.Stripe.Secrets), commands.WorkspaceKey(t.Platform, t.Workspace)+"/"+t.Channel)
 	}
+	if c.Stripe.APIKey != "" {
+		stripe += "; evidence via the API (STRIPE_API_KEY)"
+	}
 	fmt.Fprintf(tw, "  stripe\t%s\n", stripe)
 	fmt.Fprintf(tw, "  reply drafts\t%s (team language %s, signed %s)\n", drafts, c.Language, cmp.Or(c.Signature, "by the agent alone"))
 	tw.Flush()
@@ -382,6 +388,9 @@ func loadStripe(getenv func(string) string, cfg Config) (StripeConfig, error) {
 		Target: commands.DisputeTarget{Platform: bot.PlatformConsole, Workspace: bot.PlatformConsole, Channel: bot.PlatformConsole}}
 	v, err := secret(getenv, "STRIPE_WEBHOOK_SECRET")
 	if err != nil {
+		return sc, err
+	}
+	if sc.APIKey, err = secret(getenv, "STRIPE_API_KEY"); err != nil {
 		return sc, err
 	}
 	for _, s := range strings.Split(v, ",") {
