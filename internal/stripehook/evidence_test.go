@@ -114,3 +114,66 @@ func sectionLines(r bot.Reply) []string {
 	}
 	return lines
 }
+
+// Submitting asks for a lead's button; the lead's press submits once, a
+// second press sends nothing, and past due_by nothing is sent at all.
+func TestSubmitEvidence(t *testing.T) {
+	fake := &fakeStripe{}
+	api := httptest.NewServer(fake)
+	defer api.Close()
+	ctx := context.Background()
+	clock := now
+	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "cases.db"), sqlstore.Options{Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	catalog, _ := playbooks.Builtin()
+	leads, _ := commands.ParseLeads("slack:ULEAD")
+	router, err := commands.NewRouter(commands.Deps{Store: st, Playbooks: catalog, Now: func() time.Time { return clock }, Leads: leads,
+		Evidence: stripehook.NewEvidenceClient("rk_test_1", api.URL)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	do := func(user, line string, action *bot.Action) bot.Reply {
+		n++
+		req := &bot.Request{ID: "r" + string(rune('a'+n)), Platform: "slack", Workspace: "T1", Channel: "C1", User: user, Text: line, Action: action}
+		reply, _ := router.Handle(ctx, req)
+		return reply
+	}
+	calls := func() int { fake.mu.Lock(); defer fake.mu.Unlock(); return len(fake.forms) }
+	do("UAGENT", "/case open chargeback order=1042 amount=49.99 currency=NOK dispute_id=dp_1 processor=stripe due_by=2026-12-01T23:59Z", nil)
+	do("UAGENT", `/case evidence CB-1001 kind=shipping_tracking_number ref="PostNord 0037"`, nil)
+	ask := do("UAGENT", "/case stripe submit CB-1001 confirm=yes", nil) // typed, not the button: asks
+	if len(ask.Buttons) != 1 || calls() != 0 {
+		t.Fatalf("submit typed: %q with %d buttons, %d calls; want the approval button and no call", ask.Text, len(ask.Buttons), calls())
+	}
+	press := &bot.Action{ID: bot.ActionRun, Value: ask.Buttons[0].ID}
+	if got := do("UAGENT", "", press); !strings.Contains(got.Text, "Only a lead may submit") || calls() != 0 {
+		t.Errorf("an agent's press: %q, %d calls; want it refused", got.Text, calls())
+	}
+	if got := do("ULEAD", "", press); !strings.Contains(got.Text, "Submitted the evidence of CB-1001") || calls() != 1 {
+		t.Errorf("the lead's press: %q, %d calls; want submitted once", got.Text, calls())
+	}
+	if got := do("ULEAD", "", press); !strings.Contains(got.Text, "submitted to Stripe already") || calls() != 1 {
+		t.Errorf("a second press: %q, %d calls; want no second submission", got.Text, calls())
+	}
+	fake.mu.Lock()
+	if f := fake.forms[0]; f["submit"] != "true" || f["evidence[shipping_tracking_number]"] != "PostNord 0037" {
+		t.Errorf("Stripe got %v; want the evidence with submit=true", f)
+	}
+	fake.mu.Unlock()
+
+	// Past due_by, even the lead's press sends nothing.
+	do("UAGENT", "/case open chargeback order=1043 amount=10 currency=NOK dispute_id=dp_2 processor=stripe due_by=2026-11-21T23:59Z", nil)
+	do("UAGENT", `/case evidence CB-1002 kind=product_description ref=mug`, nil)
+	ask = do("UAGENT", "/case stripe submit CB-1002", nil)
+	clock = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	if got := do("ULEAD", "", &bot.Action{ID: bot.ActionRun, Value: ask.Buttons[0].ID}); !strings.Contains(got.Text, "no longer takes it") || calls() != 1 {
+		t.Errorf("a press after due_by: %q, %d calls; want it refused", got.Text, calls())
+	}
+}
