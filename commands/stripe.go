@@ -40,6 +40,7 @@ const (
 	fieldOrder         = "order"
 	fieldDueBy         = "due_by"
 	fieldDisputeOpened = "dispute_opened_on"
+	fieldEventAt       = "stripe_event_at"
 )
 
 // stripeActor is who Stripe's changes are credited to on the timeline.
@@ -73,8 +74,12 @@ type Dispute struct {
 // whole dispute as it is now, so an event for a dispute not seen before
 // opens its case: Stripe does not promise the order of its events.
 type DisputeEvent struct {
-	ID      string // evt_...: processed once
-	Type    string // one of DisputeEvents
+	ID   string // evt_...: processed once
+	Type string // one of DisputeEvents
+	// At is when Stripe created the event: details from an event older
+	// than the newest applied are not applied (Stripe's order is not
+	// guaranteed).
+	At      time.Time
 	Dispute Dispute
 	// Changed names the attributes the event changed (Stripe's
 	// previous_attributes), for the timeline.
@@ -185,6 +190,9 @@ func (r *Router) applyDispute(ctx context.Context, c *call, pb *playbooks.Playbo
 func (r *Router) openDispute(ctx context.Context, c *call, pb *playbooks.Playbook, ev DisputeEvent) (DisputeResult, bot.Reply, error) {
 	d := ev.Dispute
 	fields := disputeFields(pb, d)
+	if !ev.At.IsZero() {
+		fields[fieldEventAt] = ev.At.UTC().Format(time.RFC3339)
+	}
 	if fields[fieldOrder] == "" { // required: the payment stands for the order
 		fields[fieldOrder] = cmp.Or(d.PaymentIntent, d.Charge, d.ID)
 	}
@@ -277,7 +285,13 @@ var disputeOutcomes = map[string]string{"won": "won", "lost": "lost", "warning_c
 // stays), recomputes its deadlines, and returns the changes,
 // as /case set writes them; none, and nothing is written.
 func (r *Router) updateDispute(ctx context.Context, c *call, pb *playbooks.Playbook, cs *storage.Case, ev DisputeEvent) ([]string, error) {
+	if newest, err := time.Parse(time.RFC3339, cs.Fields[fieldEventAt]); err == nil && ev.At.Before(newest) {
+		return nil, nil // a newer event's details are there already
+	}
 	given := disputeFields(pb, ev.Dispute)
+	if !ev.At.IsZero() {
+		given[fieldEventAt] = ev.At.UTC().Format(time.RFC3339)
+	}
 	if given[fieldOrder] == "" || cs.Fields[fieldOrder] != "" {
 		delete(given, fieldOrder) // the case's order, typed or found when it opened, stays
 	}
@@ -296,7 +310,7 @@ func (r *Router) updateDispute(ctx context.Context, c *call, pb *playbooks.Playb
 	var changes []string
 	for _, k := range slices.Sorted(maps.Keys(given)) {
 		was, now := cs.Fields[k], fields[k]
-		if k == playbooks.FieldCurrency {
+		if k == playbooks.FieldCurrency || k == fieldEventAt {
 			continue
 		}
 		if k == playbooks.FieldAmount {
@@ -307,7 +321,7 @@ func (r *Router) updateDispute(ctx context.Context, c *call, pb *playbooks.Playb
 		}
 	}
 	if len(changes) == 0 {
-		return nil, nil
+		return nil, nil // the event time alone is not worth a change
 	}
 	body := "Stripe: " + strings.Join(changes, ", ")
 	if len(ev.Changed) > 0 {

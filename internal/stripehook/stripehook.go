@@ -169,6 +169,9 @@ func (h *Handler) disputeEvent(ev stripe.Event) (commands.DisputeEvent, error) {
 		out.Created = time.Unix(d.Created, 0).UTC()
 	}
 	de := commands.DisputeEvent{ID: ev.ID, Type: string(ev.Type), Dispute: out, Changed: changed(ev.Data.PreviousAttributes)}
+	if ev.Created > 0 {
+		de.At = time.Unix(ev.Created, 0).UTC()
+	}
 	if de.Type == commands.DisputeFundsWithdrawn || de.Type == commands.DisputeFundsReinstated {
 		de.Funds, de.Fee = funds(d, de.Type == commands.DisputeFundsReinstated)
 	}
