@@ -217,7 +217,7 @@ func TestActionCodesStay(t *testing.T) {
 		"case reopen": "r", "case set": "se", "case resend": "rs", "case snooze": "sz", "case steps": "st", "case done": "d", "case check": "k",
 		"case uncheck": "u", "case skip": "sk", "case evidence": "e", "case due": "du", "case draft": "dr",
 		"case redraft": "rd", "case edit": "ed", "case approve": "ap", "case ask": "ak",
-		"case undo": "ud", "case unassign": "ua", "case void": "v", "case link": "lk",
+		"case undo": "ud", "case unassign": "ua", "case void": "v", "case link": "lk", "case stripe": "sp",
 	}
 	for _, c := range newHarness(t).router.Commands() {
 		if c.Code != want[c.Name] {

@@ -86,9 +86,13 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 		c.enqueued = true
 		return nil
 	}
+	who := c.actor
+	if who == "" {
+		who = bot.Mention(c.req.User)
+	}
 	switch {
 	case ch.opened:
-		card.Text = fmt.Sprintf("%s opened %s: %s.", bot.Mention(c.req.User), cs.Ref, summary(pb, cs))
+		card.Text = fmt.Sprintf("%s opened %s: %s.", who, cs.Ref, summary(pb, cs))
 		if err := enqueue(storage.OutboxCard, card); err != nil {
 			return err
 		}
@@ -99,7 +103,7 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 			return err
 		}
 	default:
-		post := bot.Reply{Text: bot.Mention(c.req.User) + ": " + reply.Text}
+		post := bot.Reply{Text: who + ": " + reply.Text}
 		if ch.post != nil {
 			post = *ch.post
 		}

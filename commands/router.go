@@ -56,6 +56,9 @@ type Deps struct {
 	// outcomes marked owner: lead or finance, DISPUTEDESK_LEADS); empty,
 	// everyone may do everything.
 	Leads []Lead
+	// Evidence sends a Stripe dispute's evidence to Stripe (STRIPE_API_KEY);
+	// nil: /case stripe says how to turn it on.
+	Evidence EvidenceStager
 	// ConsoleWorkspace narrows the console to one workspace (a
 	// WorkspaceKey); empty, the console sees every workspace.
 	ConsoleWorkspace string
@@ -98,6 +101,9 @@ type call struct {
 	// changed none.
 	change   *caseChange
 	enqueued bool // the command queued messages in the outbox
+	// actor is who the team sees made the change (Stripe, for a webhook);
+	// empty: a mention of the request's user.
+	actor string
 }
 
 // usageErrorf is a UserError that also shows the command's usage.
@@ -141,7 +147,7 @@ func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
 			return nil, fmt.Errorf("commands: console %w", err)
 		}
 	}
-	for _, c := range slices.Concat(r.caseCommands(), r.correctionCommands(), []*Command{r.findCommand(), r.linkCommand(), r.setCommand(), r.resendCommand(), r.snoozeCommand(), r.summaryCommand(), r.oncallCommand(), r.askCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
+	for _, c := range slices.Concat(r.caseCommands(), r.correctionCommands(), []*Command{r.findCommand(), r.linkCommand(), r.setCommand(), r.resendCommand(), r.snoozeCommand(), r.summaryCommand(), r.oncallCommand(), r.askCommand(), r.stripeCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
 		if err := r.add(c); err != nil {
 			return nil, err
 		}

@@ -233,7 +233,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"no reference", "/case show", "say which case"},
 		{"empty note", "/case note CB-1001", "the note is empty"},
 		{"assign without mention", "/case assign CB-1001 kari", "with an @mention"},
-		{"close without outcome", "/case close CB-1001", "say how CB-1001 ended with outcome=: won, lost, accepted, refunded, withdrawn or inquiry_closed"},
+		{"close without outcome", "/case close CB-1001", "say how CB-1001 ended with outcome=: won, lost, accepted, refunded, withdrawn, inquiry_closed or prevented"},
 		{"close with foreign outcome", "/case close CB-1001 outcome=replaced force=yes", `"replaced" is not an outcome of a chargeback`},
 		{"close with typo outcome", "/case close CB-1001 outcome=wonn force=yes", "Did you mean outcome=won?"},
 		{"close with unknown field", "/case close CB-1001 outcome=won force=yes reason=x", "/case close does not take reason="},

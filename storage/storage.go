@@ -421,6 +421,12 @@ type Tx interface {
 	// CaseForUpdate returns the case with ref within scope, locked until
 	// the transaction ends, or ErrNotFound.
 	CaseForUpdate(ctx context.Context, scope Scope, ref Ref) (Case, error)
+	// CaseByField returns the case of playbook within scope whose field
+	// (a field name: lower-case letters, digits and _) is value, locked
+	// until the transaction ends: the open one before a closed one, then
+	// the newest. It returns ErrNotFound when none has it. A processor's
+	// dispute id (dispute_id) is indexed, so a webhook finds its case fast.
+	CaseByField(ctx context.Context, scope Scope, playbook, field, value string) (Case, error)
 	// CreateCase numbers c within its prefix (c.Ref.Prefix must be set),
 	// inserts it with ev as its first event, and fills in c.ID, c.Ref.Number
 	// and ev's IDs.

@@ -52,6 +52,19 @@ type Config struct {
 	// (DISPUTEDESK_LEADS); empty, everyone may do everything.
 	Leads []commands.Lead
 	Clock ClockConfig
+	// Stripe receives Stripe's dispute webhooks; off without a secret.
+	Stripe StripeConfig
+}
+
+// StripeConfig connects Stripe's dispute webhooks (POST /webhooks/stripe).
+type StripeConfig struct {
+	// Secrets are the endpoint's signing secrets, several while one rolls.
+	Secrets []string
+	// Target is where cases from Stripe open; the console when unset.
+	Target   commands.DisputeTarget
+	OrderKey string
+	// APIKey is a restricted key for /case stripe stage; webhooks work without it.
+	APIKey string
 }
 
 // ModelConfig reaches an OpenAI-compatible model for reply drafts; empty
@@ -138,6 +151,10 @@ var settings = []setting{
 	{name: "DISCORD_GUILD_ID", def: "none (global commands)", doc: "register the commands in this server only: they appear at once, where global ones take up to an hour"},
 	{name: "DISCORD_GATEWAY", def: "true", doc: "connect to the gateway for interactions and case-thread messages; false on replicas that only serve /discord/interactions"},
 	{name: "DISCORD_API_URL", def: "https://discord.com", doc: "where Discord REST calls go: a shared REST proxy such as nirn-proxy at scale"},
+	{name: "STRIPE_WEBHOOK_SECRET", def: "none", secret: true, doc: "the Stripe webhook endpoint's signing secret (whsec_...), several comma-separated while one is rolled: serves POST /webhooks/stripe"},
+	{name: "DISPUTEDESK_STRIPE_CHANNEL", def: "the console", doc: "where cases from Stripe's disputes open and their cards are posted, as platform:workspace/channel: slack:T0123/C0456 or discord:GUILD/CHANNEL"},
+	{name: "STRIPE_API_KEY", def: "none", secret: true, doc: "a restricted Stripe key that may write disputes, for /case stripe stage and submit (evidence to Stripe); the webhook works without it"},
+	{name: "DISPUTEDESK_STRIPE_ORDER_KEY", def: "order_id", doc: "the metadata key of the payment's order number on Stripe's dispute (or its expanded charge or payment intent)"},
 }
 
 // LoadConfig reads and checks the configuration. Every problem is reported
@@ -235,6 +252,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("DISPUTEDESK_LANGUAGE: %w", err))
 		}
 	}
+	if cfg.Stripe, err = loadStripe(getenv, cfg); err != nil {
+		errs = append(errs, err)
+	}
 	if cfg.Slack.Enabled() {
 		errs = append(errs, cfg.Slack.adapter().Validate())
 	}
@@ -319,6 +339,15 @@ func (c Config) Print(w io.Writer) {
 	if c.Model.Enabled() {
 		drafts = fmt.Sprintf("model %s at %s, offline as fallback", c.Model.Model, cmp.Or(c.Model.BaseURL, "https://api.openai.com/v1"))
 	}
+	stripe := "off"
+	if len(c.Stripe.Secrets) > 0 {
+		t := c.Stripe.Target
+		stripe = fmt.Sprintf("POST /webhooks/stripe (%d secret(s)), cases open in %s", len(c.Stripe.Secrets), commands.WorkspaceKey(t.Platform, t.Workspace)+"/"+t.Channel)
+	}
+	if c.Stripe.APIKey != "" {
+		stripe += "; evidence via the API (STRIPE_API_KEY)"
+	}
+	fmt.Fprintf(tw, "  stripe\t%s\n", stripe)
 	fmt.Fprintf(tw, "  reply drafts\t%s (team language %s, signed %s)\n", drafts, c.Language, cmp.Or(c.Signature, "by the agent alone"))
 	tw.Flush()
 }
@@ -350,4 +379,37 @@ func parseChannels(v string) (map[string][]string, error) {
 		channels[key] = append(channels[key], channel)
 	}
 	return channels, errors.Join(errs...)
+}
+
+// loadStripe reads the Stripe settings; a channel on a platform that is not
+// configured is refused, as its cards could never be posted.
+func loadStripe(getenv func(string) string, cfg Config) (StripeConfig, error) {
+	sc := StripeConfig{OrderKey: strings.TrimSpace(getenv("DISPUTEDESK_STRIPE_ORDER_KEY")),
+		Target: commands.DisputeTarget{Platform: bot.PlatformConsole, Workspace: bot.PlatformConsole, Channel: bot.PlatformConsole}}
+	v, err := secret(getenv, "STRIPE_WEBHOOK_SECRET")
+	if err != nil {
+		return sc, err
+	}
+	if sc.APIKey, err = secret(getenv, "STRIPE_API_KEY"); err != nil {
+		return sc, err
+	}
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			sc.Secrets = append(sc.Secrets, s)
+		}
+	}
+	ch := strings.TrimSpace(getenv("DISPUTEDESK_STRIPE_CHANNEL"))
+	if ch == "" {
+		return sc, nil
+	}
+	ws, channel, ok := strings.Cut(ch, "/")
+	scope, err := commands.ParseWorkspace(ws)
+	if err != nil || !ok || channel == "" || scope.Platform == bot.PlatformConsole {
+		return sc, fmt.Errorf("DISPUTEDESK_STRIPE_CHANNEL=%q is not a channel: write platform:workspace/channel, e.g. slack:T0123/C0456", ch)
+	}
+	if scope.Platform == bot.PlatformSlack && !cfg.Slack.Enabled() || scope.Platform == bot.PlatformDiscord && !cfg.Discord.Enabled() {
+		return sc, fmt.Errorf("DISPUTEDESK_STRIPE_CHANNEL names a %s channel, but %s is not configured", scope.Platform, scope.Platform)
+	}
+	sc.Target = commands.DisputeTarget{Platform: scope.Platform, Workspace: scope.Workspace, Channel: channel}
+	return sc, nil
 }

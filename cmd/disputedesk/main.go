@@ -16,6 +16,7 @@ import (
 
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/commands"
+	"github.com/disputedesk/disputedesk/internal/stripehook"
 	"github.com/disputedesk/disputedesk/playbooks"
 	"github.com/disputedesk/disputedesk/prompts"
 	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
@@ -142,7 +143,7 @@ func (m *Main) Deps(wake func()) (commands.Deps, error) {
 	if err != nil {
 		return commands.Deps{}, err
 	}
-	return commands.Deps{
+	deps := commands.Deps{
 		Store:           m.Store,
 		Playbooks:       m.Playbooks,
 		DefaultCurrency: m.Config.DefaultCurrency,
@@ -155,7 +156,11 @@ func (m *Main) Deps(wake func()) (commands.Deps, error) {
 		Leads:           m.Config.Leads,
 		Signature:       m.Config.Signature,
 		Now:             m.Now,
-	}, nil
+	}
+	if key := m.Config.Stripe.APIKey; key != "" {
+		deps.Evidence = stripehook.NewEvidenceClient(key, "")
+	}
+	return deps, nil
 }
 
 // drafter writes reply drafts with the configured model, falling back to

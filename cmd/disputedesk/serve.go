@@ -18,6 +18,7 @@ import (
 	slackbot "github.com/disputedesk/disputedesk/bot/slack"
 	"github.com/disputedesk/disputedesk/internal/outbox"
 	"github.com/disputedesk/disputedesk/internal/schedule"
+	"github.com/disputedesk/disputedesk/internal/stripehook"
 )
 
 // shutdownGrace is how long in-flight HTTP requests get to finish on SIGTERM.
@@ -93,6 +94,15 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 		discord.HTTPRoutes(mux, router)
 		worker.Notifiers[bot.PlatformDiscord] = discord
 		adapters = append(adapters, discord)
+	}
+
+	if sc := m.Config.Stripe; len(sc.Secrets) > 0 {
+		hook, err := stripehook.New(stripehook.Config{Secrets: sc.Secrets, Target: sc.Target, OrderKey: sc.OrderKey,
+			Logger: m.Logger.With("component", "stripe")}, router)
+		if err != nil {
+			return err
+		}
+		hook.Route(mux)
 	}
 
 	ln, err := net.Listen("tcp", m.Config.Addr)

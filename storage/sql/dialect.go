@@ -69,6 +69,10 @@ type dialect struct {
 	// no COPY and takes multi-row INSERTs in the load's one transaction.
 	copyIn bool
 
+	// field is the expression that reads a case's field %s from its JSON
+	// fields, as the index of migration 00014 writes it for dispute_id.
+	field string
+
 	// migrationLocker serialises concurrent migrations from several
 	// replicas; nil where the database serialises writers anyway.
 	migrationLocker func() (lock.SessionLocker, error)
@@ -86,6 +90,7 @@ func postgresDialect() *dialect {
 		contains:            ` AND strpos(search, ?) > 0`,
 		caseIDs:             `SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, ?)`,
 		copyIn:              true,
+		field:               `(fields->>'%s')`,
 		snapshot:            dbsql.TxOptions{Isolation: dbsql.LevelRepeatableRead, ReadOnly: true},
 		migrationLocker:     func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
 	}
@@ -100,6 +105,7 @@ func sqliteDialect() *dialect {
 		like:        "LIKE",
 		contains:    ` AND instr(search, ?) > 0`,
 		searchMatch: ` AND id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)`,
+		field:       `(json_extract(fields, '$.%s'))`,
 		caseIDs: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
 SELECT (SELECT COALESCE(MAX(id), 0) FROM cases) + i FROM n`,
 	}

@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"DeadlineAmount", testDeadlineAmount},
 		{"StepUndo", testStepUndo},
 		{"Links", testLinks},
+		{"CaseByField", testCaseByField},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

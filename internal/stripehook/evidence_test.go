@@ -1,0 +1,179 @@
+package stripehook_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/commands"
+	"github.com/disputedesk/disputedesk/internal/stripehook"
+	"github.com/disputedesk/disputedesk/playbooks"
+	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
+)
+
+// fakeStripe answers POST /v1/disputes/ID as Stripe does, holding the
+// evidence it was sent.
+type fakeStripe struct {
+	mu    sync.Mutex
+	forms []map[string]string
+}
+
+func (f *fakeStripe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, "/v1/disputes/") || r.Header.Get("Authorization") != "Bearer rk_test_1" {
+		http.Error(w, `{"error":{"message":"no such route"}}`, http.StatusNotFound)
+		return
+	}
+	_ = r.ParseForm()
+	form := map[string]string{}
+	evidence := map[string]string{}
+	for k := range r.PostForm {
+		form[k] = r.PostForm.Get(k)
+		if name, ok := strings.CutPrefix(k, "evidence["); ok {
+			evidence[strings.TrimSuffix(name, "]")] = r.PostForm.Get(k)
+		}
+	}
+	f.mu.Lock()
+	f.forms = append(f.forms, form)
+	f.mu.Unlock()
+	_ = json.NewEncoder(w).Encode(map[string]any{"id": strings.TrimPrefix(r.URL.Path, "/v1/disputes/"), "object": "dispute", "evidence": evidence})
+}
+
+func TestStageEvidence(t *testing.T) {
+	fake := &fakeStripe{}
+	api := httptest.NewServer(fake)
+	defer api.Close()
+	ctx := context.Background()
+	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "cases.db"), sqlstore.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	catalog, _ := playbooks.Builtin()
+	router, err := commands.NewRouter(commands.Deps{Store: st, Playbooks: catalog, Now: func() time.Time { return now },
+		Evidence: stripehook.NewEvidenceClient("rk_test_1", api.URL)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	send := func(line string) string {
+		n++
+		req := &bot.Request{ID: "r" + string(rune('a'+n)), Platform: bot.PlatformConsole, Workspace: bot.PlatformConsole, Channel: bot.PlatformConsole, User: "kari", Text: line}
+		reply, _ := router.Handle(ctx, req)
+		return reply.Text + "\n" + strings.Join(sectionLines(reply), "\n")
+	}
+	send("/case open chargeback order=1042 amount=49.99 currency=NOK dispute_id=dp_1 processor=stripe")
+	if got := send("/case stripe stage CB-1001"); !strings.Contains(got, "no evidence yet") {
+		t.Errorf("stage without evidence: %s", got)
+	}
+	send(`/case evidence CB-1001 kind=shipping_tracking_number ref="PostNord 0037"`)
+	send(`/case evidence CB-1001 kind=receipt ref=order-1042.pdf note="sent to the customer"`)
+	got := send("/case stripe stage CB-1001")
+	if !strings.Contains(got, "Staged 2 evidence field(s) of CB-1001") || !strings.Contains(got, "shipping_tracking_number: PostNord 0037") {
+		t.Errorf("stage: %s", got)
+	}
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if len(fake.forms) != 1 {
+		t.Fatalf("%d calls to Stripe; want 1", len(fake.forms))
+	}
+	want := map[string]string{"submit": "false", "evidence[shipping_tracking_number]": "PostNord 0037",
+		"evidence[uncategorized_text]": "receipt: order-1042.pdf — sent to the customer"}
+	for k, v := range want {
+		if fake.forms[0][k] != v {
+			t.Errorf("Stripe got %s=%q; want %q (all: %v)", k, fake.forms[0][k], v, fake.forms[0])
+		}
+	}
+	fake.mu.Unlock()
+	// Over Stripe's 150,000 characters, nothing is sent.
+	for range 40 {
+		send(`/case evidence CB-1001 kind=product_description ref=x note="` + strings.Repeat("a", 3900) + `"`)
+	}
+	if got := send("/case stripe stage CB-1001"); !strings.Contains(got, "Stripe takes at most 150000") {
+		t.Errorf("stage of too much text: %s", got)
+	}
+	fake.mu.Lock()
+	if len(fake.forms) != 1 {
+		t.Errorf("%d calls to Stripe; want none for too much text", len(fake.forms)-1)
+	}
+}
+
+func sectionLines(r bot.Reply) []string {
+	var lines []string
+	for _, s := range r.Sections {
+		lines = append(lines, s.Lines...)
+	}
+	return lines
+}
+
+// Submitting asks for a lead's button; the lead's press submits once, a
+// second press sends nothing, and past due_by nothing is sent at all.
+func TestSubmitEvidence(t *testing.T) {
+	fake := &fakeStripe{}
+	api := httptest.NewServer(fake)
+	defer api.Close()
+	ctx := context.Background()
+	clock := now
+	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "cases.db"), sqlstore.Options{Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	catalog, _ := playbooks.Builtin()
+	leads, _ := commands.ParseLeads("slack:ULEAD")
+	router, err := commands.NewRouter(commands.Deps{Store: st, Playbooks: catalog, Now: func() time.Time { return clock }, Leads: leads,
+		Evidence: stripehook.NewEvidenceClient("rk_test_1", api.URL)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	do := func(user, line string, action *bot.Action) bot.Reply {
+		n++
+		req := &bot.Request{ID: "r" + string(rune('a'+n)), Platform: "slack", Workspace: "T1", Channel: "C1", User: user, Text: line, Action: action}
+		reply, _ := router.Handle(ctx, req)
+		return reply
+	}
+	calls := func() int { fake.mu.Lock(); defer fake.mu.Unlock(); return len(fake.forms) }
+	do("UAGENT", "/case open chargeback order=1042 amount=49.99 currency=NOK dispute_id=dp_1 processor=stripe due_by=2026-12-01T23:59Z", nil)
+	do("UAGENT", `/case evidence CB-1001 kind=shipping_tracking_number ref="PostNord 0037"`, nil)
+	ask := do("UAGENT", "/case stripe submit CB-1001 confirm=yes", nil) // typed, not the button: asks
+	if len(ask.Buttons) != 1 || calls() != 0 {
+		t.Fatalf("submit typed: %q with %d buttons, %d calls; want the approval button and no call", ask.Text, len(ask.Buttons), calls())
+	}
+	press := &bot.Action{ID: bot.ActionRun, Value: ask.Buttons[0].ID}
+	if got := do("UAGENT", "", press); !strings.Contains(got.Text, "Only a lead may submit") || calls() != 0 {
+		t.Errorf("an agent's press: %q, %d calls; want it refused", got.Text, calls())
+	}
+	if got := do("ULEAD", "", press); !strings.Contains(got.Text, "Submitted the evidence of CB-1001") || calls() != 1 {
+		t.Errorf("the lead's press: %q, %d calls; want submitted once", got.Text, calls())
+	}
+	if got := do("ULEAD", "", press); !strings.Contains(got.Text, "submitted to Stripe already") || calls() != 1 {
+		t.Errorf("a second press: %q, %d calls; want no second submission", got.Text, calls())
+	}
+	fake.mu.Lock()
+	if f := fake.forms[0]; f["submit"] != "true" || f["evidence[shipping_tracking_number]"] != "PostNord 0037" {
+		t.Errorf("Stripe got %v; want the evidence with submit=true", f)
+	}
+	fake.mu.Unlock()
+
+	// Past due_by, even the lead's press sends nothing.
+	do("UAGENT", "/case open chargeback order=1043 amount=10 currency=NOK dispute_id=dp_2 processor=stripe due_by=2026-11-21T23:59Z", nil)
+	do("UAGENT", `/case evidence CB-1002 kind=product_description ref=mug`, nil)
+	ask = do("UAGENT", "/case stripe submit CB-1002", nil)
+	clock = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	if got := do("ULEAD", "", &bot.Action{ID: bot.ActionRun, Value: ask.Buttons[0].ID}); !strings.Contains(got.Text, "no longer takes it") || calls() != 1 {
+		t.Errorf("a press after due_by: %q, %d calls; want it refused", got.Text, calls())
+	}
+}
