@@ -4,9 +4,7 @@ import (
 	"context"
 	"os"
 	"testing"
-	"time"
 
-	"github.com/disputedesk/disputedesk/internal/gendata"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
@@ -19,81 +17,51 @@ import (
 // playbook and a field. With DISPUTEDESK_BENCH_EXPLAIN=1 the plans are
 // logged with their timings.
 func BenchmarkFind(b *testing.B) {
-	sizes := []struct {
-		name  string
-		cases int
-	}{{"10k", 10_000}}
-	if os.Getenv("DISPUTEDESK_BENCH_LARGE") == "1" {
-		sizes = append(sizes, struct {
+	onGenerated(b, func(b *testing.B, s *Store) {
+		ctx := context.Background()
+		target := storage.WorkspaceScope("slack", "T1")
+		// An order number of an old case, a rare word.
+		old, _, err := s.FindCases(ctx, storage.CaseQuery{Scope: target, Playbook: "chargeback", Status: storage.StatusClosed, Limit: 20})
+		if err != nil || len(old) == 0 {
+			b.Fatalf("no closed chargeback to take an order from: %v", err)
+		}
+		order := old[len(old)-1].Fields["order"]
+		queries := []struct {
+			name string
+			q    storage.CaseQuery
+		}{
+			{"order", storage.CaseQuery{Text: order}},
+			{"customer", storage.CaseQuery{Text: "Léa Müller"}},
+			{"common", storage.CaseQuery{Text: "brightway"}},
+			{"list", storage.CaseQuery{Status: storage.StatusOpen, Playbook: "return", Fields: map[string]string{"customer": "hansen"}}},
+		}
+		for _, sc := range []struct {
 			name  string
-			cases int
-		}{"1M", 1_000_000})
-	}
-	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
-	for _, d := range []struct {
-		name string
-		open func(testing.TB) *Store
-	}{{"postgres", openPostgres}, {"sqlite", openSQLite}} {
-		b.Run(d.name, func(b *testing.B) {
-			for _, size := range sizes {
-				b.Run(size.name, func(b *testing.B) {
-					ctx := context.Background()
-					s := migrated(b, d.open(b))
-					start := time.Now()
-					st, err := gendata.Fill(ctx, s, gendata.Config{Cases: size.cases, Seed: 1, Now: now})
+			scope storage.Scope
+		}{{"workspace", target}, {"all", storage.AllWorkspaces}} {
+			for _, qq := range queries {
+				q := qq.q
+				q.Scope = sc.scope
+				if os.Getenv("DISPUTEDESK_BENCH_EXPLAIN") == "1" {
+					cond, args, err := s.findQuery(q)
 					if err != nil {
 						b.Fatal(err)
 					}
-					if err := s.Analyze(ctx); err != nil {
-						b.Fatal(err)
-					}
-					b.Logf("generated %d cases in %v (with ANALYZE)", st.Cases, time.Since(start).Round(time.Millisecond))
-					target := storage.WorkspaceScope("slack", "T1")
-					// An order number of an old case, a rare word.
-					old, _, err := s.FindCases(ctx, storage.CaseQuery{Scope: target, Playbook: "chargeback", Status: storage.StatusClosed, Limit: 20})
-					if err != nil || len(old) == 0 {
-						b.Fatalf("no closed chargeback to take an order from: %v", err)
-					}
-					order := old[len(old)-1].Fields["order"]
-					queries := []struct {
-						name string
-						q    storage.CaseQuery
-					}{
-						{"order", storage.CaseQuery{Text: order}},
-						{"customer", storage.CaseQuery{Text: "Léa Müller"}},
-						{"common", storage.CaseQuery{Text: "brightway"}},
-						{"list", storage.CaseQuery{Status: storage.StatusOpen, Playbook: "return", Fields: map[string]string{"customer": "hansen"}}},
-					}
-					for _, sc := range []struct {
-						name  string
-						scope storage.Scope
-					}{{"workspace", target}, {"all", storage.AllWorkspaces}} {
-						for _, qq := range queries {
-							q := qq.q
-							q.Scope = sc.scope
-							if os.Getenv("DISPUTEDESK_BENCH_EXPLAIN") == "1" {
-								cond, args, err := s.findQuery(q)
-								if err != nil {
-									b.Fatal(err)
-								}
-								b.Logf("%s/%s:\n%s", sc.name, qq.name, explainAnalyze(b, s, `SELECT `+caseColumns+` FROM cases WHERE 1 = 1`+cond+` ORDER BY opened_at DESC, id DESC LIMIT 21`, args...))
-							}
-							b.Run(sc.name+"/"+qq.name, func(b *testing.B) {
-								var n, total int
-								for b.Loop() {
-									cs, t, err := s.FindCases(ctx, q)
-									if err != nil {
-										b.Fatal(err)
-									}
-									n, total = len(cs), t
-								}
-								b.ReportMetric(float64(n), "cases/op")
-								b.ReportMetric(float64(total), "total/op")
-							})
+					b.Logf("%s/%s:\n%s", sc.name, qq.name, explainAnalyze(b, s, `SELECT `+caseColumns+` FROM cases WHERE 1 = 1`+cond+` ORDER BY opened_at DESC, id DESC LIMIT 21`, args...))
+				}
+				b.Run(sc.name+"/"+qq.name, func(b *testing.B) {
+					var n, total int
+					for b.Loop() {
+						cs, t, err := s.FindCases(ctx, q)
+						if err != nil {
+							b.Fatal(err)
 						}
+						n, total = len(cs), t
 					}
+					b.ReportMetric(float64(n), "cases/op")
+					b.ReportMetric(float64(total), "total/op")
 				})
 			}
-		})
-	}
+		}
+	})
 }

@@ -21,87 +21,57 @@ import (
 // (b.Loop runs the setup once); with DISPUTEDESK_BENCH_EXPLAIN=1 the plans
 // of both queries are logged with their timings.
 func BenchmarkSummary(b *testing.B) {
-	sizes := []struct {
-		name  string
-		cases int
-	}{{"10k", 10_000}}
-	if os.Getenv("DISPUTEDESK_BENCH_LARGE") == "1" {
-		sizes = append(sizes, struct {
-			name  string
-			cases int
-		}{"1M", 1_000_000})
-	}
-	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
-	for _, d := range []struct {
-		name string
-		open func(testing.TB) *Store
-	}{{"postgres", openPostgres}, {"sqlite", openSQLite}} {
-		b.Run(d.name, func(b *testing.B) {
-			for _, size := range sizes {
-				b.Run(size.name, func(b *testing.B) {
-					ctx := context.Background()
-					s := migrated(b, d.open(b))
-					start := time.Now()
-					st, err := gendata.Fill(ctx, s, gendata.Config{Cases: size.cases, Seed: 1, Now: now})
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := s.Analyze(ctx); err != nil {
-						b.Fatal(err)
-					}
-					b.Logf("generated %d cases, %d events, %d deadlines in %v (with ANALYZE)", st.Cases, st.Events, st.Deadlines, time.Since(start).Round(time.Millisecond))
-					scope := gendata.TargetScope()
-					since := now.Add(-gendata.Days * 24 * time.Hour)
-					f := storage.DeadlineFilter{Scope: scope, Before: now.Add(72 * time.Hour)}
-					if os.Getenv("DISPUTEDESK_BENCH_EXPLAIN") == "1" {
-						q, args, err := summaryQuery(scope, since)
-						if err != nil {
-							b.Fatal(err)
-						}
-						b.Logf("SummaryCases:\n%s", explainAnalyze(b, s, q, args...))
-						q, args, err = deadlinesQuery(f)
-						if err != nil {
-							b.Fatal(err)
-						}
-						b.Logf("Deadlines:\n%s", explainAnalyze(b, s, q, args...))
-					}
-					ch := storage.ChannelSettings{Platform: scope.Platform, Workspace: scope.Workspace, Channel: scope.Channels[0]}
-					b.Run("read", func(b *testing.B) {
-						var cases, due int
-						for b.Loop() {
-							cs, err := s.SummaryCases(ctx, scope, since)
-							if err != nil {
-								b.Fatal(err)
-							}
-							ds, err := s.Deadlines(ctx, f)
-							if err != nil {
-								b.Fatal(err)
-							}
-							cases, due = len(cs), len(ds)
-						}
-						b.ReportMetric(float64(cases), "cases/op")
-						b.ReportMetric(float64(due), "deadlines/op")
-					})
-					b.Run("built", func(b *testing.B) {
-						for b.Loop() {
-							sum, err := summary.Read(ctx, s, ch, now.Add(-24*time.Hour), now, nil)
-							if err != nil {
-								b.Fatal(err)
-							}
-							summary.Render(sum, summary.Options{})
-						}
-					})
-					b.Run("chart", func(b *testing.B) {
-						for b.Loop() {
-							if _, err := summary.Compose(ctx, s, ch, now.Add(-24*time.Hour), now, nil, summary.Options{}); err != nil {
-								b.Fatal(err)
-							}
-						}
-					})
-				})
+	onGenerated(b, func(b *testing.B, s *Store) {
+		ctx, now := context.Background(), benchNow
+		scope := gendata.TargetScope()
+		since := now.Add(-gendata.Days * 24 * time.Hour)
+		f := storage.DeadlineFilter{Scope: scope, Before: now.Add(72 * time.Hour)}
+		if os.Getenv("DISPUTEDESK_BENCH_EXPLAIN") == "1" {
+			q, args, err := summaryQuery(scope, since)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("SummaryCases:\n%s", explainAnalyze(b, s, q, args...))
+			q, args, err = deadlinesQuery(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("Deadlines:\n%s", explainAnalyze(b, s, q, args...))
+		}
+		ch := storage.ChannelSettings{Platform: scope.Platform, Workspace: scope.Workspace, Channel: scope.Channels[0]}
+		b.Run("read", func(b *testing.B) {
+			var cases, due int
+			for b.Loop() {
+				cs, err := s.SummaryCases(ctx, scope, since)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ds, err := s.Deadlines(ctx, f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				cases, due = len(cs), len(ds)
+			}
+			b.ReportMetric(float64(cases), "cases/op")
+			b.ReportMetric(float64(due), "deadlines/op")
+		})
+		b.Run("built", func(b *testing.B) {
+			for b.Loop() {
+				sum, err := summary.Read(ctx, s, ch, now.Add(-24*time.Hour), now, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				summary.Render(sum, summary.Options{})
 			}
 		})
-	}
+		b.Run("chart", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := summary.Compose(ctx, s, ch, now.Add(-24*time.Hour), now, nil, summary.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
 }
 
 // explainAnalyze runs q under EXPLAIN ANALYZE (EXPLAIN QUERY PLAN on
