@@ -138,11 +138,7 @@ func (r *Router) subscription(ch storage.ChannelSettings, now time.Time) string 
 // once however often the request is retried; the next scheduled one
 // still covers the same time.
 func (r *Router) summaryNow(ctx context.Context, c *call, ch storage.ChannelSettings) (bot.Reply, error) {
-	from := c.now.Add(-24 * time.Hour)
-	if ch.LastSummaryAt != nil && ch.LastSummaryAt.Before(c.now) {
-		from = *ch.LastSummaryAt
-	}
-	reply, err := dailysummary.Compose(ctx, r.deps.Store, ch, from, c.now, r.deps.Playbooks, dailysummary.Options{Show: r.ShowButton})
+	reply, err := dailysummary.Compose(ctx, r.deps.Store, ch, dailysummary.Since(ch, c.now), c.now, r.deps.Playbooks, dailysummary.Options{Show: r.ShowButton})
 	if err != nil {
 		return bot.Reply{}, err
 	}

@@ -57,11 +57,7 @@ func (m *Main) SummaryCmd(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "Queued the summary of %s in %s; a running disputedesk serve delivers it.\n", key[strings.LastIndex(key, "/")+1:], ch.Channel)
 		return nil
 	}
-	from := at.Add(-24 * time.Hour)
-	if ch.LastSummaryAt != nil && ch.LastSummaryAt.Before(at) {
-		from = *ch.LastSummaryAt
-	}
-	reply, err := summary.Compose(ctx, m.Store, ch, from, at, m.Playbooks, summary.Options{})
+	reply, err := summary.Compose(ctx, m.Store, ch, summary.Since(ch, at), at, m.Playbooks, summary.Options{})
 	if err != nil {
 		return err
 	}

@@ -126,11 +126,7 @@ type PostOptions struct {
 // It reports false when o.Key was claimed before or the channel is no
 // longer subscribed.
 func Post(ctx context.Context, db storage.Store, o PostOptions) (bool, error) {
-	from := o.At.Add(-24 * time.Hour)
-	if last := o.Channel.LastSummaryAt; last != nil && last.Before(o.At) {
-		from = *last
-	}
-	reply, err := summary.Compose(ctx, db, o.Channel, from, o.At, o.Playbooks, summary.Options{Late: o.Late, Show: o.Show})
+	reply, err := summary.Compose(ctx, db, o.Channel, summary.Since(o.Channel, o.At), o.At, o.Playbooks, summary.Options{Late: o.Late, Show: o.Show})
 	if err != nil {
 		return false, err
 	}
@@ -176,21 +172,27 @@ func SummaryKey(sub storage.ChannelSettings, slot time.Time) string {
 // false when none falls within the last week or after the subscription
 // began.
 func LastSlot(sub storage.ChannelSettings, now time.Time) (time.Time, bool) {
+	slot, ok := findSlot(sub, now, -1)
+	if !ok || sub.SubscribedAt != nil && slot.Before(*sub.SubscribedAt) {
+		return time.Time{}, false
+	}
+	return slot, true
+}
+
+// findSlot looks from now's local day a week back (dir -1) or ahead (dir
+// 1) for the first of sub's summary times at or before now, or after it.
+func findSlot(sub storage.ChannelSettings, now time.Time, dir int) (time.Time, bool) {
 	hour, minute, err := ParseClock(sub.SummaryAt)
 	if err != nil {
 		return time.Time{}, false
 	}
 	local := now.In(summary.Zone(sub))
-	for back := range 8 {
-		y, m, d := local.Date()
-		slot := time.Date(y, m, d-back, hour, minute, 0, 0, local.Location())
-		if slot.After(now) || !OnDay(sub.SummaryDays, slot.Weekday()) {
-			continue
+	y, m, d := local.Date()
+	for i := range 8 {
+		slot := time.Date(y, m, d+dir*i, hour, minute, 0, 0, local.Location())
+		if slot.After(now) == (dir > 0) && OnDay(sub.SummaryDays, slot.Weekday()) {
+			return slot, true
 		}
-		if sub.SubscribedAt != nil && slot.Before(*sub.SubscribedAt) {
-			return time.Time{}, false
-		}
-		return slot, true
 	}
 	return time.Time{}, false
 }
@@ -214,17 +216,5 @@ func ParseClock(s string) (hour, minute int, err error) {
 
 // NextSlot is the first time after now when sub's summary is due.
 func NextSlot(sub storage.ChannelSettings, now time.Time) (time.Time, bool) {
-	hour, minute, err := ParseClock(sub.SummaryAt)
-	if err != nil {
-		return time.Time{}, false
-	}
-	local := now.In(summary.Zone(sub))
-	for ahead := range 8 {
-		y, m, d := local.Date()
-		slot := time.Date(y, m, d+ahead, hour, minute, 0, 0, local.Location())
-		if slot.After(now) && OnDay(sub.SummaryDays, slot.Weekday()) {
-			return slot, true
-		}
-	}
-	return time.Time{}, false
+	return findSlot(sub, now, 1)
 }

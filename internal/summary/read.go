@@ -33,6 +33,15 @@ func Read(ctx context.Context, db Reader, ch storage.ChannelSettings, from, to t
 	return Build(Input{Cases: cases, Deadlines: ds, From: from, To: to, Zone: Zone(ch), Playbooks: pbs}), nil
 }
 
+// Since is where channel ch's summary up to at starts: its last scheduled
+// summary, or a day before at when it has none.
+func Since(ch storage.ChannelSettings, at time.Time) time.Time {
+	if ch.LastSummaryAt != nil && ch.LastSummaryAt.Before(at) {
+		return *ch.LastSummaryAt
+	}
+	return at.Add(-24 * time.Hour)
+}
+
 // Zone is the channel's time zone; UTC when it has none or an unknown one.
 func Zone(ch storage.ChannelSettings) *time.Location {
 	if ch.Zone == "" {
