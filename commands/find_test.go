@@ -39,19 +39,7 @@ func TestCaseFind(t *testing.T) {
 		{"no match", "/case find nobody", []string{"No case matches"}, nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := render(h.send("kari", tt.line))
-			for _, w := range tt.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("%s: lacks %q:\n%s", tt.line, w, got)
-				}
-			}
-			for _, n := range tt.not {
-				if strings.Contains(got, n) {
-					t.Errorf("%s: has %q:\n%s", tt.line, n, got)
-				}
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantAndNot(t, tt.line, render(h.send("kari", tt.line)), tt.want, tt.not) })
 	}
 }
 
@@ -74,19 +62,7 @@ func TestCaseListFilters(t *testing.T) {
 		{"a deadline and the time left", "/case list playbook=chargeback", []string{"CB-1001", " left"}, nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := render(h.send("kari", tt.line))
-			for _, w := range tt.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("%s: lacks %q:\n%s", tt.line, w, got)
-				}
-			}
-			for _, n := range tt.not {
-				if strings.Contains(got, n) {
-					t.Errorf("%s: has %q:\n%s", tt.line, n, got)
-				}
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantAndNot(t, tt.line, render(h.send("kari", tt.line)), tt.want, tt.not) })
 	}
 }
 
@@ -141,5 +117,21 @@ func TestFindWithinWorkspace(t *testing.T) {
 	}
 	if got := render(h.in("T2", "C2", bot.Request{Text: "/case show PO-5521"})); strings.Contains(got, "Shenzhen") {
 		t.Errorf("T2 shows T1's case by its order:\n%s", got)
+	}
+}
+
+// wantAndNot checks that the answer got to line holds each of want and
+// none of not.
+func wantAndNot(t *testing.T, line, got string, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s: lacks %q:\n%s", line, w, got)
+		}
+	}
+	for _, n := range not {
+		if strings.Contains(got, n) {
+			t.Errorf("%s: has %q:\n%s", line, n, got)
+		}
 	}
 }
