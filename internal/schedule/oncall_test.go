@@ -22,11 +22,16 @@ func (e *env) setOnCall(t *testing.T, channel, group string) {
 	}
 }
 
-// settingsReads counts the channel settings a scheduler reads, in its
-// transactions.
+// settingsReads counts the channel settings a scheduler reads, from the
+// store or in its transactions.
 type settingsReads struct {
 	storage.Store
 	n int
+}
+
+func (s *settingsReads) ChannelSettings(ctx context.Context, platform, workspace, channel string) (storage.ChannelSettings, error) {
+	s.n++
+	return s.Store.ChannelSettings(ctx, platform, workspace, channel)
 }
 
 func (s *settingsReads) Update(ctx context.Context, key storage.RequestKey, fn func(storage.Tx) ([]byte, error)) ([]byte, bool, error) {

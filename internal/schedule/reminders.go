@@ -156,7 +156,7 @@ func (r *Reminders) remind(ctx context.Context, d storage.DueDeadline, crossed [
 				return nil, err
 			}
 		}
-		ch, err := onCall.settings(ctx, tx, cs)
+		ch, err := onCall.settings(ctx, r.Store, cs)
 		if err != nil {
 			return nil, err
 		}
@@ -180,14 +180,15 @@ func (r *Reminders) remind(ctx context.Context, d storage.DueDeadline, crossed [
 // channel's settings once.
 type onCalls map[[3]string]storage.ChannelSettings
 
-// settings returns the settings of cs's channel, read in tx the first
-// time.
-func (o onCalls) settings(ctx context.Context, tx storage.Tx, cs storage.Case) (storage.ChannelSettings, error) {
+// settings returns the settings of cs's channel, read from db the first
+// time: a plain read, not the transaction's locking one, since a
+// reminder only mentions the group and writes no settings.
+func (o onCalls) settings(ctx context.Context, db storage.Store, cs storage.Case) (storage.ChannelSettings, error) {
 	k := [3]string{cs.Platform, cs.Workspace, cs.Channel}
 	if s, ok := o[k]; ok {
 		return s, nil
 	}
-	s, err := tx.ChannelSettings(ctx, cs.Platform, cs.Workspace, cs.Channel)
+	s, err := db.ChannelSettings(ctx, cs.Platform, cs.Workspace, cs.Channel)
 	if err != nil {
 		return storage.ChannelSettings{}, fmt.Errorf("channel settings: %w", err)
 	}
