@@ -10,6 +10,7 @@ import (
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/internal/schedule"
 	dailysummary "github.com/disputedesk/disputedesk/internal/summary"
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
@@ -77,10 +78,11 @@ func (r *Router) subscribe(ctx context.Context, c *call, ch storage.ChannelSetti
 			}
 			at = fmt.Sprintf("%02d:%02d", h, m)
 		default:
-			if _, err := loadZone(arg); err != nil {
-				return bot.Reply{}, c.usageErrorf("%s", err)
+			loc, _, err := deadline.Zone("", arg)
+			if err != nil {
+				return bot.Reply{}, c.usageErrorf("%q is not a time zone (%s)", arg, err)
 			}
-			zone = arg
+			zone = loc.String()
 		}
 	}
 	if at == "" {
@@ -99,18 +101,6 @@ func (r *Router) subscribe(ctx context.Context, c *call, ch storage.ChannelSetti
 		text += " Times are in UTC; give the channel's zone to change that: /case summary subscribe " + at + " Europe/Oslo"
 	}
 	return bot.Reply{Text: text}, nil
-}
-
-// loadZone reads an IANA time zone name.
-func loadZone(name string) (*time.Location, error) {
-	if name == "" || strings.EqualFold(name, "local") {
-		return nil, fmt.Errorf("give the time zone by its IANA name, like Europe/Oslo or America/New_York")
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, fmt.Errorf("%q is not a time zone: give its IANA name, like Europe/Oslo or America/New_York (with the capitals)", name)
-	}
-	return loc, nil
 }
 
 // subscription says what the channel is subscribed to, and when the next

@@ -8,6 +8,7 @@ import (
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/internal/chart"
 	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
@@ -44,10 +45,7 @@ func Since(ch storage.ChannelSettings, at time.Time) time.Time {
 
 // Zone is the channel's time zone; UTC when it has none or an unknown one.
 func Zone(ch storage.ChannelSettings) *time.Location {
-	if ch.Zone == "" {
-		return time.UTC
-	}
-	loc, err := time.LoadLocation(ch.Zone)
+	loc, _, err := deadline.Zone("", ch.Zone)
 	if err != nil {
 		return time.UTC
 	}
