@@ -168,3 +168,14 @@ func TestHorizon(t *testing.T) {
 		t.Errorf("5-day catalog 72 hours before: %d reminders, %v; want none (no 72h threshold)", n, err)
 	}
 }
+
+// TestReminderInChannelZone: a reminder says the due time in its channel's
+// zone, as the channel's summary does.
+func TestReminderInChannelZone(t *testing.T) {
+	dialects(t, 1, "U1", func(t *testing.T, e *env) {
+		e.subscribe(t, storage.ChannelSettings{Platform: bot.PlatformSlack, Workspace: "T1", Channel: "C1", Zone: "Europe/Oslo"})
+		e.run(t, 0, due.Add(-4*time.Hour))
+		want(t, "in Oslo", e.delivered(t),
+			"thread C1: ⏰ CB-1001: Evidence due to the processor in 4h (2026-11-29 10:30 CET) <@U1>")
+	})
+}
