@@ -46,9 +46,10 @@ type Request struct {
 	Thread    string
 	User      string // the platform's user id
 	UserName  string // a display name, for replies
-	// Roles are the user's roles in the workspace where the platform
-	// delivers them with the request (Discord's member.roles); Slack
-	// sends no user groups, so it leaves Roles empty.
+	// Roles are the user's roles or groups in the workspace: Discord's
+	// member.roles, sent with each interaction; on Slack, which sends none,
+	// the user groups the adapter looked up when asked to (leads named by
+	// a group).
 	Roles  []string
 	Locale string // BCP 47, when the platform tells it
 	// Text is the command line as typed, e.g. `/case open chargeback order=1042`.

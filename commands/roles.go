@@ -12,20 +12,30 @@ import (
 	"github.com/disputedesk/disputedesk/storage"
 )
 
-// Lead is one entry of DISPUTEDESK_LEADS: a user, or everyone holding a
-// Discord role, on one platform.
+// Lead is one entry of DISPUTEDESK_LEADS: a user, or everyone in a
+// Discord role or a Slack user group, on one platform.
 type Lead struct {
 	Platform string
 	User     string // a user id; empty for a role
-	Role     string // a Discord role id; empty for a user
+	Role     string // a Discord role or Slack user group id; empty for a user
 }
 
 // String writes the lead back as DISPUTEDESK_LEADS takes it.
 func (l Lead) String() string {
-	if l.Role != "" {
+	switch {
+	case l.Role != "" && l.Platform == bot.PlatformSlack:
+		return l.Platform + ":" + l.Role // a group's id says it is one: S...
+	case l.Role != "":
 		return l.Platform + ":role:" + l.Role
 	}
 	return l.Platform + ":" + l.User
+}
+
+// NeedsSlackGroups reports whether a lead is a Slack user group: the Slack
+// adapter then looks up each user's groups (slack.Config.UserGroups), which
+// Slack does not send with a request.
+func NeedsSlackGroups(leads []Lead) bool {
+	return slices.ContainsFunc(leads, func(l Lead) bool { return l.Platform == bot.PlatformSlack && l.Role != "" })
 }
 
 // mention is how a post names the lead.
@@ -44,11 +54,10 @@ var (
 )
 
 // leadsSyntax is what to write, for errors.
-const leadsSyntax = "write slack:U0123 (a Slack user), discord:123456789012345678 (a Discord user) or discord:role:123456789012345678 (everyone with a Discord role), separated by commas"
+const leadsSyntax = "write slack:U0123 (a Slack user), slack:S0123 (a Slack user group), discord:123456789012345678 (a Discord user) or discord:role:123456789012345678 (everyone with a Discord role), separated by commas"
 
 // ParseLeads reads DISPUTEDESK_LEADS. Each error names the entry and says
-// what to write instead. Slack user groups are refused: Slack does not tell
-// the bot a user's groups with a command, so their members are listed.
+// what to write instead.
 func ParseLeads(v string) ([]Lead, error) {
 	var leads []Lead
 	var errs []error
@@ -81,8 +90,10 @@ func parseLead(entry string) (Lead, error) {
 		switch {
 		case slackUserID.MatchString(id):
 			return Lead{Platform: platform, User: id}, nil
-		case slackGroupID.MatchString(id) || strings.HasPrefix(id, "group:"):
-			return Lead{}, errors.New("is a Slack user group, which the bot cannot check yet (Slack sends no groups with a command): list its members as slack:U0123 instead")
+		case slackGroupID.MatchString(strings.TrimPrefix(id, "group:")):
+			return Lead{Platform: platform, Role: strings.TrimPrefix(id, "group:")}, nil
+		case strings.HasPrefix(id, "group:") || strings.HasPrefix(id, "@"):
+			return Lead{}, errors.New("is not a Slack user group id: write slack:S0123, the group's id (Slack: the group's profile, ⋮, Copy group ID)")
 		}
 	case bot.PlatformDiscord:
 		if role, isRole := strings.CutPrefix(id, "role:"); isRole && snowflake.MatchString(role) {

@@ -81,7 +81,8 @@ func TestParseLeads(t *testing.T) {
 		{in: "slack:U0123, discord:123456789012345678 discord:role:234567890123", want: "slack:U0123 discord:123456789012345678 discord:role:234567890123"},
 		{in: "U0123", err: "write slack:U0123"},
 		{in: "123456789012345678", err: "write discord:123456789012345678"},
-		{in: "slack:S0123", err: "list its members as slack:U0123"},
+		{in: "slack:S0123, slack:group:S0456", want: "slack:S0123 slack:S0456"},
+		{in: "slack:@leads", err: "write slack:S0123, the group's id"},
 		{in: "teams:bob", err: "write slack:U0123 (a Slack user)"},
 		{in: "discord:role:abc", err: "discord:role:123456789012345678"},
 	}
@@ -121,4 +122,23 @@ func TestDiscordRoleMakesALead(t *testing.T) {
 	send(nil, "/dispute chargeback order=1042 amount=49,90 currency=EUR")
 	wantContains(t, send([]string{"55555"}, "/case close CB-1001 outcome=accepted"), "Only a lead may close CB-1001 as accepted: ask @group:123456789012")
 	wantContains(t, send([]string{"55555", "123456789012"}, "/case close CB-1001 outcome=accepted force=yes"), "Closed CB-1001: accepted")
+}
+
+// A Slack user group named in DISPUTEDESK_LEADS makes its members leads: the
+// Slack adapter gives a user's groups as the request's Roles.
+func TestSlackGroupMakesALead(t *testing.T) {
+	leads := withLeads(t, "slack:S0LEADS")
+	h := newHarnessWith(t, nil, leads)
+	send := func(roles []string, line string) bot.Reply {
+		t.Helper()
+		reply, err := h.router.Handle(context.Background(), &bot.Request{ID: fmt.Sprintf("s-%d", h.n.Add(1)), Platform: bot.PlatformSlack,
+			Workspace: "T1", Channel: "C1", User: "U0AGENT", Roles: roles, Text: line})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return reply
+	}
+	send(nil, "/dispute chargeback order=1042 amount=49,90 currency=EUR")
+	wantContains(t, send([]string{"S0ONCALL"}, "/case close CB-1001 outcome=accepted"), "Only a lead may close CB-1001 as accepted: ask @group:S0LEADS")
+	wantContains(t, send([]string{"S0ONCALL", "S0LEADS"}, "/case close CB-1001 outcome=accepted force=yes"), "Closed CB-1001: accepted")
 }

@@ -208,12 +208,16 @@ func (a *Adapter) handle(ctx context.Context, h bot.Handler, req *bot.Request) b
 	return a.kit.Handle(ctx, a.localised(h), req)
 }
 
-// localised asks Slack for the user's locale before h runs: Slack does not
-// send it with a request, and reply drafts want it.
+// localised asks Slack for the user's locale, and when configured the
+// user's groups, before h runs: Slack sends neither with a request, and
+// reply drafts want the one, leads named by a group the other.
 func (a *Adapter) localised(h bot.Handler) bot.Handler {
 	return bot.HandlerFunc(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
 		if req.Locale == "" && req.User != "" {
 			req.Locale = a.locale(ctx, req.User)
+		}
+		if a.cfg.UserGroups && req.Roles == nil && req.User != "" {
+			req.Roles = a.userGroups(ctx, req.User)
 		}
 		return h.Handle(ctx, req)
 	})

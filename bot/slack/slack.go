@@ -58,6 +58,10 @@ type Config struct {
 	Workers int
 	// Now stamps requests; nil means time.Now.
 	Now func() time.Time
+	// UserGroups looks up the user groups of each user who sends a request
+	// (usergroups.list, the usergroups:read scope) and gives them as the
+	// request's Roles: set when DISPUTEDESK_LEADS names a Slack user group.
+	UserGroups bool
 }
 
 // Adapter serves Slack. Create it with New.
@@ -80,6 +84,7 @@ type Adapter struct {
 	selfNext time.Time
 
 	locales locales
+	groups  groups
 }
 
 // localeTTL is how long a user's locale from users.info is trusted.
@@ -135,6 +140,7 @@ type webAPI interface {
 	OpenViewContext(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
 	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
 	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
+	GetUserGroupsContext(ctx context.Context, options ...slack.GetUserGroupsOption) ([]slack.UserGroup, error)
 }
 
 // identity is who the bot is in its workspace, from auth.test.

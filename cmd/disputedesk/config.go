@@ -82,6 +82,8 @@ func (m ModelConfig) Enabled() bool { return m.APIKey != "" || m.BaseURL != "" }
 type SlackConfig struct {
 	BotToken, SigningSecret, AppToken string
 	APIURL                            string
+	// UserGroups looks up users' groups, for leads named by a group.
+	UserGroups bool
 }
 
 // Enabled reports whether any Slack setting is given.
@@ -92,7 +94,8 @@ func (s SlackConfig) Enabled() bool {
 // adapter is the Slack adapter's configuration, which checks the settings
 // (slackbot.Config.Validate) for LoadConfig and serve alike.
 func (s SlackConfig) adapter() slackbot.Config {
-	return slackbot.Config{BotToken: s.BotToken, SigningSecret: s.SigningSecret, AppToken: s.AppToken, APIURL: s.APIURL}
+	return slackbot.Config{BotToken: s.BotToken, SigningSecret: s.SigningSecret, AppToken: s.AppToken, APIURL: s.APIURL,
+		UserGroups: s.UserGroups}
 }
 
 // DiscordConfig connects the bot to Discord; empty when Discord is not used.
@@ -242,6 +245,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if cfg.Leads, err = commands.ParseLeads(getenv("DISPUTEDESK_LEADS")); err != nil {
 		errs = append(errs, err)
 	}
+	cfg.Slack.UserGroups = commands.NeedsSlackGroups(cfg.Leads)
 	if cfg.Clock, err = loadClock(getenv); err != nil {
 		errs = append(errs, err)
 	}

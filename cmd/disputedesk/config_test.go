@@ -78,14 +78,14 @@ func TestLoadConfigReportsEveryProblem(t *testing.T) {
 	_, err := LoadConfig(env(map[string]string{
 		"DATABASE_URL": "a", "DATABASE_URL_FILE": "b", "DISPUTEDESK_CURRENCY": "EURO",
 		"DISPUTEDESK_MIGRATE": "maybe", "DISPUTEDESK_LOG_LEVEL": "loud", "HOME": "/h", "DISPUTEDESK_HOLIDAYS": "25.12.2026", "DISPUTEDESK_COUNTRY": "XX",
-		"DISPUTEDESK_CHANNELS": "slack:T1/C1,T1/C2,slack:T1,console:/x", "DISPUTEDESK_LEADS": "U0123,slack:S0456",
+		"DISPUTEDESK_CHANNELS": "slack:T1/C1,T1/C2,slack:T1,console:/x", "DISPUTEDESK_LEADS": "U0123,slack:@leads",
 	}))
 	if err == nil {
 		t.Fatal("LoadConfig accepted a broken environment")
 	}
 	for _, want := range []string{"both set", "DISPUTEDESK_CURRENCY", `DISPUTEDESK_MIGRATE="maybe"`, `DISPUTEDESK_LOG_LEVEL="loud"`, `"25.12.2026" is not a date`, `DISPUTEDESK_COUNTRY="XX" has no holiday calendar`,
 		`"T1/C2" is not a channel`, `"slack:T1" is not a channel`, `"console:/x" is not a channel`,
-		`DISPUTEDESK_LEADS: "U0123" names no platform: write slack:U0123`, `"slack:S0456" is a Slack user group`} {
+		`DISPUTEDESK_LEADS: "U0123" names no platform: write slack:U0123`, `"slack:@leads" is not a Slack user group id`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
@@ -129,5 +129,19 @@ func TestLoadConfigChecksSlack(t *testing.T) {
 	}
 	if _, err := LoadConfig(env(map[string]string{"DATABASE_URL": "x.db", "SLACK_SIGNING_SECRET": "s"})); err == nil || !strings.Contains(err.Error(), "SLACK_BOT_TOKEN is required") {
 		t.Errorf("no bot token: %v", err)
+	}
+}
+
+// A Slack user group among the leads turns on the Slack adapter's group
+// lookup; users alone leave it off.
+func TestSlackGroupLeadsLookUpGroups(t *testing.T) {
+	for leads, want := range map[string]bool{"slack:S0456,slack:U0123": true, "slack:U0123,discord:role:123456789012": false} {
+		cfg, err := LoadConfig(env(map[string]string{"HOME": t.TempDir(), "DISPUTEDESK_LEADS": leads}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Slack.adapter().UserGroups != want {
+			t.Errorf("DISPUTEDESK_LEADS=%s: UserGroups = %v, want %v", leads, !want, want)
+		}
 	}
 }

@@ -4,7 +4,8 @@
 // and observe what a workspace would have seen:
 //
 //   - the Web API (auth.test, chat.postMessage, chat.update, chat.postEphemeral,
-//     views.open, conversations.info, users.info, apps.connections.open, and
+//     views.open, conversations.info, users.info, usergroups.list,
+//     apps.connections.open, and
 //     the external file upload: files.getUploadURLExternal, the upload URL,
 //     files.completeUploadExternal, see files.go) under
 //     APIURL, with Slack's token checks, error codes and a Block Kit check of
@@ -153,6 +154,7 @@ type Server struct {
 	triggers  map[string]bool // exchanged trigger ids
 	users     map[string]User
 	channels  map[string]Channel
+	groups    []UserGroup          // usergroups.list, in the order added (usergroups.go)
 	tickets   map[string]bool      // unused Socket Mode tickets
 	conns     []*wsConn            // live Socket Mode connections, oldest first
 	open      map[*wsConn]struct{} // every open connection, including ones told to disconnect

@@ -71,6 +71,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		handle = s.conversationsInfo
 	case "users.info":
 		handle = s.usersInfo
+	case "usergroups.list":
+		handle = s.userGroupsList
 	case "apps.connections.open":
 		handle = s.appsConnectionsOpen
 	case "files.getUploadURLExternal":
