@@ -218,6 +218,11 @@ func (r *Router) caseShow(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, fmt.Errorf("show %s: %w", cs.Ref, err)
 	}
 	reply := r.card(r.playbook(cs), cs, st, c.now)
+	if _, loaded := r.deps.Playbooks.Get(cs.Playbook); !loaded {
+		reply.Sections = append([]bot.Section{{Title: "Playbook not loaded", Lines: []string{fmt.Sprintf(
+			"Playbook %s is not loaded, so its steps, deadlines and outcomes are unknown: restore its file in DISPUTEDESK_PLAYBOOKS, or close the case with /case close %s outcome=<one word>.",
+			cs.Playbook, cs.Ref)}}}, reply.Sections...)
+	}
 	if c.scope.All && chatPlatform(cs.Platform) {
 		reply.Fields = append(reply.Fields, bot.Field{Label: "Workspace", Value: workspaceLabel(cs)})
 	}

@@ -27,7 +27,8 @@ func TestCasesOfARemovedPlaybook(t *testing.T) {
 	if !strings.Contains(stderr, "level=WARN") || !strings.Contains(stderr, "playbook=warranty open_cases=2") {
 		t.Errorf("no warning at start naming the playbook and its 2 open cases:\n%s", stderr)
 	}
-	for _, want := range []string{"WAR-1001", "WAR-1002", "playbook warranty is not loaded", "Closed WAR-1001: repaired"} {
+	for _, want := range []string{"WAR-1001", "WAR-1002", "playbook warranty is not loaded", "Closed WAR-1001: repaired",
+		"Playbook warranty is not loaded, so its steps, deadlines and outcomes are unknown"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
