@@ -1,0 +1,49 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/disputedesk/disputedesk/internal/slackfake"
+)
+
+// TestSlackFormWithABadFieldStaysOpen: a modal submitted with one bad value
+// is answered with response_action errors under that field, so the user
+// corrects it in the form; nothing is opened.
+func TestSlackFormWithABadFieldStaysOpen(t *testing.T) {
+	fake := slackfake.New(t)
+	srv := serve(t, slackEnv(fake, filepath.Join(t.TempDir(), "cases.db"))...)
+	client := fake.Client(srv.base, slackfake.SigningSecret)
+
+	if resp, body, err := client.SlashCommand("/return", "order=2231", slackfake.SlashOpts{}); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("slash command: %v %v %s", err, resp, body)
+	}
+	views := fake.WaitViews(t, 10*time.Second, func(v []json.RawMessage) bool { return len(v) == 1 })
+	var view struct {
+		CallbackID      string `json:"callback_id"`
+		PrivateMetadata string `json:"private_metadata"`
+	}
+	if err := json.Unmarshal(views[0], &view); err != nil {
+		t.Fatal(err)
+	}
+	sub := slackfake.ViewSubmission("", "", view.PrivateMetadata, map[string]string{
+		"order": "2231", "reason/reason_select": "damaged", "delivered_on": "yesterday-ish"})
+	sub["view"].(map[string]any)["callback_id"] = view.CallbackID
+	resp, body, err := client.Interaction(sub, slackfake.SignOpts{})
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("submission: %v %v", err, resp)
+	}
+	var ack struct {
+		ResponseAction string            `json:"response_action"`
+		Errors         map[string]string `json:"errors"`
+	}
+	if err := json.Unmarshal(body, &ack); err != nil || ack.ResponseAction != "errors" ||
+		!strings.Contains(ack.Errors["delivered_on"], "yesterday-ish") || len(ack.Errors) != 1 {
+		t.Fatalf("acknowledgement %s: want response_action errors under delivered_on\n%s", body, srv.logs.String())
+	}
+	fake.NoCall(t, "chat.postEphemeral", 300*time.Millisecond)
+}
