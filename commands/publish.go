@@ -92,7 +92,9 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 	}
 	switch {
 	case ch.opened:
-		card.Text = fmt.Sprintf("%s opened %s: %s.", who, cs.Ref, summary(pb, cs))
+		// The notification of the card, which Slack and Discord show
+		// beside its title: one sentence, without a period to run into it.
+		card.Text = fmt.Sprintf("%s opened %s (%s)", who, cs.Ref, summary(pb, cs))
 		if err := enqueue(storage.OutboxCard, card); err != nil {
 			return err
 		}

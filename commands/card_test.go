@@ -1,0 +1,34 @@
+package commands_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/storage"
+)
+
+// openCard opens a chargeback from Slack and returns the opener's answer
+// and the card queued for the channel.
+func openCard(t *testing.T, h *harness, line string) (bot.Reply, bot.Reply) {
+	t.Helper()
+	r := h.slack(bot.Request{Text: line})
+	msgs := h.claim("1700000001.000100")
+	if len(msgs) != 1 || msgs[0].Kind != storage.OutboxCard {
+		t.Fatalf("outbox after open: %+v", msgs)
+	}
+	return r, payload(t, msgs[0])
+}
+
+// The card's text is what a notification and a screen reader say of it:
+// one sentence, which a platform may show before the card's title.
+func TestCardNotificationReadsCleanly(t *testing.T) {
+	h := newHarness(t)
+	_, card := openCard(t, h, `/dispute chargeback order=1042 amount=49,90 currency=EUR customer="Kari Nordmann"`)
+	if want := "<@U1KARI> opened CB-1001 (chargeback for Kari Nordmann, order 1042, EUR 49.90)"; card.Text != want {
+		t.Errorf("card text %q, want %q", card.Text, want)
+	}
+	if strings.HasSuffix(card.Text, ".") {
+		t.Errorf("card text %q ends in a period, which reads badly before the title", card.Text)
+	}
+}
