@@ -32,3 +32,19 @@ func TestCardNotificationReadsCleanly(t *testing.T) {
 		t.Errorf("card text %q ends in a period, which reads badly before the title", card.Text)
 	}
 }
+
+// The thread hears what a note says, not only that there is one.
+func TestNoteThreadPostHasTheNote(t *testing.T) {
+	h := newHarness(t)
+	openCard(t, h, "/dispute chargeback order=1042 amount=49,90 currency=EUR")
+	if r := h.slack(bot.Request{Text: "/case note CB-1001 Customer sent the tracking screenshot."}); r.Text != "Noted on CB-1001." {
+		t.Errorf("the noter's answer %q", r.Text)
+	}
+	msgs := h.claim()
+	if len(msgs) == 0 || msgs[0].Kind != storage.OutboxThread {
+		t.Fatalf("outbox after a note: %+v", msgs)
+	}
+	if got, want := payload(t, msgs[0]).Text, "<@U1KARI> noted: Customer sent the tracking screenshot."; got != want {
+		t.Errorf("thread post %q, want %q", got, want)
+	}
+}

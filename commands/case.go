@@ -303,7 +303,8 @@ func (r *Router) caseNote(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := c.tx.AppendEvent(ctx, &ev); err != nil {
 		return bot.Reply{}, fmt.Errorf("note on %s: %w", cs.Ref, err)
 	}
-	c.changed(cs, nil)
+	// The thread reads the note itself; the noter only needs to know it is kept.
+	c.changed(cs, nil).post = &bot.Reply{Text: c.who() + " noted: " + text}
 	return bot.Reply{Text: fmt.Sprintf("Noted on %s.", cs.Ref)}, nil
 }
 

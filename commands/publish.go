@@ -86,10 +86,7 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 		c.enqueued = true
 		return nil
 	}
-	who := c.actor
-	if who == "" {
-		who = bot.Mention(c.req.User)
-	}
+	who := c.who()
 	switch {
 	case ch.opened:
 		// The notification of the card, which Slack and Discord show
@@ -118,6 +115,15 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 	}
 	reply.Visibility = bot.Ephemeral
 	return nil
+}
+
+// who is who made the change, as the team reads it: the call's actor, or a
+// mention of the request's user.
+func (c *call) who() string {
+	if c.actor != "" {
+		return c.actor
+	}
+	return bot.Mention(c.req.User)
 }
 
 // Status tags, what a case's thread is labelled with where the platform has
