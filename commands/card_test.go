@@ -48,3 +48,21 @@ func TestNoteThreadPostHasTheNote(t *testing.T) {
 		t.Errorf("thread post %q, want %q", got, want)
 	}
 }
+
+// The opener sees the card once, in the channel: their own answer says
+// what was opened, without a private copy of the card. The console, which
+// has no channel, shows the card in the answer.
+func TestOpenerSeesTheCardOnce(t *testing.T) {
+	h := newHarness(t)
+	r, card := openCard(t, h, "/dispute chargeback order=1042 amount=49,90 currency=EUR")
+	if r.Visibility != bot.Ephemeral || !strings.HasPrefix(r.Text, "Opened CB-1001: chargeback, order 1042, EUR 49.90.") {
+		t.Errorf("opener's answer: %+v", r)
+	}
+	if r.Title != "" || len(r.Fields) != 0 || len(r.Sections) != 0 || len(r.Buttons) != 0 {
+		t.Errorf("the opener's answer repeats the card: %+v", r)
+	}
+	if card.Title == "" || len(card.Buttons) == 0 {
+		t.Errorf("the channel's card lost its content: %+v", card)
+	}
+	wantContains(t, h.send("kari", "/dispute chargeback order=1043 amount=10 currency=EUR"), "Opened CB-1002", "Next step")
+}

@@ -42,7 +42,8 @@ func (c *call) changed(cs storage.Case, st *storage.CaseState) *caseChange {
 // change the command recorded to a case on a chat platform: a new case's
 // card, or a message in the case's thread and the card updated in place,
 // rendered once from the change. The user's own answer then becomes
-// private, since the team sees the card and the thread.
+// private, since the team sees the card and the thread, and is only its
+// text when the card is posted.
 func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 	ch := c.change
 	if ch == nil || reply.Form != nil || !chatPlatform(ch.cs.Platform) {
@@ -87,6 +88,7 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 		return nil
 	}
 	who := c.who()
+	postsCard := ch.opened || cs.CardMessageID == "" && cardFailed
 	switch {
 	case ch.opened:
 		// The notification of the card, which Slack and Discord show
@@ -112,6 +114,11 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 		if err := enqueue(storage.OutboxCardUpdate, card); err != nil {
 			return err
 		}
+	}
+	if postsCard {
+		// The user sees the card in the channel: a private copy of it
+		// above would show it twice.
+		*reply = bot.Reply{Text: reply.Text}
 	}
 	reply.Visibility = bot.Ephemeral
 	return nil

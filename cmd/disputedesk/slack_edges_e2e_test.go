@@ -47,3 +47,19 @@ func TestSlackFormWithABadFieldStaysOpen(t *testing.T) {
 	}
 	fake.NoCall(t, "chat.postEphemeral", 300*time.Millisecond)
 }
+
+// TestSlackOpenerSeesTheCardOnce: the slash command's own answer is a line
+// of text; the card is the one in the channel.
+func TestSlackOpenerSeesTheCardOnce(t *testing.T) {
+	fake := slackfake.New(t)
+	srv := serve(t, slackEnv(fake, filepath.Join(t.TempDir(), "cases.db"))...)
+	client := fake.Client(srv.base, slackfake.SigningSecret)
+	_, body, err := client.SlashCommand("/dispute", "chargeback order=1042 amount=49,90 currency=EUR", slackfake.SlashOpts{})
+	if err != nil || !strings.Contains(string(body), "Opened CB-1001") {
+		t.Fatalf("slash command: %v %s", err, body)
+	}
+	if strings.Contains(string(body), `"blocks"`) {
+		t.Errorf("the opener's answer carries a copy of the card: %s", body)
+	}
+	fake.WaitFor(t, 10*time.Second, func(m []slackfake.Message) bool { return len(cardsOf("CB-1001", m)) == 1 })
+}
