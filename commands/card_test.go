@@ -66,3 +66,44 @@ func TestOpenerSeesTheCardOnce(t *testing.T) {
 	}
 	wantContains(t, h.send("kari", "/dispute chargeback order=1043 amount=10 currency=EUR"), "Opened CB-1002", "Next step")
 }
+
+// Each open checklist item of the next step has a button on the card that
+// ticks it; a ticked item's button goes.
+func TestCardTicksChecklistItems(t *testing.T) {
+	h := newHarness(t)
+	_, card := openCard(t, h, "/dispute chargeback order=1042 amount=49,90 currency=EUR")
+	ticks := tickButtons(card)
+	if len(ticks) != 6 || ticks[0].Command != "/case check CB-1001 acknowledge 1" || ticks[0].ID != "v1:k CB-1001 acknowledge 1" ||
+		!strings.Contains(ticks[0].Label, "1. Record processor") {
+		t.Fatalf("tick buttons %+v, want one per item of acknowledge, by number", ticks)
+	}
+	if r := h.slack(bot.Request{Action: &bot.Action{ID: bot.ActionRun, Value: ticks[0].ID}}); !strings.Contains(r.Text, "Ticked") {
+		t.Fatalf("pressing the first tick answered %q", r.Text)
+	}
+	var update bot.Reply
+	for _, m := range h.claim() {
+		if m.Kind == storage.OutboxCardUpdate {
+			update = payload(t, m)
+		}
+	}
+	for _, m := range h.claim() {
+		if m.Kind == storage.OutboxCardUpdate {
+			update = payload(t, m)
+		}
+	}
+	wantContains(t, update, "[x] 1. Record processor")
+	if got := tickButtons(update); len(got) != 5 || got[0].Command != "/case check CB-1001 acknowledge 2" {
+		t.Errorf("after ticking item 1, tick buttons %+v", got)
+	}
+}
+
+// tickButtons are a card's buttons that tick a checklist item.
+func tickButtons(r bot.Reply) []bot.Button {
+	var bs []bot.Button
+	for _, b := range r.Buttons {
+		if strings.HasPrefix(b.Command, "/case check ") {
+			bs = append(bs, b)
+		}
+	}
+	return bs
+}

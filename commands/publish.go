@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -182,7 +183,31 @@ func (r *Router) cardButtons(cs storage.Case, next *playbooks.StepView) []bot.Bu
 	if _, ok := r.commands["case draft"]; ok {
 		bs = append(bs, r.button("Draft reply", "", "case draft", ref))
 	}
-	return append(bs, r.button("Assign to me", "", "case assign", ref, "@me"), r.button("Close", "danger", "case close", ref))
+	bs = append(bs, r.button("Assign to me", "", "case assign", ref, "@me"), r.button("Close", "danger", "case close", ref))
+	return append(bs, r.tickButtons(cs, next)...)
+}
+
+// maxTickButtons bounds the tick buttons on a card, so that with the others
+// they stay within what Discord shows (25 buttons).
+const maxTickButtons = 15
+
+// tickButtons are a button per checklist item of the next step still to
+// tick, each running /case check with the item's number (its label starts
+// with it, as the checklist shows it), so that a step's checklist is worked
+// through on the card.
+func (r *Router) tickButtons(cs storage.Case, next *playbooks.StepView) []bot.Button {
+	if next == nil {
+		return nil
+	}
+	var bs []bot.Button
+	for i, item := range next.Checklist {
+		if i < len(next.Checked) && next.Checked[i] || len(bs) == maxTickButtons {
+			continue
+		}
+		n := strconv.Itoa(i + 1)
+		bs = append(bs, r.button("Tick "+n+". "+item, "", "case check", cs.Ref.String(), next.ID, n))
+	}
+	return bs
 }
 
 // quote writes a value so that Parse reads it back whole.
