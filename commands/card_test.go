@@ -107,3 +107,33 @@ func tickButtons(r bot.Reply) []bot.Button {
 	}
 	return bs
 }
+
+// The card says who has the case, and that nobody has it yet.
+func TestCardShowsTheAssignee(t *testing.T) {
+	h := newHarness(t)
+	_, card := openCard(t, h, "/dispute chargeback order=1042 amount=49,90 currency=EUR")
+	if v := fieldOf(card, "Assignee"); v != "nobody yet" {
+		t.Errorf("a new card's Assignee = %q, want nobody yet", v)
+	}
+	h.slack(bot.Request{Action: &bot.Action{ID: bot.ActionRun, Value: "v1:a CB-1001 @me"}, User: "U2OLA"})
+	var update bot.Reply
+	for msgs := h.claim(); len(msgs) > 0; msgs = h.claim() {
+		for _, m := range msgs {
+			if m.Kind == storage.OutboxCardUpdate {
+				update = payload(t, m)
+			}
+		}
+	}
+	if v := fieldOf(update, "Assignee"); v != bot.Mention("U2OLA") {
+		t.Errorf("after Assign to me, the card's Assignee = %q, want %q", v, bot.Mention("U2OLA"))
+	}
+}
+
+func fieldOf(r bot.Reply, label string) string {
+	for _, f := range r.Fields {
+		if f.Label == label {
+			return f.Value
+		}
+	}
+	return ""
+}
