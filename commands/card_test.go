@@ -1,6 +1,7 @@
 package commands_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,4 +137,27 @@ func fieldOf(r bot.Reply, label string) string {
 		}
 	}
 	return ""
+}
+
+// /case help reads in a proportional font, as Slack and Discord show it: a
+// bulleted list of "usage: summary", with no columns padded by spaces.
+func TestHelpIsABulletedList(t *testing.T) {
+	h := newHarness(t)
+	help := h.slack(bot.Request{Text: "/case help"})
+	if len(help.Sections) < 2 {
+		t.Fatalf("help: %+v", help)
+	}
+	for _, sec := range help.Sections[:2] {
+		for _, l := range sec.Lines {
+			if !strings.HasPrefix(l, "• ") || strings.Contains(l, "   ") {
+				t.Errorf("help line %q: want a bullet and no column padding", l)
+			}
+		}
+	}
+	if !slices.Contains(help.Sections[0].Lines, "• /case note REF text: Add a note to a case's timeline, or correct note N with --fix N.") {
+		t.Errorf("help lacks the note line as a bullet: %q", help.Sections[0].Lines)
+	}
+	if !slices.Contains(help.Sections[1].Lines, "• chargeback (CB, /dispute chargeback): a customer disputed a payment with their bank or a payment processor") {
+		t.Errorf("help lacks the chargeback playbook as a bullet: %q", help.Sections[1].Lines)
+	}
 }
