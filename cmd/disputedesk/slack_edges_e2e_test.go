@@ -49,7 +49,8 @@ func TestSlackFormWithABadFieldStaysOpen(t *testing.T) {
 }
 
 // TestSlackOpenerSeesTheCardOnce: the slash command's own answer is a line
-// of text; the card is the one in the channel.
+// of text; the card is the one in the channel, and it shows who has the
+// case and ticks the next step's checklist items.
 func TestSlackOpenerSeesTheCardOnce(t *testing.T) {
 	fake := slackfake.New(t)
 	srv := serve(t, slackEnv(fake, filepath.Join(t.TempDir(), "cases.db"))...)
@@ -61,5 +62,26 @@ func TestSlackOpenerSeesTheCardOnce(t *testing.T) {
 	if strings.Contains(string(body), `"blocks"`) {
 		t.Errorf("the opener's answer carries a copy of the card: %s", body)
 	}
-	fake.WaitFor(t, 10*time.Second, func(m []slackfake.Message) bool { return len(cardsOf("CB-1001", m)) == 1 })
+	msgs := fake.WaitFor(t, 10*time.Second, func(m []slackfake.Message) bool { return len(cardsOf("CB-1001", m)) == 1 })
+	card := cardsOf("CB-1001", msgs)[0]
+	for _, want := range []string{"*Assignee*\\nnobody yet", `"value":"v1:k CB-1001 acknowledge 1"`} {
+		if !strings.Contains(string(card.Blocks), want) {
+			t.Errorf("card lacks %s: %s", want, card.Blocks)
+		}
+	}
+
+	// A checklist item is ticked from the card: the card is updated with it ticked.
+	press := slackfake.BlockAction("", "", "U0OLA", card.TS, "", "run_4", "v1:k CB-1001 acknowledge 1", fake.ResponseURL())
+	if resp, _, err := client.Interaction(press, slackfake.SignOpts{}); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("tick: %v %v", err, resp)
+	}
+	fake.WaitFor(t, 10*time.Second, func(m []slackfake.Message) bool {
+		for _, x := range m {
+			if x.Method == "chat.update" && x.TS == card.TS && strings.Contains(string(x.Blocks), "[x] 1.") &&
+				!strings.Contains(string(x.Blocks), "v1:k CB-1001 acknowledge 1\"") {
+				return true
+			}
+		}
+		return false
+	})
 }
