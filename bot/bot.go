@@ -193,6 +193,11 @@ type Reply struct {
 	// daily summary's chart). Only a Notifier's post carries it; a
 	// platform that cannot show it shows Text, which must stand alone.
 	Image *Image `json:"image,omitempty"`
+	// Invalid, on the answer to a form that was refused, says what is
+	// wrong with each field named (by FormField.Name), so that a platform
+	// that can keep the form open shows each message under its field
+	// (Slack's response_action errors). Text says the same for the others.
+	Invalid map[string]string `json:"invalid,omitempty"`
 }
 
 // Image is a picture shown with a reply (the daily summary's chart).

@@ -113,6 +113,7 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 	}
 	if err != nil {
 		usage.Msg = fmt.Sprintf("cannot open the %s yet:\n%s", pb.Name, bullets(err))
+		usage.Fields = fieldProblems(err)
 		return bot.Reply{}, usage
 	}
 	if !c.scope.All && !c.scope.Contains(storage.Case{Platform: c.req.Platform, Workspace: c.req.Workspace, Channel: c.req.Channel}) {
@@ -307,7 +308,8 @@ func (r *Router) caseNote(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := c.tx.AppendEvent(ctx, &ev); err != nil {
 		return bot.Reply{}, fmt.Errorf("note on %s: %w", cs.Ref, err)
 	}
-	c.changed(cs, nil)
+	// The thread reads the note itself; the noter only needs to know it is kept.
+	c.changed(cs, nil).post = &bot.Reply{Text: c.who() + " noted: " + text}
 	return bot.Reply{Text: fmt.Sprintf("Noted on %s.", cs.Ref)}, nil
 }
 
@@ -382,7 +384,9 @@ func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	amount, err := r.amount(c.in.Fields, fallback)
 	if err != nil {
-		return bot.Reply{}, c.usageErrorf("%s", err)
+		ue := c.usageErrorf("%s", err)
+		ue.Fields = map[string]string{playbooks.FieldAmount: err.Error()}
+		return bot.Reply{}, ue
 	}
 	if force := forced(c.in.Fields); !force {
 		qs, err := r.closeQuestions(ctx, c, pb, cs, outcome, amount)

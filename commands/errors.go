@@ -15,6 +15,7 @@ import (
 
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/internal/dispatch"
+	"github.com/disputedesk/disputedesk/playbooks"
 	"github.com/disputedesk/disputedesk/prompts"
 )
 
@@ -23,9 +24,38 @@ import (
 type UserError struct {
 	Msg   string
 	Usage string // the command's usage line, shown below the message
+	// Fields names the key=value fields at fault, each with what is wrong
+	// with it, so that a form the values came from can show each message
+	// under its field (bot.Reply.Invalid); Msg says it all as well.
+	Fields map[string]string
 }
 
 func (e *UserError) Error() string { return e.Msg }
+
+// InvalidFields is Fields, for dispatch.Failure, which does not import the
+// commands.
+func (e *UserError) InvalidFields() map[string]string { return e.Fields }
+
+// fieldProblems are the fields err names as wrong (playbooks.FieldProblems),
+// each with its message; nil when it names none.
+func fieldProblems(err error) map[string]string {
+	ps, ok := errors.AsType[playbooks.FieldProblems](err)
+	if !ok || len(ps) == 0 {
+		return nil
+	}
+	fields := make(map[string]string, len(ps))
+	for _, p := range ps {
+		if p.Field == "" {
+			continue
+		}
+		if prev, ok := fields[p.Field]; ok {
+			fields[p.Field] = prev + "\n" + p.Msg
+		} else {
+			fields[p.Field] = p.Msg
+		}
+	}
+	return fields
+}
 
 // UserMessage is what the user sees: the message, and the usage below it.
 // dispatch.Failure shows it.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,7 +43,8 @@ func (c *call) changed(cs storage.Case, st *storage.CaseState) *caseChange {
 // change the command recorded to a case on a chat platform: a new case's
 // card, or a message in the case's thread and the card updated in place,
 // rendered once from the change. The user's own answer then becomes
-// private, since the team sees the card and the thread.
+// private, since the team sees the card and the thread, and is only its
+// text when the card is posted.
 func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 	ch := c.change
 	if ch == nil || reply.Form != nil || !chatPlatform(ch.cs.Platform) {
@@ -86,13 +88,13 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 		c.enqueued = true
 		return nil
 	}
-	who := c.actor
-	if who == "" {
-		who = bot.Mention(c.req.User)
-	}
+	who := c.who()
+	postsCard := ch.opened || cs.CardMessageID == "" && cardFailed
 	switch {
 	case ch.opened:
-		card.Text = fmt.Sprintf("%s opened %s: %s.", who, cs.Ref, summary(pb, cs))
+		// The notification of the card, which Slack and Discord show
+		// beside its title: one sentence, without a period to run into it.
+		card.Text = fmt.Sprintf("%s opened %s (%s)", who, cs.Ref, summary(pb, cs))
 		if err := enqueue(storage.OutboxCard, card); err != nil {
 			return err
 		}
@@ -114,8 +116,22 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 			return err
 		}
 	}
+	if postsCard {
+		// The user sees the card in the channel: a private copy of it
+		// above would show it twice.
+		*reply = bot.Reply{Text: reply.Text}
+	}
 	reply.Visibility = bot.Ephemeral
 	return nil
+}
+
+// who is who made the change, as the team reads it: the call's actor, or a
+// mention of the request's user.
+func (c *call) who() string {
+	if c.actor != "" {
+		return c.actor
+	}
+	return bot.Mention(c.req.User)
 }
 
 // Status tags, what a case's thread is labelled with where the platform has
@@ -167,7 +183,31 @@ func (r *Router) cardButtons(cs storage.Case, next *playbooks.StepView) []bot.Bu
 	if _, ok := r.commands["case draft"]; ok {
 		bs = append(bs, r.button("Draft reply", "", "case draft", ref))
 	}
-	return append(bs, r.button("Assign to me", "", "case assign", ref, "@me"), r.button("Close", "danger", "case close", ref))
+	bs = append(bs, r.button("Assign to me", "", "case assign", ref, "@me"), r.button("Close", "danger", "case close", ref))
+	return append(bs, r.tickButtons(cs, next)...)
+}
+
+// maxTickButtons bounds the tick buttons on a card, so that with the others
+// they stay within what Discord shows (25 buttons).
+const maxTickButtons = 15
+
+// tickButtons are a button per checklist item of the next step still to
+// tick, each running /case check with the item's number (its label starts
+// with it, as the checklist shows it), so that a step's checklist is worked
+// through on the card.
+func (r *Router) tickButtons(cs storage.Case, next *playbooks.StepView) []bot.Button {
+	if next == nil {
+		return nil
+	}
+	var bs []bot.Button
+	for i, item := range next.Checklist {
+		if i < len(next.Checked) && next.Checked[i] || len(bs) == maxTickButtons {
+			continue
+		}
+		n := strconv.Itoa(i + 1)
+		bs = append(bs, r.button("Tick "+n+". "+item, "", "case check", cs.Ref.String(), next.ID, n))
+	}
+	return bs
 }
 
 // quote writes a value so that Parse reads it back whole.

@@ -33,6 +33,14 @@ func (r *Router) card(pb *playbooks.Playbook, cs storage.Case, st storage.CaseSt
 		}
 	}
 	add("Status", string(cs.Status))
+	// Who has the case is what a team looks for first, so it comes next,
+	// and an open case that nobody has says so.
+	switch {
+	case cs.Assignee != "":
+		add("Assignee", bot.Mention(cs.Assignee))
+	case cs.Status == storage.StatusOpen:
+		add("Assignee", "nobody yet")
+	}
 	for _, k := range orderedKeys(cs.Fields) {
 		add(fieldLabel(pb, k), fieldValue(pb, k, cs.Fields[k]))
 	}
@@ -40,9 +48,6 @@ func (r *Router) card(pb *playbooks.Playbook, cs storage.Case, st storage.CaseSt
 		add("Amount", money.Format(*cs.Amount))
 	}
 	add("Opened", fmt.Sprintf("%s by %s", whenIn(cs.OpenedAt, loc), bot.Mention(cs.OpenedBy)))
-	if cs.Assignee != "" {
-		add("Assignee", bot.Mention(cs.Assignee))
-	}
 	if lines := linkLines(st.Links); len(lines) > 0 {
 		reply.Sections = append(reply.Sections, bot.Section{Title: "Linked cases", Lines: lines})
 	}

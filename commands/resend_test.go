@@ -26,7 +26,7 @@ func TestResendPostsWhatFailedInOrder(t *testing.T) {
 	var kinds []string
 	for _, m := range append(h.claim(), h.claim()...) { // one of a case's messages at a time
 		kinds = append(kinds, string(m.Kind))
-		if m.Kind == storage.OutboxThread && (m.Thread != "1700000009.000100" || !strings.Contains(payload(t, m).Text, "Noted on RMA-1001")) {
+		if m.Kind == storage.OutboxThread && (m.Thread != "1700000009.000100" || !strings.Contains(payload(t, m).Text, "noted: Called the carrier")) {
 			t.Errorf("the note went to thread %q: %+v", m.Thread, m)
 		}
 	}

@@ -307,13 +307,11 @@ func (r *Router) help(root, sub string) bot.Reply {
 		}
 		return bot.Reply{Text: "Usage: " + c.Usage(), Sections: []bot.Section{{Lines: lines}}, Visibility: bot.Ephemeral}
 	}
+	// Bullets, not columns: Slack and Discord show the list in a
+	// proportional font, where padding with spaces aligns nothing.
 	var lines []string
-	width := 0
 	for _, c := range r.families[root] {
-		width = max(width, len(c.Usage()))
-	}
-	for _, c := range r.families[root] {
-		lines = append(lines, fmt.Sprintf("%-*s  %s", width, c.Usage(), c.Summary))
+		lines = append(lines, fmt.Sprintf("• %s: %s", c.Usage(), c.Summary))
 	}
 	return bot.Reply{
 		Text:       fmt.Sprintf("disputedesk walks your team through disputes, returns and recalls. Commands for /%s:", root),
@@ -322,12 +320,10 @@ func (r *Router) help(root, sub string) bot.Reply {
 	}
 }
 
+// playbookLines lists the playbooks as bullets: name, prefix and the
+// command that opens one, then what it is for.
 func (r *Router) playbookLines() []string {
 	names := r.deps.Playbooks.Names()
-	width := 0
-	for _, n := range names {
-		width = max(width, len(n))
-	}
 	lines := make([]string, 0, len(names))
 	for _, n := range names {
 		p, _ := r.deps.Playbooks.Get(n)
@@ -335,7 +331,7 @@ func (r *Router) playbookLines() []string {
 		if open == "" {
 			open = "/case open " + p.Name
 		}
-		lines = append(lines, fmt.Sprintf("%-*s  %-4s %-20s %s", width, n, p.Prefix, open, p.Description))
+		lines = append(lines, fmt.Sprintf("• %s (%s, %s): %s", n, p.Prefix, open, p.Description))
 	}
 	return lines
 }

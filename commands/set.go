@@ -52,7 +52,7 @@ func (r *Router) caseSet(ctx context.Context, c *call) (bot.Reply, error) {
 	maps.Copy(merged, given)
 	fields, amount, err := pb.CheckFields(merged, r.deps.DefaultCurrency, c.now)
 	if err != nil {
-		return bot.Reply{}, &UserError{Msg: fmt.Sprintf("cannot set that on %s:\n%s", cs.Ref, bullets(err)), Usage: c.cmd.Usage()}
+		return bot.Reply{}, &UserError{Msg: fmt.Sprintf("cannot set that on %s:\n%s", cs.Ref, bullets(err)), Usage: c.cmd.Usage(), Fields: fieldProblems(err)}
 	}
 	var changes []string
 	for _, k := range slices.Sorted(maps.Keys(c.in.Fields)) {

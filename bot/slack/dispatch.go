@@ -82,28 +82,21 @@ func (a *Adapter) command(h bot.Handler, sc slack.SlashCommand, ack ackFunc) {
 	})
 }
 
-// interactionAck is the acknowledgement of an interaction: the modal closed
-// for a form submission, empty for anything else.
-func interactionAck(cb *slack.InteractionCallback) any {
-	if cb.Type == slack.InteractionTypeViewSubmission {
-		return slack.NewClearViewSubmissionResponse()
-	}
-	return nil
-}
-
 // interaction handles a button press (block_actions) or a form submission
-// (view_submission) after it has been acknowledged. A button runs its value
-// as a command (bot.ActionRun) with the trigger_id as the request id (the
-// action_ts when there is none); its reply goes to the response_url. A form
-// completes the command in its metadata (bot.ActionForm) with the submitted
-// values; its reply goes to the channel the form came from, through the Web API.
-func (a *Adapter) interaction(h bot.Handler, cb *slack.InteractionCallback) {
+// (view_submission) and acknowledges it through ack, exactly once. A button
+// is acknowledged at once and runs its value as a command (bot.ActionRun)
+// with the trigger_id as the request id (the action_ts when there is none);
+// its reply goes to the response_url. A form completes the command in its
+// metadata (bot.ActionForm) with the submitted values (viewSubmission).
+func (a *Adapter) interaction(h bot.Handler, cb *slack.InteractionCallback, ack ackFunc) {
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
+		_ = ack(nil)
 		a.blockActions(h, cb)
 	case slack.InteractionTypeViewSubmission:
-		a.viewSubmission(h, cb)
+		a.viewSubmission(h, cb, ack)
 	default:
+		_ = ack(nil)
 		a.log.Debug("slack: interaction ignored", "type", string(cb.Type))
 	}
 }
@@ -153,8 +146,17 @@ func (a *Adapter) blockActions(h bot.Handler, cb *slack.InteractionCallback) {
 	a.run(h, req, d)
 }
 
-func (a *Adapter) viewSubmission(h bot.Handler, cb *slack.InteractionCallback) {
+// viewSubmission completes a form. It is answered within the ack budget,
+// as a slash command is, because Slack keeps a modal open only on the
+// submission's own answer: a reply naming fields (bot.Reply.Invalid) that
+// the modal has answers {"response_action":"errors"}, each message under its
+// field, and the user corrects it there. Any other reply closes the modal
+// ({"response_action":"clear"}) and goes to the channel the form came from,
+// through the Web API.
+func (a *Adapter) viewSubmission(h bot.Handler, cb *slack.InteractionCallback, ack ackFunc) {
+	closeModal := slack.NewClearViewSubmissionResponse()
 	if cb.View.CallbackID != formCallbackID {
+		_ = ack(closeModal)
 		a.log.Debug("slack: view_submission of a view not ours", "callback_id", cb.View.CallbackID)
 		return
 	}
@@ -186,7 +188,35 @@ func (a *Adapter) viewSubmission(h bot.Handler, cb *slack.InteractionCallback) {
 	}
 	d := destination{requestID: id, triggerID: cb.TriggerID, channel: meta.Channel, thread: meta.Thread, user: cb.User.ID}
 	a.log.Debug("slack: form submitted", "request_id", id, "team", req.Workspace, "channel", meta.Channel)
-	a.run(h, req, d)
+	a.kit.Answer(a.localised(h), req, dispatch.Answer{
+		Budget: a.ackBudget,
+		Ack: func(reply *bot.Reply) error {
+			if reply != nil {
+				if errs := formErrors(reply.Invalid, values); len(errs) > 0 {
+					return ack(slack.NewErrorsViewSubmissionResponse(errs))
+				}
+			}
+			_ = ack(closeModal)
+			if reply == nil {
+				return nil
+			}
+			return dispatch.ErrLater
+		},
+		Late: func(ctx context.Context, reply bot.Reply) { a.deliver(ctx, d, reply) },
+	})
+}
+
+// formErrors are the messages of invalid whose field is an input of the
+// submitted modal (a block id in its state), cut to Slack's limit: Slack
+// refuses errors naming a block the view does not have.
+func formErrors(invalid, submitted map[string]string) map[string]string {
+	errs := map[string]string{}
+	for field, msg := range invalid {
+		if _, ok := submitted[field]; ok {
+			errs[field] = truncate(msg, maxLabel)
+		}
+	}
+	return errs
 }
 
 // run handles req on the pool and delivers its reply to d.

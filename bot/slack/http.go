@@ -75,9 +75,15 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, h bot.Han
 		http.Error(w, "no command", http.StatusBadRequest)
 		return
 	}
+	awaitAck(w, r, func(ack ackFunc) { a.command(h, sc, ack) })
+}
+
+// awaitAck runs start, which acknowledges through the ackFunc it is given,
+// and writes that acknowledgement as the response to r.
+func awaitAck(w http.ResponseWriter, r *http.Request, start func(ack ackFunc)) {
 	var ack httpAck
 	ack.ch = make(chan any, 1)
-	a.command(h, sc, ack.send)
+	start(ack.send)
 	select {
 	case payload := <-ack.ch:
 		writeAck(w, payload)
@@ -127,8 +133,10 @@ func (k *httpAck) end() (payload any, queued bool) {
 	}
 }
 
-// serveInteraction answers a button press with an empty 200 and a form
-// submission with {"response_action":"clear"}, then handles it.
+// serveInteraction answers a button press with an empty 200, then handles
+// it; a form submission is answered once handled, or with
+// {"response_action":"clear"} when the ack budget runs out first
+// (viewSubmission).
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, h bot.Handler) {
 	if _, ok := a.verified(w, r); !ok {
 		return
@@ -138,8 +146,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, h bot
 		http.Error(w, "malformed interaction payload", http.StatusBadRequest)
 		return
 	}
-	writeAck(w, interactionAck(&cb))
-	a.interaction(h, &cb)
+	awaitAck(w, r, func(ack ackFunc) { a.interaction(h, &cb, ack) })
 }
 
 // serveEvent answers the url_verification challenge, and an event_callback

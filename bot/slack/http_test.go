@@ -422,3 +422,34 @@ func TestViewSubmissionOfAnotherViewIgnored(t *testing.T) {
 		t.Error("handler called for a view that is not ours")
 	}
 }
+
+// A form refused for one field stays open with the message under that
+// field: Slack keeps a modal open only on the submission's own answer.
+func TestViewSubmissionWithABadFieldKeepsTheFormOpen(t *testing.T) {
+	tests := []struct {
+		name    string
+		invalid map[string]string
+		want    string // the acknowledgement
+		posted  bool   // the message goes to the channel instead
+	}{
+		{"field of the form", map[string]string{"order": "order=x: not a number"},
+			`{"response_action":"errors","errors":{"order":"order=x: not a number"}}`, false},
+		{"field not in the form", map[string]string{"supplier": "a chargeback has no field supplier="},
+			`{"response_action":"clear"}`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := slackfake.New(t)
+			a, _ := newTestAdapter(t, f, nil)
+			h := newRecorder(reply(bot.Reply{Text: "cannot open the chargeback yet", Visibility: bot.Ephemeral, Invalid: tt.invalid}))
+			w := serve(a, h, signed(t, "/slack/interactions", "application/x-www-form-urlencoded", interactionBody(viewSubmissionPayload), time.Now()))
+			if got := strings.TrimSpace(w.Body.String()); w.Code != http.StatusOK || got != tt.want {
+				t.Fatalf("ack = %d %s, want %s", w.Code, got, tt.want)
+			}
+			quiesce(t, a)
+			if got := f.Calls("chat.postEphemeral"); (got > 0) != tt.posted {
+				t.Errorf("chat.postEphemeral called %d times; want a post: %v", got, tt.posted)
+			}
+		})
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -297,44 +296,6 @@ func mrkdwn(s string) string {
 func plainMentions(s string) string {
 	return bot.RenderMentions(s, func(t string) string { return t }, func(user string) string { return "@" + user },
 		func(group string) string { return "@group:" + group })
-}
-
-// slackMarkup matches Slack's markup in incoming text: <@U123|name>,
-// <#C123|name>, <!here>, <https://...|label>.
-var slackMarkup = regexp.MustCompile(`<([^<>]*)>`)
-
-// incomingText turns the text of a Slack message or slash command into what
-// the user typed: mentions as "@U123", a user group as "@&S123" (the form
-// Discord's roles take, so commands read one), channels as "#name", links as their
-// label (what the user typed, when Slack linked it) or URL, and &amp; &lt;
-// &gt; unescaped.
-func incomingText(s string) string {
-	s = slackMarkup.ReplaceAllStringFunc(s, func(m string) string {
-		inner := m[1 : len(m)-1]
-		target, label, _ := strings.Cut(inner, "|")
-		switch {
-		case strings.HasPrefix(target, "@"):
-			return target
-		case strings.HasPrefix(target, "#"):
-			if label != "" {
-				return "#" + label
-			}
-			return target
-		case strings.HasPrefix(target, "!subteam^"):
-			return "@&" + strings.TrimPrefix(target, "!subteam^")
-		case strings.HasPrefix(target, "!"):
-			if label != "" {
-				return label
-			}
-			return "@" + strings.TrimPrefix(target, "!")
-		case label != "":
-			// A link Slack made of what the user typed: keep what they typed.
-			return label
-		default:
-			return target
-		}
-	})
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
 }
 
 // truncate shortens plain text to at most max characters, ending it with "…".

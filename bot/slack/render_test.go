@@ -133,7 +133,13 @@ func TestIncomingText(t *testing.T) {
 		// A user group keeps its id, in the form Discord's roles take.
 		{"/case oncall <!subteam^S0123ABC|@support-oncall>", "/case oncall @&S0123ABC"},
 		{"ping <!subteam^S0123ABC>", "ping @&S0123ABC"},
-		{"see <https://example.com/o/1042|order 1042> or <https://example.com>", "see order 1042 or https://example.com"},
+		// A link with a label of its own keeps its URL; one Slack made of
+		// what the user typed is what they typed.
+		{"see <https://example.com/o/1042|order 1042> or <https://example.com>", "see order 1042 (https://example.com/o/1042) or https://example.com"},
+		{"typed <http://example.com/o/1042|example.com/o/1042>", "typed example.com/o/1042"},
+		{"typed <https://example.com|https://example.com>", "typed https://example.com"},
+		// As a key=value value, the URL alone, so the value stays one word.
+		{"/case evidence CB-1 kind=tracking ref=<https://t.example/1Z99|tracking>", "/case evidence CB-1 kind=tracking ref=https://t.example/1Z99"},
 		{"mail <mailto:kari@example.com|kari@example.com>", "mail kari@example.com"},
 		{"&amp;lt; stays literal", "&lt; stays literal"},
 	}

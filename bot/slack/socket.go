@@ -133,8 +133,8 @@ func (a *Adapter) socketEvent(sm *socketmode.Client, h bot.Handler, ev socketmod
 			_ = a.socketAck(sm, ev.Request.EnvelopeID, nil)
 			return
 		}
-		_ = a.socketAck(sm, ev.Request.EnvelopeID, interactionAck(&cb))
-		a.interaction(h, &cb)
+		envelope := ev.Request.EnvelopeID
+		a.interaction(h, &cb, func(payload any) error { return a.socketAck(sm, envelope, payload) })
 	default:
 		a.log.Debug("slack: socket mode event ignored", "type", string(ev.Type))
 	}

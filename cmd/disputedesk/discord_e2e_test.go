@@ -251,7 +251,7 @@ func TestDiscordGateway(t *testing.T) {
 		discordfake.Opt("case", "CB-1001"), discordfake.Opt("text", "Asked the carrier"))))
 	d.WaitFor(t, 10*time.Second, func(m []discordfake.Message) bool {
 		for _, x := range m {
-			if x.ChannelID == thread.ID && strings.Contains(x.Content, "Noted on CB-1001") {
+			if x.ChannelID == thread.ID && strings.Contains(x.Content, "noted: Asked the carrier") {
 				return true
 			}
 		}

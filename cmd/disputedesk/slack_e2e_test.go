@@ -193,7 +193,7 @@ func TestSlackDeliveryRetriesAndSurvivesRestart(t *testing.T) {
 	srv = serve(t, slackEnv(fake, dbURL)...)
 	fake.WaitFor(t, 20*time.Second, func(m []slackfake.Message) bool {
 		for _, x := range m {
-			if x.ThreadTS != "" && strings.Contains(x.Text, "Noted on RCL-1001") {
+			if x.ThreadTS != "" && strings.Contains(x.Text, "noted: Supplier confirmed batch B2311") {
 				return true
 			}
 		}
@@ -202,7 +202,7 @@ func TestSlackDeliveryRetriesAndSurvivesRestart(t *testing.T) {
 	srv.stop()
 	var notes int
 	for _, x := range fake.Messages() {
-		if strings.Contains(x.Text, "Noted on RCL-1001") {
+		if strings.Contains(x.Text, "noted: Supplier confirmed batch B2311") {
 			notes++
 		}
 	}
@@ -324,7 +324,7 @@ func TestSlackListens(t *testing.T) {
 	}
 	fake.WaitFor(t, 10*time.Second, func(m []slackfake.Message) bool {
 		for _, x := range m {
-			if x.ThreadTS == card.TS && strings.Contains(x.Text, "Noted on RMA-1001") {
+			if x.ThreadTS == card.TS && strings.Contains(x.Text, "noted: Asked the carrier") {
 				return true
 			}
 		}

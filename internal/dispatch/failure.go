@@ -27,15 +27,27 @@ type userError interface {
 	UserMessage() string
 }
 
+// fieldError is a user error that names the form fields at fault, each
+// with what is wrong with it (commands.UserError.Fields).
+type fieldError interface {
+	InvalidFields() map[string]string
+}
+
 // Failure returns what the user sees of a request that failed with err, the
 // one mapping every adapter and the core share. A user error is shown as it
 // is, privately: the user can fix it. Anything else is logged once at error
 // level with a new reference, attrs and err (whose Error text is what is
 // logged, so a caller masks customer data by wrapping err), and the user
-// sees only the reference; the reply is marked Failed.
+// sees only the reference; the reply is marked Failed. A user error that
+// names fields sets Reply.Invalid, so that a form can show each message by
+// its field.
 func Failure(ctx context.Context, log *slog.Logger, err error, attrs ...any) bot.Reply {
 	if ue, ok := errors.AsType[userError](err); ok {
-		return bot.Reply{Text: ue.UserMessage(), Visibility: bot.Ephemeral}
+		reply := bot.Reply{Text: ue.UserMessage(), Visibility: bot.Ephemeral}
+		if fe, ok := ue.(fieldError); ok {
+			reply.Invalid = fe.InvalidFields()
+		}
+		return reply
 	}
 	ref := newRef()
 	args := append([]any{"error_ref", ref}, attrs...)
