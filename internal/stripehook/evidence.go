@@ -11,23 +11,6 @@ import (
 	stripe "github.com/stripe/stripe-go/v85"
 )
 
-// EvidenceClient stages a dispute's evidence through Stripe's API with a
-// restricted key (STRIPE_API_KEY, with write access to disputes).
-type EvidenceClient struct {
-	sc *stripe.Client
-}
-
-// NewEvidenceClient returns a client for key; apiURL, when set, replaces
-// https://api.stripe.com (tests point it at a fake).
-func NewEvidenceClient(key, apiURL string) *EvidenceClient {
-	var opts []stripe.ClientOption
-	if apiURL != "" {
-		retries := int64(0)
-		opts = append(opts, stripe.WithBackends(stripe.NewBackendsWithConfig(&stripe.BackendConfig{URL: stripe.String(apiURL), MaxNetworkRetries: &retries})))
-	}
-	return &EvidenceClient{sc: stripe.NewClient(key, opts...)}
-}
-
 // fileFields are the evidence fields that take an uploaded file's id (Stripe
 // API reference, "dispute evidence"), which chat cannot give: the SDK
 // declares them as strings like the text fields.
@@ -50,12 +33,12 @@ func EvidenceFields() []string {
 }
 
 // Fields is EvidenceFields, for commands.EvidenceStager.
-func (c *EvidenceClient) Fields() []string { return EvidenceFields() }
+func (c *Client) Fields() []string { return EvidenceFields() }
 
 // StageEvidence sets the evidence text fields of dispute id (names as in
 // EvidenceFields), submitting it when submit is set, and returns the text
 // fields Stripe now holds.
-func (c *EvidenceClient) StageEvidence(ctx context.Context, id string, evidence map[string]string, submit bool) (map[string]string, error) {
+func (c *Client) StageEvidence(ctx context.Context, id string, evidence map[string]string, submit bool) (map[string]string, error) {
 	params := &stripe.DisputeUpdateEvidenceParams{}
 	v := reflect.ValueOf(params).Elem()
 	for i := range v.NumField() {

@@ -60,7 +60,7 @@ func TestStageEvidence(t *testing.T) {
 	}
 	catalog, _ := playbooks.Builtin()
 	router, err := commands.NewRouter(commands.Deps{Store: st, Playbooks: catalog, Now: func() time.Time { return now },
-		Evidence: stripehook.NewEvidenceClient("rk_test_1", api.URL)})
+		Evidence: stripehook.NewClient("rk_test_1", api.URL)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestSubmitEvidence(t *testing.T) {
 	catalog, _ := playbooks.Builtin()
 	leads, _ := commands.ParseLeads("slack:ULEAD")
 	router, err := commands.NewRouter(commands.Deps{Store: st, Playbooks: catalog, Now: func() time.Time { return clock }, Leads: leads,
-		Evidence: stripehook.NewEvidenceClient("rk_test_1", api.URL)})
+		Evidence: stripehook.NewClient("rk_test_1", api.URL)})
 	if err != nil {
 		t.Fatal(err)
 	}
