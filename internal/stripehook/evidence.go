@@ -11,9 +11,9 @@ import (
 	stripe "github.com/stripe/stripe-go/v85"
 )
 
-// fileFields are the evidence fields that take an uploaded file's id (Stripe
-// API reference, "dispute evidence"), which chat cannot give: the SDK
-// declares them as strings like the text fields.
+// fileFields are the evidence fields that take the id of a file uploaded
+// to Stripe (Stripe API reference, "dispute evidence"): the SDK declares
+// them as strings like the text fields.
 var fileFields = []string{"cancellation_policy", "customer_communication", "customer_signature", "duplicate_charge_documentation",
 	"receipt", "refund_policy", "service_documentation", "shipping_documentation", "uncategorized_file"}
 
@@ -35,9 +35,12 @@ func EvidenceFields() []string {
 // Fields is EvidenceFields, for commands.EvidenceStager.
 func (c *Client) Fields() []string { return EvidenceFields() }
 
-// StageEvidence sets the evidence text fields of dispute id (names as in
-// EvidenceFields), submitting it when submit is set, and returns the text
-// fields Stripe now holds.
+// FileFields lists the evidence fields that take a Stripe file id.
+func (c *Client) FileFields() []string { return slices.Clone(fileFields) }
+
+// StageEvidence sets the evidence fields of dispute id (names as in
+// EvidenceFields and FileFields), submitting it when submit is set, and
+// returns the fields Stripe now holds, a file by its id.
 func (c *Client) StageEvidence(ctx context.Context, id string, evidence map[string]string, submit bool) (map[string]string, error) {
 	params := &stripe.DisputeUpdateEvidenceParams{}
 	v := reflect.ValueOf(params).Elem()
@@ -62,8 +65,15 @@ func (c *Client) StageEvidence(ctx context.Context, id string, evidence map[stri
 			return nil, err
 		}
 		for k, v := range all {
-			if s, ok := v.(string); ok && s != "" {
-				held[k] = s
+			switch v := v.(type) {
+			case string:
+				if v != "" {
+					held[k] = v
+				}
+			case map[string]any: // a file field: the file, by its id
+				if id, ok := v["id"].(string); ok && id != "" {
+					held[k] = id
+				}
 			}
 		}
 	}

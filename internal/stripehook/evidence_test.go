@@ -61,15 +61,21 @@ func TestStageEvidence(t *testing.T) {
 	}
 	send(`/case evidence CB-1001 kind=shipping_tracking_number ref="PostNord 0037"`)
 	send(`/case evidence CB-1001 kind=receipt ref=order-1042.pdf note="sent to the customer"`)
+	// A file uploaded to Stripe already goes by its id; a file named in
+	// chat cannot be uploaded by the bot, which says so.
+	send(`/case evidence CB-1001 kind=shipping_documentation ref=file_1PodScan`)
 	got := send("/case stripe stage CB-1001")
-	if !strings.Contains(got, "Staged 2 evidence field(s) of CB-1001") || !strings.Contains(got, "shipping_tracking_number: PostNord 0037") {
-		t.Errorf("stage: %s", got)
+	for _, want := range []string{"Staged 3 evidence field(s) of CB-1001", "shipping_tracking_number: PostNord 0037",
+		"shipping_documentation: file_1PodScan", "Not uploaded: receipt.", "in Stripe's Dashboard before submitting"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("stage: %s\nwant %q", got, want)
+		}
 	}
 	forms := posts(fake)
 	if len(forms) != 1 {
 		t.Fatalf("%d calls to Stripe; want 1", len(forms))
 	}
-	want := map[string]string{"submit": "false", "evidence[shipping_tracking_number]": "PostNord 0037",
+	want := map[string]string{"submit": "false", "evidence[shipping_tracking_number]": "PostNord 0037", "evidence[shipping_documentation]": "file_1PodScan",
 		"evidence[uncategorized_text]": "receipt: order-1042.pdf — sent to the customer"}
 	for k, v := range want {
 		if forms[0][k] != v {
@@ -127,9 +133,13 @@ func TestSubmitEvidence(t *testing.T) {
 	calls := func() int { return len(posts(fake)) }
 	do("UAGENT", "/case open chargeback order=1042 amount=49.99 currency=NOK dispute_id=dp_1 processor=stripe due_by=2026-12-01T23:59Z", nil)
 	do("UAGENT", `/case evidence CB-1001 kind=shipping_tracking_number ref="PostNord 0037"`, nil)
+	do("UAGENT", `/case evidence CB-1001 kind=receipt ref=order-1042.pdf`, nil)
 	ask := do("UAGENT", "/case stripe submit CB-1001 confirm=yes", nil) // typed, not the button: asks
 	if len(ask.Buttons) != 1 || calls() != 0 {
 		t.Fatalf("submit typed: %q with %d buttons, %d calls; want the approval button and no call", ask.Text, len(ask.Buttons), calls())
+	}
+	if lines := strings.Join(sectionLines(ask), "\n"); !strings.Contains(lines, "Not uploaded: receipt") {
+		t.Errorf("the approval asked:\n%s\nwant it to say the receipt is not at Stripe before the one submission", lines)
 	}
 	press := &bot.Action{ID: bot.ActionRun, Value: ask.Buttons[0].ID}
 	if got := do("UAGENT", "", press); !strings.Contains(got.Text, "Only a lead may submit") || calls() != 0 {
