@@ -15,15 +15,18 @@ import (
 	"github.com/disputedesk/disputedesk/internal/stripefake"
 )
 
-// postDispute signs a charge.dispute.created of dispute id, due at due, and
-// posts it to srv.
-func postDispute(t *testing.T, srv *server, secret, evt, id string, due time.Time) {
-	t.Helper()
-	payload := fmt.Appendf(nil, `{"id":%q,"object":"event","api_version":"2025-01-27.acacia","created":%d,"type":"charge.dispute.created",
+// disputeEvent is a dispute event of type typ for dispute id, due at due.
+func disputeEvent(evt, typ, id string, due time.Time) []byte {
+	return fmt.Appendf(nil, `{"id":%q,"object":"event","api_version":"2025-01-27.acacia","created":%d,"type":%q,
 "data":{"object":{"id":%q,"object":"dispute","amount":12900,"currency":"eur","reason":"product_not_received","status":"needs_response",
 "charge":"ch_%s","payment_intent":"pi_%s","created":%d,"is_charge_refundable":false,"metadata":{"order_id":"5501"},
 "evidence_details":{"due_by":%d},"payment_method_details":{"type":"card","card":{"brand":"visa","network_reason_code":"13.1"}}}}}`,
-		evt, time.Now().Unix(), id, id, id, time.Now().Add(-time.Hour).Unix(), due.Unix())
+		evt, time.Now().Unix(), typ, id, id, id, time.Now().Add(-time.Hour).Unix(), due.Unix())
+}
+
+// postStripe signs payload as Stripe does and posts it to srv's webhook.
+func postStripe(t *testing.T, srv *server, secret string, payload []byte) {
+	t.Helper()
 	sp := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: secret, Timestamp: time.Now()})
 	req, _ := http.NewRequest(http.MethodPost, srv.base+"/webhooks/stripe", bytes.NewReader(sp.Payload))
 	req.Header.Set("Stripe-Signature", sp.Header)
@@ -33,8 +36,58 @@ func postDispute(t *testing.T, srv *server, secret, evt, id string, due time.Tim
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("dispute %s: status %d\n%s", id, resp.StatusCode, srv.logs.String())
+		t.Fatalf("stripe event: status %d\n%s", resp.StatusCode, srv.logs.String())
 	}
+}
+
+// stripeSlack is a Slack workspace and serve with Stripe's webhook and API
+// (at api), leads U0LEAD; slash and press act in it as a user.
+type stripeSlack struct {
+	t     *testing.T
+	fake  *slackfake.Server
+	srv   *server
+	slack *slackfake.Client
+}
+
+const stripeWhsec = "whsec_e2e"
+
+func newStripeSlack(t *testing.T, dbURL, api, key string) *stripeSlack {
+	fake := slackfake.New(t)
+	srv := serve(t, append(slackEnv(fake, dbURL), "STRIPE_WEBHOOK_SECRET="+stripeWhsec,
+		"DISPUTEDESK_STRIPE_CHANNEL=slack:"+slackfake.TeamID+"/"+slackfake.ChannelID,
+		"STRIPE_API_KEY="+key, "STRIPE_API_BASE="+api, "DISPUTEDESK_LEADS=slack:U0LEAD")...)
+	return &stripeSlack{t: t, fake: fake, srv: srv, slack: fake.Client(srv.base, slackfake.SigningSecret)}
+}
+
+func (s *stripeSlack) post(payload []byte) { s.t.Helper(); postStripe(s.t, s.srv, stripeWhsec, payload) }
+
+// card waits for ref's card.
+func (s *stripeSlack) card(ref string) slackfake.Message {
+	s.t.Helper()
+	return cardsOf(ref, s.fake.WaitFor(s.t, 10*time.Second, func(m []slackfake.Message) bool { return len(cardsOf(ref, m)) == 1 }))[0]
+}
+
+func (s *stripeSlack) slash(user, text string) []byte {
+	s.t.Helper()
+	resp, body, err := s.slack.SlashCommand("/case", text, slackfake.SlashOpts{UserID: user})
+	if err != nil || resp.StatusCode != http.StatusOK {
+		s.t.Fatalf("/case %s: %v %v %s\n%s", text, err, resp, body, s.srv.logs.String())
+	}
+	return body
+}
+
+// press presses a button as user and waits for the private answer, through
+// its response_url, to say want.
+func (s *stripeSlack) press(user, actionID, value, want string) {
+	s.t.Helper()
+	url := s.fake.ResponseURL()
+	if _, _, err := s.slack.Interaction(slackfake.BlockAction("", "", user, "", "", actionID, value, url), slackfake.SignOpts{}); err != nil {
+		s.t.Fatal(err)
+	}
+	s.fake.WaitResponses(s.t, 10*time.Second, func([]json.RawMessage) bool {
+		rs := s.fake.ResponsesTo(url)
+		return len(rs) > 0 && strings.Contains(string(rs[0]), want)
+	})
 }
 
 // button finds the button labelled label in a Slack answer's blocks, and
@@ -73,40 +126,14 @@ func button(body []byte, label string) (actionID, value string) {
 func TestStripeEvidenceStagedAndSubmitted(t *testing.T) {
 	for name, newDB := range databases(t) {
 		t.Run(name, func(t *testing.T) {
-			const whsec = "whsec_e2e"
-			fake := slackfake.New(t)
 			api := stripefake.New(t)
-			srv := serve(t, append(slackEnv(fake, newDB(t)), "STRIPE_WEBHOOK_SECRET="+whsec,
-				"DISPUTEDESK_STRIPE_CHANNEL=slack:"+slackfake.TeamID+"/"+slackfake.ChannelID,
-				"STRIPE_API_KEY="+stripefake.Key, "STRIPE_API_BASE="+api.URL(), "DISPUTEDESK_LEADS=slack:U0LEAD")...)
-			client := fake.Client(srv.base, slackfake.SigningSecret)
-			slash := func(user, text string) []byte {
-				t.Helper()
-				resp, body, err := client.SlashCommand("/case", text, slackfake.SlashOpts{UserID: user})
-				if err != nil || resp.StatusCode != http.StatusOK {
-					t.Fatalf("/case %s: %v %v %s\n%s", text, err, resp, body, srv.logs.String())
-				}
-				return body
-			}
-			// A press is answered privately, through its response_url.
-			press := func(user, actionID, value, want string) {
-				t.Helper()
-				url := fake.ResponseURL()
-				if _, _, err := client.Interaction(slackfake.BlockAction("", "", user, "", "", actionID, value, url), slackfake.SignOpts{}); err != nil {
-					t.Fatal(err)
-				}
-				fake.WaitResponses(t, 10*time.Second, func([]json.RawMessage) bool {
-					rs := fake.ResponsesTo(url)
-					return len(rs) > 0 && strings.Contains(string(rs[0]), want)
-				})
-			}
+			s := newStripeSlack(t, newDB(t), api.URL(), stripefake.Key)
+			s.post(disputeEvent("evt_1", "charge.dispute.created", "dp_e2e", time.Now().Add(7*24*time.Hour)))
+			s.card("CB-1001")
+			s.slash("U0OLA", `evidence CB-1001 kind=shipping_tracking_number ref="PostNord 0037"`)
+			s.slash("U0OLA", `evidence CB-1001 kind=receipt ref=order-5501.pdf`)
 
-			postDispute(t, srv, whsec, "evt_1", "dp_e2e", time.Now().Add(7*24*time.Hour))
-			fake.WaitFor(t, 10*time.Second, func(m []slackfake.Message) bool { return len(cardsOf("CB-1001", m)) == 1 })
-			slash("U0OLA", `evidence CB-1001 kind=shipping_tracking_number ref="PostNord 0037"`)
-			slash("U0OLA", `evidence CB-1001 kind=receipt ref=order-5501.pdf`)
-
-			if body := slash("U0OLA", "stripe stage CB-1001"); !strings.Contains(string(body), "Staged 2 evidence field(s) of CB-1001") ||
+			if body := s.slash("U0OLA", "stripe stage CB-1001"); !strings.Contains(string(body), "Staged 2 evidence field(s) of CB-1001") ||
 				!strings.Contains(string(body), "Not uploaded: receipt") {
 				t.Errorf("stage answered %s", body)
 			}
@@ -116,7 +143,7 @@ func TestStripeEvidenceStagedAndSubmitted(t *testing.T) {
 			}
 
 			// Typed, even by a lead and with confirm=yes, submit only asks.
-			ask := slash("U0LEAD", "stripe submit CB-1001 confirm=yes")
+			ask := s.slash("U0LEAD", "stripe submit CB-1001 confirm=yes")
 			actionID, value := button(ask, "Submit to Stripe")
 			if value == "" {
 				t.Fatalf("submit asked %s; want the approval button", ask)
@@ -124,21 +151,21 @@ func TestStripeEvidenceStagedAndSubmitted(t *testing.T) {
 			if _, n := api.Evidence("dp_e2e"); n != 0 {
 				t.Fatalf("submitted %d times without the approval; want 0", n)
 			}
-			press("U0OLA", actionID, value, "Only a lead may submit")
-			press("U0LEAD", actionID, value, "Submitted the evidence of CB-1001 to Stripe")
-			press("U0LEAD", actionID, value, "submitted to Stripe already")
+			s.press("U0OLA", actionID, value, "Only a lead may submit")
+			s.press("U0LEAD", actionID, value, "Submitted the evidence of CB-1001 to Stripe")
+			s.press("U0LEAD", actionID, value, "submitted to Stripe already")
 			if _, n := api.Evidence("dp_e2e"); n != 1 {
 				t.Errorf("submitted %d times; want once", n)
 			}
 
 			// A dispute whose due_by has passed: the lead's press sends nothing.
-			postDispute(t, srv, whsec, "evt_2", "dp_late", time.Now().Add(-time.Hour))
-			fake.WaitFor(t, 10*time.Second, func(m []slackfake.Message) bool { return len(cardsOf("CB-1002", m)) == 1 })
-			slash("U0OLA", `evidence CB-1002 kind=shipping_tracking_number ref="PostNord 0038"`)
-			if body := slash("U0OLA", "stripe submit CB-1002"); !strings.Contains(string(body), "no longer takes it") {
+			s.post(disputeEvent("evt_2", "charge.dispute.created", "dp_late", time.Now().Add(-time.Hour)))
+			s.card("CB-1002")
+			s.slash("U0OLA", `evidence CB-1002 kind=shipping_tracking_number ref="PostNord 0038"`)
+			if body := s.slash("U0OLA", "stripe submit CB-1002"); !strings.Contains(string(body), "no longer takes it") {
 				t.Errorf("submit after due_by asked %s; want it refused", body)
 			}
-			press("U0LEAD", actionID, strings.ReplaceAll(value, "CB-1001", "CB-1002"), "the evidence of CB-1002 was due")
+			s.press("U0LEAD", actionID, strings.ReplaceAll(value, "CB-1001", "CB-1002"), "the evidence of CB-1002 was due")
 			if held, n := api.Evidence("dp_late"); n != 0 || len(held) != 0 {
 				t.Errorf("after due_by Stripe got %v, submitted %d; want nothing", held, n)
 			}
