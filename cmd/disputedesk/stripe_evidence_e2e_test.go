@@ -59,7 +59,10 @@ func newStripeSlack(t *testing.T, dbURL, api, key string) *stripeSlack {
 	return &stripeSlack{t: t, fake: fake, srv: srv, slack: fake.Client(srv.base, slackfake.SigningSecret)}
 }
 
-func (s *stripeSlack) post(payload []byte) { s.t.Helper(); postStripe(s.t, s.srv, stripeWhsec, payload) }
+func (s *stripeSlack) post(payload []byte) {
+	s.t.Helper()
+	postStripe(s.t, s.srv, stripeWhsec, payload)
+}
 
 // card waits for ref's card.
 func (s *stripeSlack) card(ref string) slackfake.Message {
