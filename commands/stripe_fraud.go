@@ -148,6 +148,12 @@ func (r *Router) linkFraudWarning(ctx context.Context, c *call, cs, warning stor
 	if err := r.publish(ctx, c, &bot.Reply{Text: body}); err != nil {
 		return "", err
 	}
-	c.change = opened // the dispute's new case stays the change: its card is posted
+	// The dispute's new case stays the change: its card is posted, with the
+	// link, so with its state read again.
+	st, err := c.tx.State(ctx, cs.ID)
+	if err != nil {
+		return "", fmt.Errorf("link %s: %w", cs.Ref, err)
+	}
+	opened.st, c.change = &st, opened
 	return text, nil
 }

@@ -89,6 +89,14 @@ func TestFraudWarningOpensCase(t *testing.T) {
 		if tl := h.timeline(c); !strings.Contains(tl, "(dispute dp_1)") {
 			t.Errorf("the warning's timeline:\n%s\nwant the dispute mentioned", tl)
 		}
+		// Both hear of it: the warning's thread, and the dispute's card.
+		posts := h.delivered()
+		if got := posts[c.ID]; !strings.Contains(got, "Stripe opened dispute dp_1 on this charge: "+dispute.Ref.String()) {
+			t.Errorf("the warning's posts: %s; want the dispute named", got)
+		}
+		if got := posts[dispute.ID]; !strings.Contains(got, c.Ref.String()+" · related") {
+			t.Errorf("the dispute's posts: %s; want its card to show the warning's case", got)
+		}
 		if !h.deadline(dispute, "evidence_due").Equal(due) {
 			t.Errorf("the dispute's evidence_due %s; want %s", h.deadline(dispute, "evidence_due"), due)
 		}
@@ -138,5 +146,28 @@ func TestUnknownDisputeFetched(t *testing.T) {
 	}, withAPI(fake))
 	if n := gets(fake, "/v1/disputes/dp_1"); n != 2 { // once a dialect
 		t.Errorf("dp_1 fetched %d times; want once a dialect, only while unknown", n)
+	}
+}
+
+// delivered drains the outbox as a worker would, and returns each case's
+// posts, in order.
+func (h *hook) delivered() map[int64]string {
+	h.t.Helper()
+	ctx := context.Background()
+	out := map[int64]string{}
+	for {
+		msgs, err := h.store.ClaimOutbox(ctx, now.Add(time.Minute), time.Minute, 50)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if len(msgs) == 0 {
+			return out
+		}
+		for _, m := range msgs {
+			out[m.CaseID] += m.Payload + "\n"
+			if err := h.store.OutboxSent(ctx, m.ID, storage.Posted{MessageID: fmt.Sprint("m", m.ID)}, now); err != nil {
+				h.t.Fatal(err)
+			}
+		}
 	}
 }
