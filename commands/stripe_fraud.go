@@ -68,6 +68,9 @@ func (r *Router) ApplyFraudWarning(ctx context.Context, to DisputeTarget, ev Fra
 		if !errors.Is(err, storage.ErrNotFound) {
 			return DisputeResult{}, bot.Reply{}, fmt.Errorf("case of fraud warning %s: %w", w.ID, err)
 		}
+		if done, res, reply, err := r.fraudWarningAfterDispute(ctx, c, pb, w); err != nil || done {
+			return res, reply, err
+		}
 		claimed, err := c.tx.ClaimRun(ctx, fraudWarningRuns, w.ID)
 		if err != nil {
 			return DisputeResult{}, bot.Reply{}, err
@@ -101,6 +104,29 @@ func (r *Router) ApplyFraudWarning(ctx context.Context, to DisputeTarget, ev Fra
 		}
 		return DisputeResult{Case: c.change.cs.Ref.String(), Did: "opened"}, reply, nil
 	})
+}
+
+// fraudWarningAfterDispute notes a warning that arrives after a dispute of
+// its charge (Stripe's order is not guaranteed) on the dispute's case
+// instead of opening one: there is nothing left to refund or watch.
+func (r *Router) fraudWarningAfterDispute(ctx context.Context, c *call, pb *playbooks.Playbook, w FraudWarning) (bool, DisputeResult, bot.Reply, error) {
+	if w.Charge == "" {
+		return false, DisputeResult{}, bot.Reply{}, nil
+	}
+	cs, err := c.tx.CaseByField(ctx, storage.AllWorkspaces, pb.Name, fieldCharge, w.Charge)
+	if errors.Is(err, storage.ErrNotFound) || err == nil && cs.Fields[fieldDisputeID] == "" {
+		return false, DisputeResult{}, bot.Reply{}, nil
+	}
+	if err != nil {
+		return false, DisputeResult{}, bot.Reply{}, fmt.Errorf("case of charge %s: %w", w.Charge, err)
+	}
+	body := fmt.Sprintf("Stripe's early fraud warning %s (%s) on this charge arrived after its dispute.", w.ID, w.FraudType)
+	e := storage.Event{CaseID: cs.ID, At: c.now, Actor: stripeActor, Kind: storage.EventNote, Body: body}
+	if err := c.tx.AppendEvent(ctx, &e); err != nil {
+		return false, DisputeResult{}, bot.Reply{}, fmt.Errorf("note on %s: %w", cs.Ref, err)
+	}
+	c.changed(cs, nil)
+	return true, DisputeResult{Case: cs.Ref.String(), Did: "noted"}, bot.Reply{Text: body}, nil
 }
 
 // fraudWarningCase is the case of an early fraud warning on charge, if

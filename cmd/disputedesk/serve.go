@@ -98,7 +98,7 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 
 	if sc := m.Config.Stripe; len(sc.Secrets) > 0 {
 		hc := stripehook.Config{Secrets: sc.Secrets, Target: sc.Target, OrderKey: sc.OrderKey,
-			Logger: m.Logger.With("component", "stripe"), Now: m.Now}
+			Logger: m.Logger.With("component", "stripe")}
 		if sc.APIKey != "" {
 			hc.API = stripehook.NewClient(sc.APIKey, sc.APIBase)
 		}

@@ -73,10 +73,12 @@ func (h *Handler) fraudWarning(w http.ResponseWriter, r *http.Request, ev stripe
 // fetchUnknown replaces the dispute in de, an event other than a created of
 // a dispute the bot has not seen, with the dispute as Stripe holds it now,
 // so that the case opens current rather than as of an event that may be
-// days old (Stripe does not promise the order of events). Its time is then
-// the fetch's, and events older than it change no details. Without a key,
-// or when the fetch fails, the event's own dispute, complete in every
-// event, opens the case: nothing is lost either way.
+// days old (Stripe does not promise the order of events). The event keeps
+// its own time: the late created is older still, and an event between it
+// and the fetch carries no other state than the fetch (each change is an
+// event), so no clock but Stripe's is compared. Without a key, or when the
+// fetch fails, the event's own dispute, complete in every event, opens the
+// case: nothing is lost either way.
 func (h *Handler) fetchUnknown(ctx context.Context, de *commands.DisputeEvent, log *slog.Logger) error {
 	if h.cfg.API == nil || de.Type == commands.DisputeCreated {
 		return nil
@@ -85,7 +87,6 @@ func (h *Handler) fetchUnknown(ctx context.Context, de *commands.DisputeEvent, l
 	if err != nil || known {
 		return err
 	}
-	fetchedAt := h.cfg.Now().UTC()
 	d, err := h.cfg.API.Dispute(ctx, de.Dispute.ID)
 	if err != nil {
 		log.Warn("stripe dispute not fetched; the event's own opens the case", "dispute_id", de.Dispute.ID, "error", err)
@@ -98,9 +99,6 @@ func (h *Handler) fetchUnknown(ctx context.Context, de *commands.DisputeEvent, l
 	}
 	fetched.Order = cmp.Or(fetched.Order, de.Dispute.Order)
 	de.Dispute = fetched
-	if fetchedAt.After(de.At) {
-		de.At = fetchedAt
-	}
 	log.Info("stripe dispute fetched: its created has not arrived", "dispute_id", fetched.ID, "status", fetched.Status)
 	return nil
 }

@@ -103,6 +103,20 @@ func TestFraudWarningOpensCase(t *testing.T) {
 	}, withAPI(fake))
 }
 
+// A warning that arrives after its charge's dispute (Stripe's order is not
+// guaranteed) opens no case: it is noted on the dispute's.
+func TestFraudWarningAfterDispute(t *testing.T) {
+	fake := stripefake.New(t)
+	fake.SetCharge(map[string]any{"id": "ch_1", "object": "charge", "amount": 4999, "currency": "nok"})
+	dialects(t, func(t *testing.T, h *hook) {
+		h.post(event("evt_1", "charge.dispute.created", "dp_1", "needs_response", due, "", ""), secret, time.Now())
+		h.post(fraudWarning("evt_2", "issfr_1", "ch_1"), secret, time.Now())
+		if tl := h.timeline(h.only()); !strings.Contains(tl, "early fraud warning issfr_1 (made_with_stolen_card) on this charge arrived after its dispute") {
+			t.Errorf("timeline:\n%s\nwant the warning noted", tl)
+		}
+	}, withAPI(fake))
+}
+
 // Without STRIPE_API_KEY the warning's amount is unknown: it is answered
 // and opens nothing (the README says to subscribe with a key).
 func TestFraudWarningWithoutKey(t *testing.T) {

@@ -60,8 +60,6 @@ type Config struct {
 	// Stripe holds it now, and an early fraud warning reads its charge.
 	API    API
 	Logger *slog.Logger
-	// Now is the bot's clock, when a fetched dispute was current.
-	Now func() time.Time
 }
 
 // Handler is the webhook endpoint.
@@ -79,9 +77,6 @@ func New(cfg Config, apply Applier) (*Handler, error) {
 	cfg.OrderKey = cmp.Or(cfg.OrderKey, DefaultOrderKey)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
 	}
 	return &Handler{cfg: cfg, apply: apply}, nil
 }

@@ -66,7 +66,7 @@ func newHook(t *testing.T, url string, opts ...func(*stripehook.Config)) *hook {
 		t.Fatal(err)
 	}
 	cfg := stripehook.Config{Secrets: []string{oldSecret, secret},
-		Target: commands.DisputeTarget{Platform: "slack", Workspace: "T1", Channel: "C1"}, Now: func() time.Time { return now }}
+		Target: commands.DisputeTarget{Platform: "slack", Workspace: "T1", Channel: "C1"}}
 	for _, o := range opts {
 		o(&cfg)
 	}
