@@ -109,21 +109,40 @@ func (r *Router) ApplyDispute(ctx context.Context, to DisputeTarget, ev DisputeE
 	if !slices.Contains(DisputeEvents, ev.Type) || ev.ID == "" || ev.Dispute.ID == "" {
 		return DisputeResult{}, fmt.Errorf("dispute event %q of type %q: not one to apply", ev.ID, ev.Type)
 	}
+	return r.applyStripe(ctx, to, ev.ID, func(c *call, pb *playbooks.Playbook) (DisputeResult, bot.Reply, error) {
+		return r.applyDispute(ctx, c, pb, ev)
+	})
+}
+
+// DisputeKnown reports whether the webhook opened the case of dispute id
+// already, so that an event that is not its created may fetch the dispute
+// from Stripe first.
+func (r *Router) DisputeKnown(ctx context.Context, id string) (bool, error) {
+	claimed, err := r.deps.Store.ClaimedRuns(ctx, disputeRuns, []string{id})
+	if err != nil {
+		return false, fmt.Errorf("dispute %s: %w", id, err)
+	}
+	return claimed[id], nil
+}
+
+// applyStripe runs apply on the chargeback playbook in one transaction with
+// the record of Stripe's event id, and publishes what it changed.
+func (r *Router) applyStripe(ctx context.Context, to DisputeTarget, eventID string, apply func(*call, *playbooks.Playbook) (DisputeResult, bot.Reply, error)) (DisputeResult, error) {
 	pb, ok := r.deps.Playbooks.Get("chargeback")
 	if !ok {
-		return DisputeResult{}, errors.New("dispute event: no chargeback playbook")
+		return DisputeResult{}, errors.New("stripe event: no chargeback playbook")
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.deps.Timeout)
 	defer cancel()
-	req := &bot.Request{ID: ev.ID, Platform: to.Platform, Workspace: to.Workspace, Channel: to.Channel, User: stripeActor}
+	req := &bot.Request{ID: eventID, Platform: to.Platform, Workspace: to.Workspace, Channel: to.Channel, User: stripeActor}
 	c := &call{cmd: &Command{Name: "stripe webhook"}, req: req, now: r.deps.Now().UTC(),
 		scope: storage.WorkspaceScope(to.Platform, to.Workspace), actor: "Stripe"}
 	var res DisputeResult
-	resp, replayed, err := r.deps.Store.Update(ctx, storage.RequestKey{Platform: RequestPlatformStripe, ID: ev.ID}, func(tx storage.Tx) ([]byte, error) {
+	resp, replayed, err := r.deps.Store.Update(ctx, storage.RequestKey{Platform: RequestPlatformStripe, ID: eventID}, func(tx storage.Tx) ([]byte, error) {
 		c.tx, c.enqueued, c.change = tx, false, nil
 		var reply bot.Reply
 		var err error
-		if res, reply, err = r.applyDispute(ctx, c, pb, ev); err != nil {
+		if res, reply, err = apply(c, pb); err != nil {
 			return nil, err
 		}
 		if err := r.publish(ctx, c, &reply); err != nil {
@@ -132,12 +151,12 @@ func (r *Router) ApplyDispute(ctx context.Context, to DisputeTarget, ev DisputeE
 		return json.Marshal(res)
 	})
 	if err != nil {
-		return DisputeResult{}, fmt.Errorf("dispute event %s: %w", ev.ID, err)
+		return DisputeResult{}, fmt.Errorf("stripe event %s: %w", eventID, err)
 	}
 	if replayed {
 		res = DisputeResult{}
 		if err := json.Unmarshal(resp, &res); err != nil {
-			return DisputeResult{}, fmt.Errorf("replay %s: %w", ev.ID, err)
+			return DisputeResult{}, fmt.Errorf("replay %s: %w", eventID, err)
 		}
 		res.Replayed = true
 		return res, nil
@@ -197,6 +216,10 @@ func (r *Router) openDispute(ctx context.Context, c *call, pb *playbooks.Playboo
 		fields[fieldOrder] = cmp.Or(d.PaymentIntent, d.Charge, d.ID)
 	}
 	fields[duplicateField] = "ok" // the dispute id is checked above, in the transaction
+	warning, warned, err := fraudWarningCase(ctx, c, pb, d.Charge)
+	if err != nil {
+		return DisputeResult{}, bot.Reply{}, err
+	}
 	c.in = Input{Fields: fields}
 	reply, err := r.open(ctx, c, pb)
 	if err != nil {
@@ -207,6 +230,13 @@ func (r *Router) openDispute(ctx context.Context, c *call, pb *playbooks.Playboo
 	}
 	opened := c.change
 	cs := opened.cs
+	if warned {
+		text, err := r.linkFraudWarning(ctx, c, cs, warning, d.ID)
+		if err != nil {
+			return DisputeResult{}, bot.Reply{}, err
+		}
+		reply.Text = strings.TrimSpace(reply.Text + " " + text)
+	}
 	if _, _, err := r.disputeAfter(ctx, c, &cs, ev); err != nil {
 		return DisputeResult{}, bot.Reply{}, err
 	}

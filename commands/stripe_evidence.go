@@ -16,6 +16,9 @@ import (
 type EvidenceStager interface {
 	// Fields lists the text fields of Stripe's evidence, by API name.
 	Fields() []string
+	// FileFields lists the fields that take the id of a file uploaded to
+	// Stripe (file_...), such as receipt.
+	FileFields() []string
 	// StageEvidence sets the evidence of dispute id, submitting it only when
 	// submit is set, and returns the text fields Stripe now holds.
 	StageEvidence(ctx context.Context, id string, evidence map[string]string, submit bool) (map[string]string, error)
@@ -66,19 +69,21 @@ func (r *Router) caseStripe(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("state of %s: %w", cs.Ref, err)
 	}
-	evidence := stripeEvidence(st.Evidence, r.deps.Evidence.Fields())
-	if len(evidence) == 0 {
+	se := stripeEvidence(st.Evidence, r.deps.Evidence.Fields(), r.deps.Evidence.FileFields())
+	if len(se.text)+len(se.files) == 0 {
 		return bot.Reply{}, userErrorf("%s has no evidence yet: add it with /case evidence %s kind=shipping_tracking_number ref=...", cs.Ref, cs.Ref)
 	}
 	total := 0
-	for _, v := range evidence {
+	for _, v := range se.text {
 		total += len([]rune(v))
 	}
 	if total > maxEvidenceText {
 		return bot.Reply{}, userErrorf("the evidence of %s is %d characters of text; Stripe takes at most %d: shorten the notes.", cs.Ref, total, maxEvidenceText)
 	}
+	evidence := maps.Clone(se.text)
+	maps.Copy(evidence, se.files)
 	if action == "submit" {
-		return r.stripeSubmit(ctx, c, cs, st, id, evidence)
+		return r.stripeSubmit(ctx, c, cs, st, id, evidence, se.notUploaded)
 	}
 	// Staging calls Stripe outside any transaction: a retried request
 	// stages the same evidence again, which changes nothing there.
@@ -93,9 +98,24 @@ func (r *Router) caseStripe(ctx context.Context, c *call) (bot.Reply, error) {
 		if err := tx.AppendEvent(ctx, &ev); err != nil {
 			return bot.Reply{}, fmt.Errorf("note on %s: %w", cs.Ref, err)
 		}
-		return heldReply(fmt.Sprintf("Staged %d evidence field(s) of %s at Stripe (dispute %s), not submitted. Stripe now holds:", len(names), cs.Ref, id), held), nil
+		reply := heldReply(fmt.Sprintf("Staged %d evidence field(s) of %s at Stripe (dispute %s), not submitted. Stripe now holds:", len(names), cs.Ref, id), held)
+		addUploadNote(&reply, cs.Ref, id, se.notUploaded)
+		return reply, nil
 	})
 	return reply, err
+}
+
+// addUploadNote tells which evidence is a file Stripe does not hold: chat
+// gives the bot no files to upload, so they are listed in the cover note
+// and must be uploaded in Stripe's Dashboard before the evidence is
+// submitted, or uploaded to Stripe and recorded by their file id.
+func addUploadNote(reply *bot.Reply, ref storage.Ref, dispute string, kinds []string) {
+	if len(kinds) == 0 {
+		return
+	}
+	reply.Sections = append(reply.Sections, bot.Section{Lines: []string{
+		fmt.Sprintf("Not uploaded: %s. Stripe takes these only as files, which the bot cannot upload from chat: upload them on dispute %s in Stripe's Dashboard before submitting, or record a file already uploaded to Stripe with /case evidence %s kind=%s ref=file_...",
+			strings.Join(kinds, ", "), dispute, ref, kinds[0])}})
 }
 
 // stripeSubmit submits the evidence: asked, it shows a lead's approval
@@ -103,7 +123,7 @@ func (r *Router) caseStripe(ctx context.Context, c *call) (bot.Reply, error) {
 // in that transaction, so that a second press or a retried request finds
 // the claim and sends nothing, and a refusal by Stripe releases it. Never
 // after the evidence deadline (Stripe's due_by).
-func (r *Router) stripeSubmit(ctx context.Context, c *call, cs storage.Case, st storage.CaseState, id string, evidence map[string]string) (bot.Reply, error) {
+func (r *Router) stripeSubmit(ctx context.Context, c *call, cs storage.Case, st storage.CaseState, id string, evidence map[string]string, notUploaded []string) (bot.Reply, error) {
 	if cs.Status != storage.StatusOpen {
 		return bot.Reply{}, userErrorf("%s is closed: nothing to submit.", cs.Ref)
 	}
@@ -120,6 +140,7 @@ func (r *Router) stripeSubmit(ctx context.Context, c *call, cs storage.Case, st 
 		b := r.button("Submit to Stripe", "danger", "case stripe", "submit", cs.Ref.String(), "confirm=yes")
 		reply := bot.Reply{Text: fmt.Sprintf("Submit the evidence of %s to Stripe? Stripe takes one submission; a lead approves it.", cs.Ref),
 			Sections: []bot.Section{{Lines: slices.Sorted(maps.Keys(evidence))}}}
+		addUploadNote(&reply, cs.Ref, id, notUploaded)
 		if chatPlatform(c.req.Platform) {
 			reply.Buttons = []bot.Button{b}
 		} else {
@@ -161,26 +182,51 @@ func heldReply(text string, held map[string]string) bot.Reply {
 	return bot.Reply{Text: text, Sections: []bot.Section{{Lines: lines}}, Visibility: bot.Ephemeral}
 }
 
-// stripeEvidence turns a case's evidence into Stripe's text fields: a
-// kind named as one of fields goes there, the others (files such as a
-// receipt, which chat cannot upload) are listed in uncategorized_text.
-func stripeEvidence(evidence []storage.Evidence, fields []string) map[string]string {
-	out := map[string]string{}
+// caseEvidence is a case's evidence in Stripe's fields.
+type caseEvidence struct {
+	text  map[string]string // text fields, with the 150,000-character limit
+	files map[string]string // file fields, with the id of a file at Stripe
+	// notUploaded are the file kinds given without a Stripe file id,
+	// listed in uncategorized_text instead.
+	notUploaded []string
+}
+
+// stripeEvidence turns a case's evidence into Stripe's fields: a kind named
+// as one of fields goes there; a file kind whose ref is a Stripe file id
+// (file_...) goes to its file field, one file a field; the others (a file
+// named in chat, a kind Stripe does not know) are listed in
+// uncategorized_text, the cover note.
+func stripeEvidence(evidence []storage.Evidence, fields, fileFields []string) caseEvidence {
+	out := caseEvidence{text: map[string]string{}, files: map[string]string{}}
 	add := func(k, line string) {
-		if out[k] != "" {
-			out[k] += "\n"
+		if out.text[k] != "" {
+			out.text[k] += "\n"
 		}
-		out[k] += line
+		out.text[k] += line
 	}
 	for _, e := range evidence {
 		line := strings.TrimSpace(strings.Join(slices.DeleteFunc([]string{e.Ref, e.Note}, func(s string) bool { return s == "" }), " — "))
-		if slices.Contains(fields, e.Kind) {
+		switch {
+		case slices.Contains(fields, e.Kind):
 			add(e.Kind, line)
-			continue
+		case slices.Contains(fileFields, e.Kind) && stripeFileID(e.Ref) && out.files[e.Kind] == "":
+			out.files[e.Kind] = e.Ref
+		default:
+			if slices.Contains(fileFields, e.Kind) && !stripeFileID(e.Ref) && !slices.Contains(out.notUploaded, e.Kind) {
+				out.notUploaded = append(out.notUploaded, e.Kind)
+			}
+			add(otherEvidence, e.Kind+": "+line)
 		}
-		add(otherEvidence, e.Kind+": "+line)
 	}
 	return out
+}
+
+// stripeFileID reports whether ref is the id of a file uploaded to Stripe.
+func stripeFileID(ref string) bool {
+	id, ok := strings.CutPrefix(ref, "file_")
+	return ok && id != "" && !strings.ContainsFunc(id, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
 }
 
 // clip shortens s to n runes for a summary line.

@@ -65,6 +65,8 @@ type StripeConfig struct {
 	OrderKey string
 	// APIKey is a restricted key for /case stripe stage; webhooks work without it.
 	APIKey string
+	// APIBase replaces https://api.stripe.com: a proxy, or a local fake in tests.
+	APIBase string
 }
 
 // ModelConfig reaches an OpenAI-compatible model for reply drafts; empty
@@ -156,7 +158,8 @@ var settings = []setting{
 	{name: "DISCORD_API_URL", def: "https://discord.com", doc: "where Discord REST calls go: a shared REST proxy such as nirn-proxy at scale"},
 	{name: "STRIPE_WEBHOOK_SECRET", def: "none", secret: true, doc: "the Stripe webhook endpoint's signing secret (whsec_...), several comma-separated while one is rolled: serves POST /webhooks/stripe"},
 	{name: "DISPUTEDESK_STRIPE_CHANNEL", def: "the console", doc: "where cases from Stripe's disputes open and their cards are posted, as platform:workspace/channel: slack:T0123/C0456 or discord:GUILD/CHANNEL"},
-	{name: "STRIPE_API_KEY", def: "none", secret: true, doc: "a restricted Stripe key that may write disputes, for /case stripe stage and submit (evidence to Stripe); the webhook works without it"},
+	{name: "STRIPE_API_KEY", def: "none", secret: true, doc: "a restricted Stripe key that may read charges and write disputes, for /case stripe stage and submit (evidence to Stripe), unseen disputes read from Stripe and early fraud warnings; the webhook works without it, early fraud warnings excepted"},
+	{name: "STRIPE_API_BASE", def: "https://api.stripe.com", doc: "the base URL of Stripe's API, for a proxy or a local fake in tests"},
 	{name: "DISPUTEDESK_STRIPE_ORDER_KEY", def: "order_id", doc: "the metadata key of the payment's order number on Stripe's dispute (or its expanded charge or payment intent)"},
 }
 
@@ -388,7 +391,7 @@ func parseChannels(v string) (map[string][]string, error) {
 // loadStripe reads the Stripe settings; a channel on a platform that is not
 // configured is refused, as its cards could never be posted.
 func loadStripe(getenv func(string) string, cfg Config) (StripeConfig, error) {
-	sc := StripeConfig{OrderKey: strings.TrimSpace(getenv("DISPUTEDESK_STRIPE_ORDER_KEY")),
+	sc := StripeConfig{OrderKey: strings.TrimSpace(getenv("DISPUTEDESK_STRIPE_ORDER_KEY")), APIBase: strings.TrimSpace(getenv("STRIPE_API_BASE")),
 		Target: commands.DisputeTarget{Platform: bot.PlatformConsole, Workspace: bot.PlatformConsole, Channel: bot.PlatformConsole}}
 	v, err := secret(getenv, "STRIPE_WEBHOOK_SECRET")
 	if err != nil {

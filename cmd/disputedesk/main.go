@@ -158,7 +158,7 @@ func (m *Main) Deps(wake func()) (commands.Deps, error) {
 		Now:             m.Now,
 	}
 	if key := m.Config.Stripe.APIKey; key != "" {
-		deps.Evidence = stripehook.NewEvidenceClient(key, "")
+		deps.Evidence = stripehook.NewClient(key, m.Config.Stripe.APIBase)
 	}
 	return deps, nil
 }

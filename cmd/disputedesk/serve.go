@@ -97,8 +97,12 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	}
 
 	if sc := m.Config.Stripe; len(sc.Secrets) > 0 {
-		hook, err := stripehook.New(stripehook.Config{Secrets: sc.Secrets, Target: sc.Target, OrderKey: sc.OrderKey,
-			Logger: m.Logger.With("component", "stripe")}, router)
+		hc := stripehook.Config{Secrets: sc.Secrets, Target: sc.Target, OrderKey: sc.OrderKey,
+			Logger: m.Logger.With("component", "stripe")}
+		if sc.APIKey != "" {
+			hc.API = stripehook.NewClient(sc.APIKey, sc.APIBase)
+		}
+		hook, err := stripehook.New(hc, router)
 		if err != nil {
 			return err
 		}

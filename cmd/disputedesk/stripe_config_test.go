@@ -50,4 +50,8 @@ func TestLoadStripeConfig(t *testing.T) {
 			t.Errorf("%s: secrets %q, target %+v; want %q, %+v", tc.name, c.Stripe.Secrets, c.Stripe.Target, tc.secrets, tc.target)
 		}
 	}
+	c, err := LoadConfig(env(with("STRIPE_API_KEY", "rk_test_1", "STRIPE_API_BASE", " http://127.0.0.1:12111 ")))
+	if err != nil || c.Stripe.APIKey != "rk_test_1" || c.Stripe.APIBase != "http://127.0.0.1:12111" {
+		t.Errorf("API key %q, base %q, %v; want both read", c.Stripe.APIKey, c.Stripe.APIBase, err)
+	}
 }

@@ -11,26 +11,9 @@ import (
 	stripe "github.com/stripe/stripe-go/v85"
 )
 
-// EvidenceClient stages a dispute's evidence through Stripe's API with a
-// restricted key (STRIPE_API_KEY, with write access to disputes).
-type EvidenceClient struct {
-	sc *stripe.Client
-}
-
-// NewEvidenceClient returns a client for key; apiURL, when set, replaces
-// https://api.stripe.com (tests point it at a fake).
-func NewEvidenceClient(key, apiURL string) *EvidenceClient {
-	var opts []stripe.ClientOption
-	if apiURL != "" {
-		retries := int64(0)
-		opts = append(opts, stripe.WithBackends(stripe.NewBackendsWithConfig(&stripe.BackendConfig{URL: stripe.String(apiURL), MaxNetworkRetries: &retries})))
-	}
-	return &EvidenceClient{sc: stripe.NewClient(key, opts...)}
-}
-
-// fileFields are the evidence fields that take an uploaded file's id (Stripe
-// API reference, "dispute evidence"), which chat cannot give: the SDK
-// declares them as strings like the text fields.
+// fileFields are the evidence fields that take the id of a file uploaded
+// to Stripe (Stripe API reference, "dispute evidence"): the SDK declares
+// them as strings like the text fields.
 var fileFields = []string{"cancellation_policy", "customer_communication", "customer_signature", "duplicate_charge_documentation",
 	"receipt", "refund_policy", "service_documentation", "shipping_documentation", "uncategorized_file"}
 
@@ -50,12 +33,15 @@ func EvidenceFields() []string {
 }
 
 // Fields is EvidenceFields, for commands.EvidenceStager.
-func (c *EvidenceClient) Fields() []string { return EvidenceFields() }
+func (c *Client) Fields() []string { return EvidenceFields() }
 
-// StageEvidence sets the evidence text fields of dispute id (names as in
-// EvidenceFields), submitting it when submit is set, and returns the text
-// fields Stripe now holds.
-func (c *EvidenceClient) StageEvidence(ctx context.Context, id string, evidence map[string]string, submit bool) (map[string]string, error) {
+// FileFields lists the evidence fields that take a Stripe file id.
+func (c *Client) FileFields() []string { return slices.Clone(fileFields) }
+
+// StageEvidence sets the evidence fields of dispute id (names as in
+// EvidenceFields and FileFields), submitting it when submit is set, and
+// returns the fields Stripe now holds, a file by its id.
+func (c *Client) StageEvidence(ctx context.Context, id string, evidence map[string]string, submit bool) (map[string]string, error) {
 	params := &stripe.DisputeUpdateEvidenceParams{}
 	v := reflect.ValueOf(params).Elem()
 	for i := range v.NumField() {
@@ -79,8 +65,15 @@ func (c *EvidenceClient) StageEvidence(ctx context.Context, id string, evidence 
 			return nil, err
 		}
 		for k, v := range all {
-			if s, ok := v.(string); ok && s != "" {
-				held[k] = s
+			switch v := v.(type) {
+			case string:
+				if v != "" {
+					held[k] = v
+				}
+			case map[string]any: // a file field: the file, by its id
+				if id, ok := v["id"].(string); ok && id != "" {
+					held[k] = id
+				}
 			}
 		}
 	}

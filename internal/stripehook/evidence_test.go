@@ -2,53 +2,37 @@ package stripehook_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/commands"
+	"github.com/disputedesk/disputedesk/internal/stripefake"
 	"github.com/disputedesk/disputedesk/internal/stripehook"
 	"github.com/disputedesk/disputedesk/playbooks"
 	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
 )
 
-// fakeStripe answers POST /v1/disputes/ID as Stripe does, holding the
-// evidence it was sent.
-type fakeStripe struct {
-	mu    sync.Mutex
-	forms []map[string]string
-}
-
-func (f *fakeStripe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, "/v1/disputes/") || r.Header.Get("Authorization") != "Bearer rk_test_1" {
-		http.Error(w, `{"error":{"message":"no such route"}}`, http.StatusNotFound)
-		return
-	}
-	_ = r.ParseForm()
-	form := map[string]string{}
-	evidence := map[string]string{}
-	for k := range r.PostForm {
-		form[k] = r.PostForm.Get(k)
-		if name, ok := strings.CutPrefix(k, "evidence["); ok {
-			evidence[strings.TrimSuffix(name, "]")] = r.PostForm.Get(k)
+// posts are the forms of the dispute updates fake answered.
+func posts(fake *stripefake.Server) []map[string]string {
+	var forms []map[string]string
+	for _, c := range fake.Calls() {
+		if c.Method == http.MethodPost {
+			f := map[string]string{}
+			for k := range c.Form {
+				f[k] = c.Form.Get(k)
+			}
+			forms = append(forms, f)
 		}
 	}
-	f.mu.Lock()
-	f.forms = append(f.forms, form)
-	f.mu.Unlock()
-	_ = json.NewEncoder(w).Encode(map[string]any{"id": strings.TrimPrefix(r.URL.Path, "/v1/disputes/"), "object": "dispute", "evidence": evidence})
+	return forms
 }
 
 func TestStageEvidence(t *testing.T) {
-	fake := &fakeStripe{}
-	api := httptest.NewServer(fake)
-	defer api.Close()
+	fake := stripefake.New(t)
 	ctx := context.Background()
 	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "cases.db"), sqlstore.Options{Now: func() time.Time { return now }})
 	if err != nil {
@@ -60,7 +44,7 @@ func TestStageEvidence(t *testing.T) {
 	}
 	catalog, _ := playbooks.Builtin()
 	router, err := commands.NewRouter(commands.Deps{Store: st, Playbooks: catalog, Now: func() time.Time { return now },
-		Evidence: stripehook.NewEvidenceClient("rk_test_1", api.URL)})
+		Evidence: stripehook.NewClient(stripefake.Key, fake.URL())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,23 +61,27 @@ func TestStageEvidence(t *testing.T) {
 	}
 	send(`/case evidence CB-1001 kind=shipping_tracking_number ref="PostNord 0037"`)
 	send(`/case evidence CB-1001 kind=receipt ref=order-1042.pdf note="sent to the customer"`)
+	// A file uploaded to Stripe already goes by its id; a file named in
+	// chat cannot be uploaded by the bot, which says so.
+	send(`/case evidence CB-1001 kind=shipping_documentation ref=file_1PodScan`)
 	got := send("/case stripe stage CB-1001")
-	if !strings.Contains(got, "Staged 2 evidence field(s) of CB-1001") || !strings.Contains(got, "shipping_tracking_number: PostNord 0037") {
-		t.Errorf("stage: %s", got)
-	}
-	fake.mu.Lock()
-	defer fake.mu.Unlock()
-	if len(fake.forms) != 1 {
-		t.Fatalf("%d calls to Stripe; want 1", len(fake.forms))
-	}
-	want := map[string]string{"submit": "false", "evidence[shipping_tracking_number]": "PostNord 0037",
-		"evidence[uncategorized_text]": "receipt: order-1042.pdf — sent to the customer"}
-	for k, v := range want {
-		if fake.forms[0][k] != v {
-			t.Errorf("Stripe got %s=%q; want %q (all: %v)", k, fake.forms[0][k], v, fake.forms[0])
+	for _, want := range []string{"Staged 3 evidence field(s) of CB-1001", "shipping_tracking_number: PostNord 0037",
+		"shipping_documentation: file_1PodScan", "Not uploaded: receipt.", "in Stripe's Dashboard before submitting"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("stage: %s\nwant %q", got, want)
 		}
 	}
-	fake.mu.Unlock()
+	forms := posts(fake)
+	if len(forms) != 1 {
+		t.Fatalf("%d calls to Stripe; want 1", len(forms))
+	}
+	want := map[string]string{"submit": "false", "evidence[shipping_tracking_number]": "PostNord 0037", "evidence[shipping_documentation]": "file_1PodScan",
+		"evidence[uncategorized_text]": "receipt: order-1042.pdf — sent to the customer"}
+	for k, v := range want {
+		if forms[0][k] != v {
+			t.Errorf("Stripe got %s=%q; want %q (all: %v)", k, forms[0][k], v, forms[0])
+		}
+	}
 	// Over Stripe's 150,000 characters, nothing is sent.
 	for range 40 {
 		send(`/case evidence CB-1001 kind=product_description ref=x note="` + strings.Repeat("a", 3900) + `"`)
@@ -101,9 +89,8 @@ func TestStageEvidence(t *testing.T) {
 	if got := send("/case stripe stage CB-1001"); !strings.Contains(got, "Stripe takes at most 150000") {
 		t.Errorf("stage of too much text: %s", got)
 	}
-	fake.mu.Lock()
-	if len(fake.forms) != 1 {
-		t.Errorf("%d calls to Stripe; want none for too much text", len(fake.forms)-1)
+	if n := len(posts(fake)); n != 1 {
+		t.Errorf("%d calls to Stripe; want none for too much text", n-1)
 	}
 }
 
@@ -118,9 +105,7 @@ func sectionLines(r bot.Reply) []string {
 // Submitting asks for a lead's button; the lead's press submits once, a
 // second press sends nothing, and past due_by nothing is sent at all.
 func TestSubmitEvidence(t *testing.T) {
-	fake := &fakeStripe{}
-	api := httptest.NewServer(fake)
-	defer api.Close()
+	fake := stripefake.New(t)
 	ctx := context.Background()
 	clock := now
 	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "cases.db"), sqlstore.Options{Now: func() time.Time { return clock }})
@@ -134,7 +119,7 @@ func TestSubmitEvidence(t *testing.T) {
 	catalog, _ := playbooks.Builtin()
 	leads, _ := commands.ParseLeads("slack:ULEAD")
 	router, err := commands.NewRouter(commands.Deps{Store: st, Playbooks: catalog, Now: func() time.Time { return clock }, Leads: leads,
-		Evidence: stripehook.NewEvidenceClient("rk_test_1", api.URL)})
+		Evidence: stripehook.NewClient(stripefake.Key, fake.URL())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,12 +130,16 @@ func TestSubmitEvidence(t *testing.T) {
 		reply, _ := router.Handle(ctx, req)
 		return reply
 	}
-	calls := func() int { fake.mu.Lock(); defer fake.mu.Unlock(); return len(fake.forms) }
+	calls := func() int { return len(posts(fake)) }
 	do("UAGENT", "/case open chargeback order=1042 amount=49.99 currency=NOK dispute_id=dp_1 processor=stripe due_by=2026-12-01T23:59Z", nil)
 	do("UAGENT", `/case evidence CB-1001 kind=shipping_tracking_number ref="PostNord 0037"`, nil)
+	do("UAGENT", `/case evidence CB-1001 kind=receipt ref=order-1042.pdf`, nil)
 	ask := do("UAGENT", "/case stripe submit CB-1001 confirm=yes", nil) // typed, not the button: asks
 	if len(ask.Buttons) != 1 || calls() != 0 {
 		t.Fatalf("submit typed: %q with %d buttons, %d calls; want the approval button and no call", ask.Text, len(ask.Buttons), calls())
+	}
+	if lines := strings.Join(sectionLines(ask), "\n"); !strings.Contains(lines, "Not uploaded: receipt") {
+		t.Errorf("the approval asked:\n%s\nwant it to say the receipt is not at Stripe before the one submission", lines)
 	}
 	press := &bot.Action{ID: bot.ActionRun, Value: ask.Buttons[0].ID}
 	if got := do("UAGENT", "", press); !strings.Contains(got.Text, "Only a lead may submit") || calls() != 0 {
@@ -162,11 +151,9 @@ func TestSubmitEvidence(t *testing.T) {
 	if got := do("ULEAD", "", press); !strings.Contains(got.Text, "submitted to Stripe already") || calls() != 1 {
 		t.Errorf("a second press: %q, %d calls; want no second submission", got.Text, calls())
 	}
-	fake.mu.Lock()
-	if f := fake.forms[0]; f["submit"] != "true" || f["evidence[shipping_tracking_number]"] != "PostNord 0037" {
+	if f := posts(fake)[0]; f["submit"] != "true" || f["evidence[shipping_tracking_number]"] != "PostNord 0037" {
 		t.Errorf("Stripe got %v; want the evidence with submit=true", f)
 	}
-	fake.mu.Unlock()
 
 	// Past due_by, even the lead's press sends nothing.
 	do("UAGENT", "/case open chargeback order=1043 amount=10 currency=NOK dispute_id=dp_2 processor=stripe due_by=2026-11-21T23:59Z", nil)

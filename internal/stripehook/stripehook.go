@@ -35,6 +35,15 @@ const DefaultOrderKey = "order_id"
 // Applier changes cases from dispute events (commands.Router).
 type Applier interface {
 	ApplyDispute(ctx context.Context, to commands.DisputeTarget, ev commands.DisputeEvent) (commands.DisputeResult, error)
+	ApplyFraudWarning(ctx context.Context, to commands.DisputeTarget, ev commands.FraudWarningEvent) (commands.DisputeResult, error)
+	DisputeKnown(ctx context.Context, id string) (bool, error)
+}
+
+// API is what the webhook reads from Stripe's API (Client), when an event
+// alone does not say enough.
+type API interface {
+	Dispute(ctx context.Context, id string) (*stripe.Dispute, error)
+	Charge(ctx context.Context, id string) (*stripe.Charge, error)
 }
 
 // Config configures the webhook.
@@ -46,7 +55,11 @@ type Config struct {
 	Target commands.DisputeTarget
 	// OrderKey is the metadata key of the order number; empty: order_id.
 	OrderKey string
-	Logger   *slog.Logger
+	// API is Stripe's API (STRIPE_API_KEY); nil without a key. With it, an
+	// event of a dispute not seen yet opens the case from the dispute as
+	// Stripe holds it now, and an early fraud warning reads its charge.
+	API    API
+	Logger *slog.Logger
 }
 
 // Handler is the webhook endpoint.
@@ -87,6 +100,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	log := h.cfg.Logger.With("event_id", ev.ID, "event_type", string(ev.Type))
+	if string(ev.Type) == commands.FraudWarningCreated {
+		h.fraudWarning(w, r, ev, log)
+		return
+	}
 	if !slices.Contains(commands.DisputeEvents, string(ev.Type)) {
 		log.Debug("stripe event ignored")
 		writeJSON(w, commands.DisputeResult{Did: "ignored"})
@@ -96,6 +113,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		log.Warn("stripe event unreadable", "error", err)
 		http.Error(w, "not a dispute event", http.StatusBadRequest)
+		return
+	}
+	if err := h.fetchUnknown(r.Context(), &de, log); err != nil {
+		log.Error("stripe event failed", "dispute_id", de.Dispute.ID, "error", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	res, err := h.apply.ApplyDispute(r.Context(), h.cfg.Target, de)
@@ -140,12 +162,28 @@ func (h *Handler) disputeEvent(ev stripe.Event) (commands.DisputeEvent, error) {
 	if err := json.Unmarshal(ev.Data.Raw, &d); err != nil {
 		return commands.DisputeEvent{}, fmt.Errorf("dispute: %w", err)
 	}
+	out, err := h.dispute(d)
+	if err != nil {
+		return commands.DisputeEvent{}, err
+	}
+	de := commands.DisputeEvent{ID: ev.ID, Type: string(ev.Type), Dispute: out, Changed: changed(ev.Data.PreviousAttributes)}
+	if ev.Created > 0 {
+		de.At = time.Unix(ev.Created, 0).UTC()
+	}
+	if de.Type == commands.DisputeFundsWithdrawn || de.Type == commands.DisputeFundsReinstated {
+		de.Funds, de.Fee = funds(d, de.Type == commands.DisputeFundsReinstated)
+	}
+	return de, nil
+}
+
+// dispute is d in the bot's terms.
+func (h *Handler) dispute(d stripe.Dispute) (commands.Dispute, error) {
 	if d.ID == "" || d.Object != "dispute" {
-		return commands.DisputeEvent{}, errors.New("the event's object is not a dispute")
+		return commands.Dispute{}, errors.New("the event's object is not a dispute")
 	}
 	code := strings.ToUpper(string(d.Currency))
 	if _, _, err := money.Currency(code); err != nil {
-		return commands.DisputeEvent{}, fmt.Errorf("dispute %s: %w", d.ID, err)
+		return commands.Dispute{}, fmt.Errorf("dispute %s: %w", d.ID, err)
 	}
 	out := commands.Dispute{
 		ID: d.ID, Amount: storage.Money{Minor: d.Amount, Currency: code},
@@ -168,14 +206,7 @@ func (h *Handler) disputeEvent(ev stripe.Event) (commands.DisputeEvent, error) {
 	if d.Created > 0 {
 		out.Created = time.Unix(d.Created, 0).UTC()
 	}
-	de := commands.DisputeEvent{ID: ev.ID, Type: string(ev.Type), Dispute: out, Changed: changed(ev.Data.PreviousAttributes)}
-	if ev.Created > 0 {
-		de.At = time.Unix(ev.Created, 0).UTC()
-	}
-	if de.Type == commands.DisputeFundsWithdrawn || de.Type == commands.DisputeFundsReinstated {
-		de.Funds, de.Fee = funds(d, de.Type == commands.DisputeFundsReinstated)
-	}
-	return de, nil
+	return out, nil
 }
 
 // order finds the order number in the dispute's metadata, or in its

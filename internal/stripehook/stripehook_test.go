@@ -39,13 +39,14 @@ type hook struct {
 	srv   *httptest.Server
 }
 
-// dialects runs fn on SQLite and on PostgreSQL.
-func dialects(t *testing.T, fn func(t *testing.T, h *hook)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, newHook(t, filepath.Join(t.TempDir(), "cases.db"))) })
-	t.Run("postgres", func(t *testing.T) { fn(t, newHook(t, pgtest.URL(t))) })
+// dialects runs fn on SQLite and on PostgreSQL; opts change the
+// webhook's configuration (its API, say).
+func dialects(t *testing.T, fn func(t *testing.T, h *hook), opts ...func(*stripehook.Config)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, newHook(t, filepath.Join(t.TempDir(), "cases.db"), opts...)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, newHook(t, pgtest.URL(t), opts...)) })
 }
 
-func newHook(t *testing.T, url string) *hook {
+func newHook(t *testing.T, url string, opts ...func(*stripehook.Config)) *hook {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlstore.Open(ctx, url, sqlstore.Options{Now: func() time.Time { return now }})
@@ -64,8 +65,12 @@ func newHook(t *testing.T, url string) *hook {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := stripehook.New(stripehook.Config{Secrets: []string{oldSecret, secret},
-		Target: commands.DisputeTarget{Platform: "slack", Workspace: "T1", Channel: "C1"}}, router)
+	cfg := stripehook.Config{Secrets: []string{oldSecret, secret},
+		Target: commands.DisputeTarget{Platform: "slack", Workspace: "T1", Channel: "C1"}}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h, err := stripehook.New(cfg, router)
 	if err != nil {
 		t.Fatal(err)
 	}
