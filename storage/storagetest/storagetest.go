@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"ReplayAfterError", testReplayAfterError},
 		{"ConcurrentSameKey", testConcurrentSameKey},
 		{"ConcurrentOpens", testConcurrentOpens},
+		{"OpensDoNotWait", testOpensDoNotWait},
 		{"ListCases", testList},
 		{"Timeline", testTimeline},
 		{"StateRoundTrip", testStateRoundTrip},
