@@ -32,6 +32,8 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"ConcurrentSameKey", testConcurrentSameKey},
 		{"ConcurrentOpens", testConcurrentOpens},
 		{"OpensDoNotWait", testOpensDoNotWait},
+		{"OpenCase", testOpenCase},
+		{"RetiredDeadlines", testRetiredDeadlines},
 		{"ListCases", testList},
 		{"Timeline", testTimeline},
 		{"StateRoundTrip", testStateRoundTrip},
