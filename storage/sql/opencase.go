@@ -40,6 +40,17 @@ func (t *Tx) OpenCase(ctx context.Context, c *storage.Case, ev *storage.Event, d
 	if c.Status == "" {
 		c.Status = storage.StatusOpen
 	}
+	if c.Status == storage.StatusClosed && dev != nil {
+		// A case created closed (an import) has its unmet deadlines
+		// retired, which SetDeadlines does.
+		if err := t.OpenCase(ctx, c, ev, nil, nil); err != nil {
+			return err
+		}
+		if err := t.SetDeadlines(ctx, c.ID, ds, dev); err != nil {
+			return fmt.Errorf("create case: %w", err)
+		}
+		return nil
+	}
 	if c.OpenedAt.IsZero() {
 		c.OpenedAt = t.now
 	}

@@ -371,7 +371,7 @@ RETURNING id`
 
 // SetDeadlines saves each of ds as a deadline of case caseID, replacing
 // the one with the same ID (title, due, rule, basis, source and met_at
-// all; a retired deadline stays retired), in one statement, and appends
+// all; an unmet one of a closed case is retired), in one statement, and appends
 // ev to the case's timeline, touching the case (an ev without a kind gets
 // storage.EventDeadline), even when ds is empty. Of deadlines sharing an
 // ID the last wins. The case's deadlines not in ds are left alone. Each
@@ -380,12 +380,17 @@ RETURNING id`
 // exist.
 func (t *Tx) SetDeadlines(ctx context.Context, caseID int64, ds []storage.Deadline, ev *storage.Event) error {
 	const (
-		insert = `INSERT INTO deadlines (case_id, deadline_id, title, due, rule, basis, source, met_at) VALUES `
-		row    = `(?, ?, ?, ?, ?, ?, ?, ?)`
-		upsert = `
+		insert = `INSERT INTO deadlines (case_id, deadline_id, title, due, rule, basis, source, met_at, retired_at) VALUES `
+		// An unmet deadline of a closed case is retired when it was
+		// closed, as UpdateCase retires them, so that it stays out of
+		// deadlines_unmet_due_idx; a met one, or one of an open case, is
+		// not.
+		unmetRow = `(?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(closed_at, updated_at) FROM cases WHERE id = ? AND status = 'closed'))`
+		metRow   = `(?, ?, ?, ?, ?, ?, ?, ?, NULL)`
+		upsert   = `
 ON CONFLICT (case_id, deadline_id) DO UPDATE SET
 	title = excluded.title, due = excluded.due, rule = excluded.rule,
-	basis = excluded.basis, source = excluded.source, met_at = excluded.met_at`
+	basis = excluded.basis, source = excluded.source, met_at = excluded.met_at, retired_at = excluded.retired_at`
 	)
 	if err := checkDeadlines(caseID, ds); err != nil {
 		return fmt.Errorf("set deadlines of case %d: %w", caseID, err)
@@ -397,11 +402,18 @@ ON CONFLICT (case_id, deadline_id) DO UPDATE SET
 	if len(ds) == 0 {
 		return nil
 	}
-	args := make([]any, 0, 8*len(ds))
+	args := make([]any, 0, 9*len(ds))
+	values := make([]string, 0, len(ds))
 	for _, d := range ds {
 		args = append(args, caseID, d.ID, d.Title, utc(d.Due), d.Rule, d.Basis, d.Source, timeArg(utcPtr(d.MetAt)))
+		if d.MetAt != nil {
+			values = append(values, metRow)
+		} else {
+			values = append(values, unmetRow)
+			args = append(args, caseID)
+		}
 	}
-	if _, err := t.tx.ExecContext(ctx, t.tx.Rebind(insert+rows(row, len(ds))+upsert), args...); err != nil {
+	if _, err := t.tx.ExecContext(ctx, t.tx.Rebind(insert+strings.Join(values, ", ")+upsert), args...); err != nil {
 		return fmt.Errorf("set deadlines of case %d: %w", caseID, err)
 	}
 	return nil

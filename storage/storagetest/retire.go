@@ -126,4 +126,15 @@ func testRetiredDeadlines(t *testing.T, s storage.Store) {
 	if got := dueIDs(); len(got) != 0 {
 		t.Errorf("due after voiding: %v, want none", got)
 	}
+
+	// Deadlines set on a closed case (its details corrected) are retired
+	// when unmet, as closing it would have.
+	change(t, s, "late", func(tx storage.Tx) error {
+		return tx.SetDeadlines(ctx, c.ID, []storage.Deadline{{ID: "late", Due: t0}, {ID: "done", Due: t0, MetAt: &met}}, &storage.Event{})
+	})
+	for _, d := range state(t, s, c.ID).Deadlines {
+		if want := d.ID != "done" && d.ID != "step:ack"; (d.RetiredAt != nil) != want {
+			t.Errorf("deadline %s of the closed case: retired at %v, want retired %v", d.ID, d.RetiredAt, want)
+		}
+	}
 }

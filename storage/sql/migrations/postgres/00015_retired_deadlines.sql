@@ -29,15 +29,20 @@ $$;
 -- +goose StatementEnd
 -- +goose StatementBegin
 -- next_case_number takes the next number of prefix (upper-case letters, as
--- CreateCase checks). Two first opens of a new prefix at once: the second
--- waits for the first's CREATE to commit, then fails with a unique
--- violation, and its request can be retried; every later open only calls
--- nextval.
+-- CreateCase checks). The first case of a new prefix creates its sequence,
+-- in its transaction: other first opens of the prefix wait for it to
+-- commit, then find the sequence there (the unique violation of their own
+-- CREATE is caught; only this rare path pays for the exception block's
+-- subtransaction). Every later open only calls nextval.
 CREATE FUNCTION next_case_number(prefix TEXT) RETURNS BIGINT LANGUAGE plpgsql VOLATILE AS $$
 DECLARE seq TEXT := 'case_number_' || lower(prefix);
 BEGIN
     IF to_regclass(quote_ident(seq)) IS NULL THEN
-        EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I AS BIGINT START 1001', seq);
+        BEGIN
+            EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I AS BIGINT START 1001', seq);
+        EXCEPTION WHEN unique_violation OR duplicate_table THEN
+            NULL; -- another open created it first
+        END;
     END IF;
     RETURN nextval(quote_ident(seq)::regclass);
 END
