@@ -142,9 +142,7 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 		UpdatedAt: c.now,
 	}
 	ev := storage.Event{At: c.now, Actor: c.req.User, Kind: storage.EventOpened, Body: summary(pb, cs)}
-	// The deadlines are computed before the case has its number and
-	// written with it, in one statement where the store can; the card is
-	// rendered from what is written here, never read back.
+	// Deadlines are written with the case (one statement on PostgreSQL); the card is rendered from them.
 	deadlines, changed, dev, err := r.deadlineChanges(c, pb, cs, storage.CaseState{})
 	if err != nil {
 		return bot.Reply{}, err
