@@ -143,12 +143,16 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 		UpdatedAt: c.now,
 	}
 	ev := storage.Event{At: c.now, Actor: c.req.User, Kind: storage.EventOpened, Body: summary(pb, cs)}
-	if err := c.tx.CreateCase(ctx, &cs, &ev); err != nil {
-		return bot.Reply{}, fmt.Errorf("open case: %w", err)
-	}
-	deadlines, err := r.setDeadlines(ctx, c, pb, cs, storage.CaseState{})
+	// Deadlines are written with the case (one statement on PostgreSQL); the card is rendered from them.
+	deadlines, changed, dev, err := r.deadlineChanges(c, pb, cs, storage.CaseState{})
 	if err != nil {
 		return bot.Reply{}, err
+	}
+	if err := c.tx.OpenCase(ctx, &cs, &ev, changed, dev); err != nil {
+		return bot.Reply{}, fmt.Errorf("open case: %w", err)
+	}
+	for i := range deadlines {
+		deadlines[i].CaseID = cs.ID
 	}
 	st := storage.CaseState{Deadlines: deadlines}
 	c.changed(cs, &st).opened = true

@@ -54,11 +54,24 @@ func (r *Router) itemParams() []Param {
 // setDeadlines computes a case's deadlines and saves those that changed,
 // with one timeline event, in c's transaction. It returns them all.
 func (r *Router) setDeadlines(ctx context.Context, c *call, pb *playbooks.Playbook, cs storage.Case, st storage.CaseState) ([]storage.Deadline, error) {
-	computed, err := pb.ComputeDeadlines(cs, st, r.deps.Calendar)
-	if err != nil {
+	computed, changed, ev, err := r.deadlineChanges(c, pb, cs, st)
+	if err != nil || ev == nil {
+		return computed, err
+	}
+	if err := c.tx.SetDeadlines(ctx, cs.ID, changed, ev); err != nil {
 		return nil, fmt.Errorf("deadlines of %s: %w", cs.Ref, err)
 	}
-	var changed []storage.Deadline
+	return computed, nil
+}
+
+// deadlineChanges computes a case's deadlines from its state st: all of
+// them, those that changed, and the timeline event that says how (nil
+// when none did). A case not yet created (an open) has an ID of 0.
+func (r *Router) deadlineChanges(c *call, pb *playbooks.Playbook, cs storage.Case, st storage.CaseState) (computed, changed []storage.Deadline, ev *storage.Event, err error) {
+	computed, err = pb.ComputeDeadlines(cs, st, r.deps.Calendar)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("deadlines of %s: %w", cs.Ref, err)
+	}
 	for _, d := range computed {
 		i := slices.IndexFunc(st.Deadlines, func(old storage.Deadline) bool { return old.ID == d.ID })
 		if i < 0 || !st.Deadlines[i].Due.Equal(d.Due) || (st.Deadlines[i].MetAt == nil) != (d.MetAt == nil) {
@@ -74,7 +87,7 @@ func (r *Router) setDeadlines(ctx context.Context, c *call, pb *playbooks.Playbo
 		}
 	}
 	if len(changed) == 0 {
-		return computed, nil
+		return computed, nil, nil, nil
 	}
 	loc := caseZone(cs)
 	var lines []string
@@ -93,11 +106,8 @@ func (r *Router) setDeadlines(ctx context.Context, c *call, pb *playbooks.Playbo
 		}
 		lines = append(lines, line)
 	}
-	ev := storage.Event{CaseID: cs.ID, At: c.now, Actor: c.req.User, Kind: storage.EventDeadline, Body: strings.Join(lines, "; ")}
-	if err := c.tx.SetDeadlines(ctx, cs.ID, changed, &ev); err != nil {
-		return nil, fmt.Errorf("deadlines of %s: %w", cs.Ref, err)
-	}
-	return computed, nil
+	ev = &storage.Event{CaseID: cs.ID, At: c.now, Actor: c.req.User, Kind: storage.EventDeadline, Body: strings.Join(lines, "; ")}
+	return computed, changed, ev, nil
 }
 
 func (r *Router) caseSteps(ctx context.Context, c *call) (bot.Reply, error) {

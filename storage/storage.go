@@ -291,7 +291,18 @@ type Deadline struct {
 	Rule, Basis, Source string
 	// MetAt is when the deadline was met; nil while it is not.
 	MetAt *time.Time
+	// RetiredAt is when the deadline's case was closed with the deadline
+	// unmet; nil while the case is open (a reopening restores it). A
+	// retired deadline is no longer due: Deadlines leaves it out.
+	RetiredAt *time.Time
 }
+
+// What the event of a close (or void) and of a reopening says of the
+// deadlines it retired or restored: their ids, sorted, comma-separated.
+const (
+	DataRetiredDeadlines  = "retired_deadlines"
+	DataRestoredDeadlines = "restored_deadlines"
+)
 
 // CaseState is everything the playbook engine needs besides the case row.
 type CaseState struct {
@@ -431,7 +442,13 @@ type Tx interface {
 	// inserts it with ev as its first event, and fills in c.ID, c.Ref.Number
 	// and ev's IDs.
 	CreateCase(ctx context.Context, c *Case, ev *Event) error
-	// UpdateCase saves c's changed columns and appends ev.
+	// OpenCase is CreateCase and then SetDeadlines(c.ID, ds, dev), in as
+	// few round trips as the store can (one statement on PostgreSQL): what
+	// /case open writes. dev may be nil when ds is empty.
+	OpenCase(ctx context.Context, c *Case, ev *Event, ds []Deadline, dev *Event) error
+	// UpdateCase saves c's changed columns and appends ev. Closing the case
+	// retires its unmet deadlines, reopening it (an ev of EventReopened)
+	// restores them; ev's Data names them.
 	UpdateCase(ctx context.Context, c *Case, ev *Event) error
 	// AppendEvent adds ev to the timeline of case ev.CaseID and touches the
 	// case's updated_at.

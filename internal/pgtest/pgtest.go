@@ -7,6 +7,9 @@
 // parallel gives every binary its own data directory and port. Main stops
 // and removes that server when the tests end.
 //
+// The throwaway server runs without fsync, synchronous_commit and
+// full_page_writes, unless PGTEST_DURABLE=1 (for benchmarks of commits).
+//
 // When PostgreSQL cannot be reached or started, URL skips the test, except
 // under CI=true, where it fails it: CI must not pass by skipping.
 //
@@ -227,17 +230,20 @@ func (c *cluster) startPostmaster(bin string, cred *syscall.Credential) error {
 		return err
 	}
 	defer logFile.Close()
-	cmd := exec.Command(filepath.Join(bin, "postgres"),
+	args := []string{
 		"-D", filepath.Join(c.dir, "data"),
 		"-p", strconv.Itoa(port),
 		"-k", c.dir,
 		"-c", "listen_addresses=127.0.0.1",
-		// Throwaway data: durability buys nothing here.
-		"-c", "fsync=off",
-		"-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off",
 		"-c", "max_connections=200",
-	)
+	}
+	if os.Getenv("PGTEST_DURABLE") != "1" {
+		// Throwaway data: durability buys nothing here. Benchmarks of
+		// commits set PGTEST_DURABLE=1 to pay a WAL flush per commit, as
+		// a real server does.
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	cmd := exec.Command(filepath.Join(bin, "postgres"), args...)
 	cmd.Dir = c.dir
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT}

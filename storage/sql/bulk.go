@@ -21,14 +21,17 @@ var (
 		"outcome", "outcome_amount_minor", "outcome_currency", "opened_at", "updated_at", "closed_at", "reopened_at",
 		"search", "search_notes"}
 	bulkEventColumns    = []string{"case_id", "at", "actor", "kind", "body", "data"}
-	bulkDeadlineColumns = []string{"case_id", "deadline_id", "title", "due", "rule", "basis", "source", "met_at"}
+	bulkDeadlineColumns = []string{"case_id", "deadline_id", "title", "due", "rule", "basis", "source", "met_at", "retired_at"}
 )
 
 // BulkLoad writes records, cases with their timelines and deadlines, in one
 // transaction, far faster than a CreateCase each: for test data and
 // benchmarks (internal/gendata), or an import. Each case is numbered
 // within its prefix after the prefix's last number, as CreateCase would
-// number it, so cases opened later continue the sequence; BulkLoad fills
+// number it, so cases opened later continue the sequence (on PostgreSQL
+// in order but not always consecutively while cases are opened); the
+// unmet deadlines of a closed case are retired, as closing it would;
+// BulkLoad fills
 // in each case's ID and Ref.Number and the CaseID of its events and
 // deadlines (not the events' own IDs). Times are stored as given (UTC,
 // microseconds); a zero OpenedAt, UpdatedAt or event At becomes now, an
@@ -52,11 +55,17 @@ func (s *Store) BulkLoad(ctx context.Context, records []storage.CaseRecord) erro
 }
 
 func (s *Store) bulkLoad(ctx context.Context, tx *sqlx.Tx, records []storage.CaseRecord) error {
-	// takeNumbers moves a prefix's counter on by n, as nextNumber does by
-	// one, and returns the last number taken.
-	const takeNumbers = `INSERT INTO case_numbers (prefix, last) VALUES (?, 1000 + ?)
+	const (
+		// takeNumbers moves a prefix's counter on by n, as nextNumber
+		// does by one, and returns the last number taken (SQLite).
+		takeNumbers = `INSERT INTO case_numbers (prefix, last) VALUES (?, 1000 + ?)
 ON CONFLICT (prefix) DO UPDATE SET last = case_numbers.last + ?
 RETURNING last`
+		// takeFromSequence takes n numbers of a prefix's sequence
+		// (PostgreSQL), not always consecutive when cases are opened
+		// meanwhile.
+		takeFromSequence = `SELECT next_case_number(?) FROM generate_series(1, ?) ORDER BY 1`
+	)
 	now := utc(s.now())
 	var ids []int64
 	if err := tx.SelectContext(ctx, &ids, tx.Rebind(s.d.caseIDs), len(records)); err != nil {
@@ -75,15 +84,25 @@ RETURNING last`
 		}
 		perPrefix[p]++
 	}
-	next := map[string]int64{}
+	numbers := map[string][]int64{}
 	// In a fixed order, so that two loads lock the counters alike.
 	for _, p := range slices.Sorted(maps.Keys(perPrefix)) {
 		n := perPrefix[p]
+		if s.d.openInOne {
+			var taken []int64
+			if err := tx.SelectContext(ctx, &taken, tx.Rebind(takeFromSequence), p, n); err != nil {
+				return fmt.Errorf("numbers of %s: %w", p, err)
+			}
+			numbers[p] = taken
+			continue
+		}
 		var last int64
 		if err := tx.QueryRowxContext(ctx, tx.Rebind(takeNumbers), p, n, n).Scan(&last); err != nil {
 			return fmt.Errorf("numbers of %s: %w", p, err)
 		}
-		next[p] = last - n + 1
+		for i := last - n + 1; i <= last; i++ {
+			numbers[p] = append(numbers[p], i)
+		}
 	}
 
 	var cases, events, deadlines [][]any
@@ -91,8 +110,7 @@ RETURNING last`
 		r := &records[i]
 		c := &r.Case
 		c.ID = ids[i]
-		c.Ref.Number = next[c.Ref.Prefix]
-		next[c.Ref.Prefix]++
+		c.Ref.Number, numbers[c.Ref.Prefix] = numbers[c.Ref.Prefix][0], numbers[c.Ref.Prefix][1:]
 		if c.Status == "" {
 			c.Status = storage.StatusOpen
 		}
@@ -120,8 +138,15 @@ RETURNING last`
 		}
 		for j := range r.Deadlines {
 			d := &r.Deadlines[j]
-			d.CaseID, d.Due, d.MetAt = c.ID, utc(d.Due), utcPtr(d.MetAt)
-			deadlines = append(deadlines, []any{d.CaseID, d.ID, d.Title, d.Due, d.Rule, d.Basis, d.Source, timeArg(d.MetAt)})
+			d.CaseID, d.Due, d.MetAt, d.RetiredAt = c.ID, utc(d.Due), utcPtr(d.MetAt), utcPtr(d.RetiredAt)
+			if d.MetAt == nil && d.RetiredAt == nil && c.Status == storage.StatusClosed {
+				// As closing the case would have (UpdateCase).
+				d.RetiredAt = utcPtr(c.ClosedAt)
+				if d.RetiredAt == nil {
+					d.RetiredAt = &c.UpdatedAt
+				}
+			}
+			deadlines = append(deadlines, []any{d.CaseID, d.ID, d.Title, d.Due, d.Rule, d.Basis, d.Source, timeArg(d.MetAt), timeArg(d.RetiredAt)})
 		}
 	}
 	for _, t := range []struct {

@@ -3,14 +3,19 @@ package sql
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/disputedesk/disputedesk/storage"
 )
 
-// Opening a case takes the next number of its prefix from case_numbers.
-// The upsert locks that row until the transaction ends, so concurrent opens
-// of one prefix queue instead of racing for the same number. The first case
-// of a prefix is 1001.
+// Opening a case takes the next number of its prefix. On SQLite it comes
+// from the prefix's case_numbers row; the upsert locks it until the
+// transaction ends, which costs nothing there since SQLite's write
+// transactions are serialised at BEGIN. On PostgreSQL it comes from the
+// prefix's sequence (next_case_number, migration 00015), which never
+// waits for another transaction: opens of one prefix run side by side,
+// and a rolled back open leaves a gap. The first case of a prefix is 1001.
 const (
 	nextNumber = `INSERT INTO case_numbers (prefix, last) VALUES (?, 1001)
 ON CONFLICT (prefix) DO UPDATE SET last = case_numbers.last + 1
@@ -32,98 +37,16 @@ RETURNING id`
 	insertEvent = `INSERT INTO case_events (case_id, at, actor, kind, body, data)
 VALUES (?, ?, ?, ?, ?, ?)
 RETURNING id`
-
-	// insertCaseWithEventPostgres takes the number and inserts the case and
-	// its first event in one statement: one round trip instead of three.
-	// Its parameters are the prefix, then insertCase's without the number
-	// and with the search text in two, before and after the number (which
-	// the statement takes), then insertEvent's without case_id.
-	insertCaseWithEventPostgres = `WITH n AS (
-` + nextNumber + `
-), c AS (
-` + insertCaseInto + `
-	SELECT ?, n.last, ` + caseValuesAfterNumber + `,
-		CAST(? AS TEXT) || CAST(n.last AS TEXT) || CAST(? AS TEXT) FROM n
-	RETURNING id, number
-), e AS (
-	INSERT INTO case_events (case_id, at, actor, kind, body, data)
-	VALUES ((SELECT id FROM c), ?, ?, ?, ?, ?)
-	RETURNING id
 )
-SELECT c.id, c.number, e.id FROM c, e`
-)
-
-// CreateCase numbers c within its prefix, inserts it with ev as its first
-// event, and fills in c.ID, c.Ref.Number, ev.ID and ev.CaseID. c.Ref.Prefix
-// must be upper-case letters (as storage.ParseRef produces). An empty
-// c.Status becomes storage.StatusOpen; a zero c.OpenedAt or ev.At becomes
-// the transaction's time. c.UpdatedAt is set to it, and every time in c and
-// ev is rewritten as stored (UTC, microseconds).
-func (t *Tx) CreateCase(ctx context.Context, c *storage.Case, ev *storage.Event) error {
-	if !validPrefix(c.Ref.Prefix) {
-		return fmt.Errorf("create case: prefix %q is not upper-case letters", c.Ref.Prefix)
-	}
-	if c.Status == "" {
-		c.Status = storage.StatusOpen
-	}
-	if c.OpenedAt.IsZero() {
-		c.OpenedAt = t.now
-	}
-	c.OpenedAt = utc(c.OpenedAt)
-	c.UpdatedAt = t.now
-	c.ClosedAt = utcPtr(c.ClosedAt)
-	c.ReopenedAt = utcPtr(c.ReopenedAt)
-	fields, err := encodeMap(c.Fields)
-	if err != nil {
-		return fmt.Errorf("create case: fields: %w", err)
-	}
-	t.stampEvent(ev)
-	data, err := encodeMap(ev.Data)
-	if err != nil {
-		return fmt.Errorf("create case: event data: %w", err)
-	}
-	amount, currency := moneyArgs(c.Amount)
-	outcomeAmount, outcomeCurrency := moneyArgs(c.OutcomeAmount)
-	columns := []any{ // every column after number
-		c.Playbook, string(c.Status), fields, amount, currency,
-		c.Platform, c.Workspace, c.Channel, c.Thread, c.CardMessageID, c.OpenedBy, c.Assignee,
-		c.Outcome, outcomeAmount, outcomeCurrency, c.OpenedAt, c.UpdatedAt, timeArg(c.ClosedAt), timeArg(c.ReopenedAt),
-	}
-	eventArgs := []any{ev.At, ev.Actor, string(ev.Kind), ev.Body, data}
-
-	var id, number, eventID int64
-	if q := t.d.insertCaseWithEvent; q != "" {
-		head, tail := searchParts(c)
-		args := append(append([]any{c.Ref.Prefix, c.Ref.Prefix}, columns...), head, tail)
-		args = append(args, eventArgs...)
-		if err := t.tx.QueryRowxContext(ctx, t.tx.Rebind(q), args...).Scan(&id, &number, &eventID); err != nil {
-			return fmt.Errorf("create case: %w", err)
-		}
-	} else {
-		if err := t.tx.QueryRowxContext(ctx, t.tx.Rebind(nextNumber), c.Ref.Prefix).Scan(&number); err != nil {
-			return fmt.Errorf("create case: number: %w", err)
-		}
-		c.Ref.Number = number
-		args := append(append([]any{c.Ref.Prefix, number}, columns...), searchText(c))
-		if err := t.tx.QueryRowxContext(ctx, t.tx.Rebind(insertCase), args...).Scan(&id); err != nil {
-			return fmt.Errorf("create case: %w", err)
-		}
-		err := t.tx.QueryRowxContext(ctx, t.tx.Rebind(insertEvent), append([]any{id}, eventArgs...)...).Scan(&eventID)
-		if err != nil {
-			return fmt.Errorf("create case: first event: %w", err)
-		}
-	}
-	c.ID, c.Ref.Number = id, number
-	ev.ID, ev.CaseID = eventID, id
-	return nil
-}
 
 // UpdateCase saves c's mutable columns (status, fields, amounts, thread,
 // card message, assignee, outcome, closed and reopened times) and appends
 // ev to its timeline. The case's identity and origin (ref, playbook,
 // platform, workspace, channel, opener, opened_at) never change. It sets
 // c.UpdatedAt to the transaction's time, fills in ev's IDs, and returns an
-// error wrapping storage.ErrNotFound when no case has c.ID.
+// error wrapping storage.ErrNotFound when no case has c.ID. Closing (or
+// voiding) retires the case's unmet deadlines and ev's reopening restores
+// them (see retireDeadlines).
 func (t *Tx) UpdateCase(ctx context.Context, c *storage.Case, ev *storage.Event) error {
 	const q = `UPDATE cases SET status = ?, fields = ?, amount_minor = ?, currency = ?,
 	thread = ?, card_message_id = ?, assignee = ?,
@@ -153,10 +76,57 @@ WHERE id = ?`
 		return fmt.Errorf("update case %s (id %d): %w", c.Ref, c.ID, storage.ErrNotFound)
 	}
 	c.UpdatedAt = t.now
+	t.fresh(c.ID)
 	ev.CaseID = c.ID
+	if err := t.retireDeadlines(ctx, c, ev); err != nil {
+		return fmt.Errorf("update case %s: %w", c.Ref, err)
+	}
 	if err := t.insertEvent(ctx, ev); err != nil {
 		return fmt.Errorf("update case %s: %w", c.Ref, err)
 	}
+	return nil
+}
+
+// retireDeadlines retires the unmet deadlines of c when it is closed, and
+// restores them when ev reopens it, saying which on ev. A retired deadline
+// leaves deadlines_unmet_due_idx, so the index (and /case due, and the
+// reminders) holds what is still to do, not every closed case's unmet
+// deadlines (migration 00015).
+func (t *Tx) retireDeadlines(ctx context.Context, c *storage.Case, ev *storage.Event) error {
+	const (
+		retire = `UPDATE deadlines SET retired_at = ?
+WHERE case_id = ? AND met_at IS NULL AND retired_at IS NULL
+RETURNING deadline_id`
+		restore = `UPDATE deadlines SET retired_at = NULL
+WHERE case_id = ? AND retired_at IS NOT NULL
+RETURNING deadline_id`
+	)
+	var (
+		ids []string
+		key string
+		err error
+	)
+	switch {
+	case c.Status == storage.StatusClosed:
+		key = storage.DataRetiredDeadlines
+		err = t.tx.SelectContext(ctx, &ids, t.tx.Rebind(retire), t.now, c.ID)
+	case ev.Kind == storage.EventReopened:
+		key = storage.DataRestoredDeadlines
+		err = t.tx.SelectContext(ctx, &ids, t.tx.Rebind(restore), c.ID)
+	default:
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("deadlines: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	if ev.Data == nil {
+		ev.Data = map[string]string{}
+	}
+	ev.Data[key] = strings.Join(ids, ",")
 	return nil
 }
 
@@ -176,6 +146,9 @@ func (t *Tx) AppendEvent(ctx context.Context, ev *storage.Event) error {
 // case does not exist.
 func (t *Tx) appendEvent(ctx context.Context, ev *storage.Event) error {
 	const touch = `UPDATE cases SET updated_at = ? WHERE id = ?`
+	if t.touched[ev.CaseID] {
+		return t.insertEvent(ctx, ev)
+	}
 	res, err := t.tx.ExecContext(ctx, t.tx.Rebind(touch), t.now, ev.CaseID)
 	if err != nil {
 		return err
@@ -185,6 +158,7 @@ func (t *Tx) appendEvent(ctx context.Context, ev *storage.Event) error {
 	} else if n == 0 {
 		return storage.ErrNotFound
 	}
+	t.fresh(ev.CaseID)
 	return t.insertEvent(ctx, ev)
 }
 

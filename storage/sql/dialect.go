@@ -26,11 +26,14 @@ type dialect struct {
 	// before commit is what the next claimer sees.
 	claimLock string
 
-	// insertCaseWithEvent, when set, inserts a case and its first event in
-	// one statement (one round trip); its parameters are those of
-	// insertCase followed by those of insertEvent without case_id. When
-	// empty, CreateCase runs insertCase then insertEvent.
-	insertCaseWithEvent string
+	// openInOne makes OpenCase number the case and insert it, its events
+	// and its deadlines in one data-modifying CTE, one round trip, with
+	// the number from the prefix's sequence (next_case_number), which
+	// never waits for another open. SQLite runs a statement per table
+	// (calls into the engine, not round trips; its RETURNING cannot feed
+	// another statement) and numbers from case_numbers, whose row lock
+	// costs nothing where write transactions are serialised at BEGIN.
+	openInOne bool
 
 	// snapshot begins a read-only transaction that sees one state of the
 	// database, for a read of several statements (Store.State). On SQLite
@@ -80,19 +83,19 @@ type dialect struct {
 
 func postgresDialect() *dialect {
 	return &dialect{
-		name:                "postgres",
-		driver:              "postgres",
-		goose:               goose.DialectPostgres,
-		lockSuffix:          " FOR UPDATE",
-		claimLock:           " FOR UPDATE OF o SKIP LOCKED",
-		insertCaseWithEvent: insertCaseWithEventPostgres,
-		like:                "ILIKE",
-		contains:            ` AND strpos(search, ?) > 0`,
-		caseIDs:             `SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, ?)`,
-		copyIn:              true,
-		field:               `(fields->>'%s')`,
-		snapshot:            dbsql.TxOptions{Isolation: dbsql.LevelRepeatableRead, ReadOnly: true},
-		migrationLocker:     func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
+		name:            "postgres",
+		driver:          "postgres",
+		goose:           goose.DialectPostgres,
+		lockSuffix:      " FOR UPDATE",
+		claimLock:       " FOR UPDATE OF o SKIP LOCKED",
+		openInOne:       true,
+		like:            "ILIKE",
+		contains:        ` AND strpos(search, ?) > 0`,
+		caseIDs:         `SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, ?)`,
+		copyIn:          true,
+		field:           `(fields->>'%s')`,
+		snapshot:        dbsql.TxOptions{Isolation: dbsql.LevelRepeatableRead, ReadOnly: true},
+		migrationLocker: func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
 	}
 }
 

@@ -3,6 +3,7 @@ package sql
 import (
 	"context"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -14,7 +15,8 @@ var benchNow = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 
 // onGenerated runs fn as sub-benchmarks dialect/size on a database
 // filled by internal/gendata and ANALYZEd: 10 thousand cases and, with
-// DISPUTEDESK_BENCH_LARGE=1, a million. Each database is generated once
+// DISPUTEDESK_BENCH_LARGE=1, 100 thousand and a million
+// (DISPUTEDESK_BENCH_SIZE=1M, say, keeps one of them). Each database is generated once
 // per size, before fn's b.Loop.
 func onGenerated(b *testing.B, fn func(b *testing.B, s *Store)) {
 	sizes := []struct {
@@ -22,10 +24,19 @@ func onGenerated(b *testing.B, fn func(b *testing.B, s *Store)) {
 		cases int
 	}{{"10k", 10_000}}
 	if os.Getenv("DISPUTEDESK_BENCH_LARGE") == "1" {
-		sizes = append(sizes, struct {
+		sizes = append(sizes, []struct {
 			name  string
 			cases int
-		}{"1M", 1_000_000})
+		}{{"100k", 100_000}, {"1M", 1_000_000}}...)
+	}
+	if only := os.Getenv("DISPUTEDESK_BENCH_SIZE"); only != "" {
+		// One size of the above, to generate only what a run measures.
+		sizes = slices.DeleteFunc(sizes, func(s struct {
+			name  string
+			cases int
+		}) bool {
+			return s.name != only
+		})
 	}
 	for _, d := range []struct {
 		name string

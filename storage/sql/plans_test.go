@@ -283,12 +283,18 @@ func TestSummaryPlans(t *testing.T) {
 				// before the bound; at a million (BENCHMARKS.md) it looks
 				// up each open case's deadlines in deadlines_pkey.
 				"postgres": {"Index Scan using cases_channel_open_idx on cases c"},
-				"sqlite":   {"SEARCH c USING INDEX cases_channel_open_idx", "SEARCH d USING INDEX sqlite_autoindex_deadlines_1 (case_id=?)"},
+				// SQLite, without the statistics to tell, starts from
+				// the due index, which holds the open cases' deadlines
+				// only since closing retires them (migration 00015), or
+				// from the channel's open cases.
+				"sqlite": {"SEARCH d USING INDEX deadlines_unmet_due_idx (due<?)|SEARCH c USING INDEX cases_channel_open_idx",
+					"SEARCH c USING INTEGER PRIMARY KEY (rowid=?)|SEARCH d USING INDEX sqlite_autoindex_deadlines_1 (case_id=?)"},
 			}},
 		} {
 			p := explain(t, s, tc.q, tc.args...)
+			// A want is alternatives separated by |.
 			for _, w := range tc.want[s.Dialect()] {
-				if !strings.Contains(p, w) {
+				if !slices.ContainsFunc(strings.Split(w, "|"), func(alt string) bool { return strings.Contains(p, alt) }) {
 					t.Errorf("%s: plan does not use %q:\n%s", tc.name, w, p)
 				}
 			}

@@ -60,6 +60,7 @@ type deadlineRow struct {
 	Basis      string         `db:"basis"`
 	Source     string         `db:"source"`
 	MetAt      dbsql.NullTime `db:"met_at"`
+	RetiredAt  dbsql.NullTime `db:"retired_at"`
 }
 
 func (r *deadlineRow) toDeadline() storage.Deadline {
@@ -72,6 +73,8 @@ func (r *deadlineRow) toDeadline() storage.Deadline {
 		Basis:  r.Basis,
 		Source: r.Source,
 		MetAt:  nullTime(r.MetAt),
+
+		RetiredAt: nullTime(r.RetiredAt),
 	}
 }
 
@@ -126,7 +129,7 @@ WHERE case_id = ? ORDER BY at, step_id`
 WHERE case_id = ? ORDER BY step_id, item`
 	selectEvidence = `SELECT id, case_id, kind, ref, note, actor, at FROM case_evidence
 WHERE case_id = ? ORDER BY at, id`
-	selectDeadlines = `SELECT case_id, deadline_id, title, due, rule, basis, source, met_at FROM deadlines
+	selectDeadlines = `SELECT case_id, deadline_id, title, due, rule, basis, source, met_at, retired_at FROM deadlines
 WHERE case_id = ? ORDER BY due, deadline_id`
 )
 
@@ -214,7 +217,7 @@ func readState(ctx context.Context, tx *sqlx.Tx, caseID int64) (storage.CaseStat
 	return st, nil
 }
 
-// Deadlines lists the unmet deadlines (met_at NULL) of open cases within
+// Deadlines lists the unmet, unretired deadlines of open cases within
 // f.Scope matching f, soonest first, then by case and deadline id. A zero f.Before means no
 // bound, a zero f.Limit no limit. The list is a scan of the partial index
 // deadlines_unmet_due_idx, joined to each deadline's case.
@@ -248,12 +251,14 @@ func (s *Store) Deadlines(ctx context.Context, f storage.DeadlineFilter) ([]stor
 // and its arguments.
 func deadlinesQuery(f storage.DeadlineFilter) (string, []any, error) {
 	const (
-		// met_at IS NULL is the predicate of deadlines_unmet_due_idx, and
-		// the order is its columns'.
-		selectDue = `SELECT d.case_id, d.deadline_id, d.title, d.due, d.rule, d.basis, d.source, d.met_at,
+		// The met_at and retired_at conditions are the predicate of
+		// deadlines_unmet_due_idx, and the order is its columns'. The
+		// index holds the open cases' deadlines only (closing retires
+		// them), so its size follows the open cases, not the history.
+		selectDue = `SELECT d.case_id, d.deadline_id, d.title, d.due, d.rule, d.basis, d.source, d.met_at, d.retired_at,
 	c.prefix, c.number, c.playbook, c.assignee, c.opened_by, c.channel, c.platform, c.amount_minor, c.currency
 FROM deadlines d JOIN cases c ON c.id = d.case_id
-WHERE d.met_at IS NULL AND c.status = ?`
+WHERE d.met_at IS NULL AND d.retired_at IS NULL AND c.status = ?`
 		before = ` AND d.due < ?`
 		// Mine, as in Cases: assigned to me, or opened by me and assigned
 		// to no one.
@@ -366,36 +371,50 @@ RETURNING id`
 
 // SetDeadlines saves each of ds as a deadline of case caseID, replacing
 // the one with the same ID (title, due, rule, basis, source and met_at
-// all), and appends ev to the case's timeline, touching the case (an ev
-// without a kind gets storage.EventDeadline), even when ds is empty. The
-// case's deadlines not in ds are left alone. Each deadline needs an ID and
-// a due time; its CaseID is caseID or zero. It returns an error wrapping
-// storage.ErrNotFound when the case does not exist.
+// all; an unmet one of a closed case is retired), in one statement, and appends
+// ev to the case's timeline, touching the case (an ev without a kind gets
+// storage.EventDeadline), even when ds is empty. Of deadlines sharing an
+// ID the last wins. The case's deadlines not in ds are left alone. Each
+// deadline needs an ID and a due time; its CaseID is caseID or zero. It
+// returns an error wrapping storage.ErrNotFound when the case does not
+// exist.
 func (t *Tx) SetDeadlines(ctx context.Context, caseID int64, ds []storage.Deadline, ev *storage.Event) error {
-	const q = `INSERT INTO deadlines (case_id, deadline_id, title, due, rule, basis, source, met_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	const (
+		insert = `INSERT INTO deadlines (case_id, deadline_id, title, due, rule, basis, source, met_at, retired_at) VALUES `
+		// An unmet deadline of a closed case is retired when it was
+		// closed, as UpdateCase retires them, so that it stays out of
+		// deadlines_unmet_due_idx; a met one, or one of an open case, is
+		// not.
+		unmetRow = `(?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(closed_at, updated_at) FROM cases WHERE id = ? AND status = 'closed'))`
+		metRow   = `(?, ?, ?, ?, ?, ?, ?, ?, NULL)`
+		upsert   = `
 ON CONFLICT (case_id, deadline_id) DO UPDATE SET
 	title = excluded.title, due = excluded.due, rule = excluded.rule,
-	basis = excluded.basis, source = excluded.source, met_at = excluded.met_at`
-	for _, d := range ds {
-		switch {
-		case d.ID == "":
-			return fmt.Errorf("set deadlines of case %d: a deadline has no id", caseID)
-		case d.CaseID != 0 && d.CaseID != caseID:
-			return fmt.Errorf("set deadlines of case %d: deadline %s is of case %d", caseID, d.ID, d.CaseID)
-		case d.Due.IsZero():
-			return fmt.Errorf("set deadlines of case %d: deadline %s has no due time", caseID, d.ID)
-		}
+	basis = excluded.basis, source = excluded.source, met_at = excluded.met_at, retired_at = excluded.retired_at`
+	)
+	if err := checkDeadlines(caseID, ds); err != nil {
+		return fmt.Errorf("set deadlines of case %d: %w", caseID, err)
 	}
 	if err := t.appendFor(ctx, caseID, storage.EventDeadline, ev); err != nil {
 		return fmt.Errorf("set deadlines of case %d: %w", caseID, err)
 	}
-	query := t.tx.Rebind(q)
+	ds = lastOfEach(ds)
+	if len(ds) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 9*len(ds))
+	values := make([]string, 0, len(ds))
 	for _, d := range ds {
-		if _, err := t.tx.ExecContext(ctx, query,
-			caseID, d.ID, d.Title, utc(d.Due), d.Rule, d.Basis, d.Source, timeArg(utcPtr(d.MetAt))); err != nil {
-			return fmt.Errorf("set deadline %s of case %d: %w", d.ID, caseID, err)
+		args = append(args, caseID, d.ID, d.Title, utc(d.Due), d.Rule, d.Basis, d.Source, timeArg(utcPtr(d.MetAt)))
+		if d.MetAt != nil {
+			values = append(values, metRow)
+		} else {
+			values = append(values, unmetRow)
+			args = append(args, caseID)
 		}
+	}
+	if _, err := t.tx.ExecContext(ctx, t.tx.Rebind(insert+strings.Join(values, ", ")+upsert), args...); err != nil {
+		return fmt.Errorf("set deadlines of case %d: %w", caseID, err)
 	}
 	return nil
 }

@@ -18,6 +18,18 @@ type Tx struct {
 	tx  *sqlx.Tx
 	d   *dialect
 	now time.Time // one timestamp for everything the transaction writes
+	// touched are the cases this transaction wrote with updated_at now,
+	// so an event appended to one needs no touch (nor a check that the
+	// case exists): a round trip fewer after an open or an update.
+	touched map[int64]bool
+}
+
+// fresh records that case id was written with updated_at t.now.
+func (t *Tx) fresh(id int64) {
+	if t.touched == nil {
+		t.touched = map[int64]bool{}
+	}
+	t.touched[id] = true
 }
 
 // Update runs fn in one transaction and records key's response in it, so
