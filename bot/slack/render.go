@@ -309,32 +309,45 @@ var slackMarkup = regexp.MustCompile(`<([^<>]*)>`)
 // label (what the user typed, when Slack linked it) or URL, and &amp; &lt;
 // &gt; unescaped.
 func incomingText(s string) string {
-	s = slackMarkup.ReplaceAllStringFunc(s, func(m string) string {
-		inner := m[1 : len(m)-1]
-		target, label, _ := strings.Cut(inner, "|")
-		switch {
-		case strings.HasPrefix(target, "@"):
-			return target
-		case strings.HasPrefix(target, "#"):
-			if label != "" {
-				return "#" + label
-			}
-			return target
-		case strings.HasPrefix(target, "!subteam^"):
-			return "@&" + strings.TrimPrefix(target, "!subteam^")
-		case strings.HasPrefix(target, "!"):
-			if label != "" {
-				return label
-			}
-			return "@" + strings.TrimPrefix(target, "!")
-		case label != "":
-			// A link Slack made of what the user typed: keep what they typed.
-			return label
-		default:
-			return target
+	if strings.IndexByte(s, '<') >= 0 {
+		s = slackMarkup.ReplaceAllStringFunc(s, slackToken)
+	}
+	if strings.IndexByte(s, '&') < 0 {
+		return s
+	}
+	return mrkdwnUnescaper.Replace(s)
+}
+
+// mrkdwnUnescaper undoes Slack's escaping of incoming text. It is built
+// once: a strings.Replacer costs a dozen allocations to build, and every
+// request reads its text through it (issue 15).
+var mrkdwnUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+
+// slackToken is what incomingText makes of one <...> token.
+func slackToken(m string) string {
+	inner := m[1 : len(m)-1]
+	target, label, _ := strings.Cut(inner, "|")
+	switch {
+	case strings.HasPrefix(target, "@"):
+		return target
+	case strings.HasPrefix(target, "#"):
+		if label != "" {
+			return "#" + label
 		}
-	})
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+		return target
+	case strings.HasPrefix(target, "!subteam^"):
+		return "@&" + strings.TrimPrefix(target, "!subteam^")
+	case strings.HasPrefix(target, "!"):
+		if label != "" {
+			return label
+		}
+		return "@" + strings.TrimPrefix(target, "!")
+	case label != "":
+		// A link Slack made of what the user typed: keep what they typed.
+		return label
+	default:
+		return target
+	}
 }
 
 // truncate shortens plain text to at most max characters, ending it with "…".
