@@ -67,8 +67,10 @@ func Open(ctx context.Context, databaseURL string, opt Options) (*Store, error) 
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
-	db, err := sqlx.Open(t.d.driver, t.dsn)
-	if err != nil {
+	var db *sqlx.DB
+	if t.d.name == "sqlite" {
+		db = sqlx.NewDb(openQueued(t.dsn), t.d.driver) // writers queued in Go: see writer.go
+	} else if db, err = sqlx.Open(t.d.driver, t.dsn); err != nil {
 		return nil, fmt.Errorf("%s: %w", t.d.name, err)
 	}
 	if err := db.PingContext(ctx); err != nil {
