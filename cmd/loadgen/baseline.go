@@ -30,7 +30,8 @@ func (b *baseline) open(ctx context.Context, i int64) result {
 	p := prefixes[i%5]
 	start := time.Now()
 	key := storage.RequestKey{Platform: "slack", ID: "baseline-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.FormatInt(i, 10)}
-	_, _, err := b.s.Update(context.WithoutCancel(ctx), key, func(tx storage.Tx) ([]byte, error) {
+	ctx = context.WithoutCancel(ctx) // the last opens finish, as serve's do
+	_, _, err := b.s.Update(ctx, key, func(tx storage.Tx) ([]byte, error) {
 		c := storage.Case{
 			Ref: storage.Ref{Prefix: p.prefix}, Playbook: p.playbook,
 			Fields:   map[string]string{"order": strconv.FormatInt(100000+i, 10), "reason": "damaged"},

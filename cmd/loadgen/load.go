@@ -76,6 +76,7 @@ func slashForm(text, channel, user string, i int64) []byte {
 type result struct {
 	latency time.Duration
 	kind    string // "" when the case was opened
+	body    string // the answer of a refused request, for the report
 }
 
 // report is what a run measured.
@@ -90,16 +91,21 @@ type report struct {
 	P99      time.Duration  `json:"p99"`
 	Max      time.Duration  `json:"max"`
 	Errors   map[string]int `json:"errors,omitempty"`
+	// Sample is an answer of each kind of refusal, the first one.
+	Sample map[string]string `json:"sample,omitempty"`
 }
 
 // summarize builds the report of results over elapsed.
 func summarize(mode string, clients int, elapsed time.Duration, results []result) report {
-	r := report{Mode: mode, Clients: clients, Duration: elapsed, Errors: map[string]int{}}
+	r := report{Mode: mode, Clients: clients, Duration: elapsed, Errors: map[string]int{}, Sample: map[string]string{}}
 	lat := make([]time.Duration, 0, len(results))
 	for _, x := range results {
 		lat = append(lat, x.latency)
 		if x.kind != "" {
 			r.Errors[x.kind]++
+			if _, ok := r.Sample[x.kind]; !ok && x.body != "" {
+				r.Sample[x.kind] = x.body
+			}
 			continue
 		}
 		r.Opens++
@@ -137,6 +143,9 @@ func (r report) String() string {
 		}
 		slices.Sort(kinds)
 		s += "  errors: " + strings.Join(kinds, " ")
+	}
+	for k, body := range r.Sample {
+		s += fmt.Sprintf("\n  a %s answer: %.200s", k, body)
 	}
 	return s
 }
@@ -210,7 +219,11 @@ func (l *loader) open(ctx context.Context, i int64) result {
 	case lat > slackAckLimit:
 		return result{latency: lat, kind: "late_ack"}
 	}
-	return result{latency: lat, kind: ackKind(ack)}
+	r := result{latency: lat, kind: ackKind(ack)}
+	if r.kind == "refused" || r.kind == "bad_ack" {
+		r.body = string(ack)
+	}
+	return r
 }
 
 // ackKind classifies an ack's body: "" when it says a case was opened,
