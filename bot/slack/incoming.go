@@ -14,17 +14,28 @@ var slackMarkup = regexp.MustCompile(`<([^<>]*)>`)
 // Discord's roles take, so commands read one), channels as "#name", links as
 // linkText writes them, and &amp; &lt; &gt; unescaped.
 func incomingText(s string) string {
-	var b strings.Builder
-	last := 0
-	for _, m := range slackMarkup.FindAllStringSubmatchIndex(s, -1) {
-		b.WriteString(s[last:m[0]])
-		inValue := m[0] > 0 && s[m[0]-1] == '='
-		b.WriteString(markupText(s[m[2]:m[3]], inValue))
-		last = m[1]
+	if strings.IndexByte(s, '<') >= 0 {
+		var b strings.Builder
+		last := 0
+		for _, m := range slackMarkup.FindAllStringSubmatchIndex(s, -1) {
+			b.WriteString(s[last:m[0]])
+			inValue := m[0] > 0 && s[m[0]-1] == '='
+			b.WriteString(markupText(s[m[2]:m[3]], inValue))
+			last = m[1]
+		}
+		b.WriteString(s[last:])
+		s = b.String()
 	}
-	b.WriteString(s[last:])
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(b.String())
+	if strings.IndexByte(s, '&') < 0 {
+		return s
+	}
+	return mrkdwnUnescaper.Replace(s)
 }
+
+// mrkdwnUnescaper undoes Slack's escaping of incoming text. It is built
+// once: a strings.Replacer costs a dozen allocations to build, and every
+// request reads its text through it (issue 15).
+var mrkdwnUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 
 // markupText is what one piece of Slack markup (without its <>) stands for;
 // inValue says it is the value of a key=value field.

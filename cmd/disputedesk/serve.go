@@ -26,6 +26,22 @@ const shutdownGrace = 10 * time.Second
 
 // Serve runs the HTTP server, the chat adapters, the outbox worker and the
 // deadline reminders until ctx is done, then drains them.
+// outboxConcurrency is how many channels the outbox posts to at once: a
+// post takes a round trip to the platform (about 100 ms to Slack), so one
+// at a time is ten a second for every team of the deployment (issue 15).
+const outboxConcurrency = 16
+
+// channelPace is each platform's limit of new messages per channel:
+// Slack's chat.postMessage about one per second with short bursts
+// (docs.slack.dev/apis/web-api/rate-limits, "special rate limits"),
+// Discord's five per five seconds per channel.
+func channelPace() map[string]outbox.Pace {
+	return map[string]outbox.Pace{
+		"slack":   {Every: time.Second, Burst: 3},
+		"discord": {Every: time.Second, Burst: 5},
+	}
+}
+
 func (m *Main) Serve(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		return &usageError{fmt.Errorf("serve takes no arguments; configure it with environment variables (disputedesk help)")}
@@ -48,7 +64,8 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 
 	// The worker's clock is the store's: it compares failing_since and sets
 	// next_attempt_at, which the store wrote and reads with m.Now.
-	worker := &outbox.Worker{Store: m.Store, Notifiers: map[string]bot.Notifier{}, Now: m.Now, Logger: m.Logger.With("component", "outbox")}
+	worker := &outbox.Worker{Store: m.Store, Notifiers: map[string]bot.Notifier{}, Now: m.Now, Logger: m.Logger.With("component", "outbox"),
+		Concurrency: outboxConcurrency, Pace: channelPace()}
 	router, err := m.Router(worker.Wake, metrics.middleware)
 	if err != nil {
 		return err

@@ -49,9 +49,10 @@ const (
 	firstHold = time.Second
 	maxHold   = 4 * time.Second
 
-	// batch is how many messages one pass claims. They are posted one
-	// after another, and Slack allows about one message per second per
-	// channel, so a batch takes seconds, well within a lease.
+	// batch is how many messages one pass claims at least, and per
+	// delivery in flight (Worker.Concurrency): a claim is one query
+	// whatever its size, and a batch's messages are of distinct cases, so
+	// up to Concurrency channels are posted to at once.
 	batch = 16
 	// maxPostTime bounds one post; less when the lease is short (see
 	// Worker.postTime).
@@ -107,12 +108,25 @@ type Worker struct {
 	// keeps failing, its messages wait for its hold instead, and a
 	// platform's RetryAfter overrides both.
 	Backoff func(attempt int) time.Duration
+	// Concurrency is how many channels a pass posts to at once; 0: 1.
+	// The messages of one channel go one after another, in order, and a
+	// case's messages are claimed one at a time (its next once the one
+	// before is settled), so neither order changes.
+	Concurrency int
+	// Pace is each platform's limit of messages per channel (by platform
+	// name; none: no limit). A message beyond it waits for its slot
+	// without an attempt, rather than meeting a 429 that would hold the
+	// whole platform.
+	Pace map[string]Pace
 
 	once sync.Once
 	wake chan struct{}
-	// mu is held by a pass, for what follows.
+	// mu is held by a pass; st by a delivery of the pass, briefly, for
+	// what follows, which the pass's deliveries share.
 	mu        sync.Mutex
+	st        sync.Mutex
 	platforms map[string]*platform // by name
+	channels  map[string]*bucket   // by platform/workspace/channel
 	// What a pass could not write while the database was away, for the
 	// next one: posts to record, and claimed messages to release while
 	// their lease, until releaseBy, is still this worker's.
@@ -139,6 +153,7 @@ func (w *Worker) init() {
 	w.once.Do(func() {
 		w.wake = make(chan struct{}, 1)
 		w.platforms = map[string]*platform{}
+		w.channels = map[string]*bucket{}
 	})
 }
 
@@ -251,8 +266,9 @@ func (w *Worker) pass(ctx context.Context) (claimed, sent int, err error) {
 		return 0, 0, err
 	}
 	now := w.now()
+	w.forget(now.Add(-w.lease()))
 	lease := w.lease()
-	msgs, err := w.Store.ClaimOutbox(ctx, now, lease, batch)
+	msgs, err := w.Store.ClaimOutbox(ctx, now, lease, w.batch())
 	if err != nil {
 		return 0, 0, err
 	}
@@ -261,28 +277,8 @@ func (w *Worker) pass(ctx context.Context) (claimed, sent int, err error) {
 	// recorded after it may be claimed and posted by another worker too.
 	end := now.Add(lease - lease/10)
 	last := end.Add(-w.postTime() - w.recordFor())
-	for i, m := range msgs {
-		if ctx.Err() != nil || w.now().After(last) {
-			// Hand the rest back rather than hold it for the lease: a
-			// restarted or other worker can deliver it at once.
-			return len(msgs), sent, w.release(ctx, end, msgs[i:])
-		}
-		ok, err := w.deliver(ctx, m, end)
-		if ok {
-			sent++
-		}
-		if err != nil {
-			// The database is away: what is left of the batch is
-			// released when it is back (see settle).
-			rest := msgs[i:]
-			if ok {
-				rest = msgs[i+1:]
-			}
-			w.owe(end, rest)
-			return len(msgs), sent, err
-		}
-	}
-	return len(msgs), sent, nil
+	sent, err = w.deliverAll(ctx, msgs, end, last)
+	return len(msgs), sent, err
 }
 
 // deliver posts m and records the result, by end. It reports whether m was
@@ -301,9 +297,16 @@ func (w *Worker) deliver(ctx context.Context, m storage.OutboxMessage, end time.
 		err := fmt.Errorf("no notifier for platform %s", m.Platform)
 		return false, w.retry(ctx, log, m, err.Error(), w.backoff(attempt), slog.LevelWarn)
 	}
+	w.st.Lock()
 	p := w.platform(m.Platform)
-	if until := p.until; w.now().Before(until) {
+	until := p.until
+	slot := w.slot(m, w.now())
+	w.st.Unlock()
+	if w.now().Before(until) {
 		return false, w.postpone(ctx, m, until)
+	}
+	if !slot.IsZero() {
+		return false, w.postpone(ctx, m, slot)
 	}
 	// The post is not cut short by ctx: once started, it finishes (or
 	// times out) and its result is recorded, so a stopping worker does
@@ -329,19 +332,24 @@ func (w *Worker) deliver(ctx context.Context, m storage.OutboxMessage, end time.
 		return false, w.answered(ctx, m.Platform, p, now)
 	case isDelivery && de.RetryAfter > 0:
 		// Not an attempt: the platform took the request and asked to wait.
+		w.st.Lock()
 		level := p.failed(false)
 		p.until = later(p.until, now.Add(de.RetryAfter))
-		log.Log(ctx, level, "outbox platform asks to wait", "error", err.Error(), "retry_in", p.until.Sub(now))
-		return false, w.postpone(ctx, m, p.until)
+		until := p.until
+		w.st.Unlock()
+		log.Log(ctx, level, "outbox platform asks to wait", "error", err.Error(), "retry_in", until.Sub(now))
+		return false, w.postpone(ctx, m, until)
 	}
 	// A server or network error: hold the platform. The message that
 	// finds it failing backs off on its own, so that one the platform
 	// keeps refusing while it takes others does not hold it for ever;
 	// while it keeps failing, its messages wait for the hold.
+	w.st.Lock()
 	first := !p.failing
 	level := p.failed(true)
 	p.until = now.Add(p.hold.NextBackOff())
 	next := p.until
+	w.st.Unlock()
 	if first {
 		next = later(next, now.Add(w.backoff(attempt)))
 	}

@@ -27,7 +27,7 @@ func newPlatform() *platform {
 		Multiplier: 2, MaxInterval: maxHold}}
 }
 
-// platform returns what the worker knows of a platform. w.mu is held.
+// platform returns what the worker knows of a platform. w.st is held.
 func (w *Worker) platform(name string) *platform {
 	p := w.platforms[name]
 	if p == nil {
@@ -59,8 +59,10 @@ func (p *platform) failed(retryable bool) slog.Level {
 // does not, or a message the platform refuses while it takes others would
 // be tried again after each of them.
 func (w *Worker) answered(ctx context.Context, name string, p *platform, now time.Time) error {
+	w.st.Lock()
 	failures := p.failures
 	p.until, p.failures, p.failing = time.Time{}, 0, false
+	w.st.Unlock()
 	if failures < 2 {
 		return nil
 	}

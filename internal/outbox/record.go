@@ -50,7 +50,9 @@ func (w *Worker) recordSent(ctx context.Context, log *slog.Logger, id int64, pos
 	case errors.Is(err, storage.ErrNotFound):
 		return fmt.Errorf("record outbox message %d as posted (%s): %w", id, posted.MessageID, err)
 	}
+	w.st.Lock()
 	w.unrecorded = append(w.unrecorded, sentRecord{id: id, posted: posted, at: at})
+	w.st.Unlock()
 	log.WarnContext(ctx, "outbox message posted but not recorded yet; recording it once the database answers (if another worker claims it first, it is posted again)",
 		"message_id", posted.MessageID, "error", err)
 	return fmt.Errorf("record outbox message %d as posted (%s): %w", id, posted.MessageID, err)
@@ -61,6 +63,8 @@ func (w *Worker) owe(end time.Time, msgs []storage.OutboxMessage) {
 	if len(msgs) == 0 {
 		return
 	}
+	w.st.Lock()
+	defer w.st.Unlock()
 	for _, m := range msgs {
 		w.unreleased = append(w.unreleased, m.ID)
 	}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/disputedesk/disputedesk/storage"
+	sqlstore "github.com/disputedesk/disputedesk/storage/sql"
+)
+
+// prefixes are the playbooks' case prefixes, in openText's order.
+var prefixes = [5]struct{ prefix, playbook string }{
+	{"CB", "chargeback"}, {"SUP", "supplier-dispute"}, {"MC", "marketplace-claim"}, {"RMA", "return"}, {"RCL", "recall"},
+}
+
+// baseline opens cases through the storage layer directly, on the same
+// driver and DSN serve uses: the write an open makes (one Store.Update
+// with a new request key: the case numbered in its prefix, its opened
+// event, its card in the outbox, the request record), without HTTP,
+// commands, playbooks or rendering. It is the floor the full path is
+// compared against.
+type baseline struct {
+	s        *sqlstore.Store
+	channels int
+}
+
+func (b *baseline) open(ctx context.Context, i int64) result {
+	p := prefixes[i%5]
+	start := time.Now()
+	key := storage.RequestKey{Platform: "slack", ID: "baseline-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.FormatInt(i, 10)}
+	ctx = context.WithoutCancel(ctx) // the last opens finish, as serve's do
+	_, _, err := b.s.Update(ctx, key, func(tx storage.Tx) ([]byte, error) {
+		c := storage.Case{
+			Ref: storage.Ref{Prefix: p.prefix}, Playbook: p.playbook,
+			Fields:   map[string]string{"order": strconv.FormatInt(100000+i, 10), "reason": "damaged"},
+			Amount:   &storage.Money{Minor: 4990, Currency: "EUR"},
+			Platform: "slack", Workspace: teamID, Channel: channelOf(i, b.channels),
+			OpenedBy: "U0AGENT", OpenedAt: start,
+		}
+		ev := storage.Event{Actor: c.OpenedBy, Kind: storage.EventOpened, Body: "opened", Data: map[string]string{"via": "slash"}}
+		if err := tx.CreateCase(ctx, &c, &ev); err != nil {
+			return nil, err
+		}
+		card := storage.OutboxMessage{CaseID: c.ID, Kind: storage.OutboxCard, Channel: c.Channel, Payload: `{"text":"Opened ` + c.Ref.String() + `"}`}
+		if err := tx.Enqueue(ctx, &card); err != nil {
+			return nil, err
+		}
+		return []byte(`{"text":"Opened ` + c.Ref.String() + `"}`), nil
+	})
+	if err != nil {
+		return result{latency: time.Since(start), kind: "store"}
+	}
+	return result{latency: time.Since(start)}
+}
+
+// openStore opens and migrates the database at dbURL.
+func openStore(ctx context.Context, dbURL string) (*sqlstore.Store, error) {
+	s, err := sqlstore.Open(ctx, dbURL, sqlstore.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return s, nil
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/disputedesk/disputedesk/internal/slackfake"
+)
+
+// TestLoadSignsAndReports runs the loader against a server that checks
+// each request's signature as Slack's own does (slackfake.Sign, written
+// apart from loadgen's) and answers by a rule, and checks that the
+// report counts exactly what the server answered.
+func TestLoadSignsAndReports(t *testing.T) {
+	const secret = "test-secret"
+	var n, badSig atomic.Int64
+	playbooks := map[string]*atomic.Int64{}
+	for _, p := range prefixes {
+		playbooks[p.playbook] = &atomic.Int64{}
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		ts, _ := strconv.ParseInt(r.Header.Get("X-Slack-Request-Timestamp"), 10, 64)
+		if r.Header.Get("X-Slack-Signature") != slackfake.Sign(secret, time.Unix(ts, 0), body) || time.Since(time.Unix(ts, 0)) > time.Minute {
+			badSig.Add(1)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		form, _ := url.ParseQuery(string(body))
+		if form.Get("command") != "/case" || form.Get("team_id") != teamID || !strings.HasPrefix(form.Get("channel_id"), "C0LOAD") {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		words := strings.Fields(form.Get("text"))
+		if c := playbooks[words[1]]; c != nil {
+			c.Add(1)
+		}
+		switch n.Add(1) % 10 {
+		case 0:
+			// serve's answer when the budget ran out
+		case 5:
+			w.WriteHeader(http.StatusServiceUnavailable)
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"response_type":"ephemeral","text":"Opened CB-1: chargeback"}`)
+		}
+	}))
+	defer srv.Close()
+
+	l := &loader{url: srv.URL, secret: secret, channels: 7, client: srv.Client()}
+	r := measure(context.Background(), "full", 4, 300*time.Millisecond, l.open, &l.next)
+
+	if badSig.Load() != 0 {
+		t.Fatalf("%d requests had a signature the server refused", badSig.Load())
+	}
+	total := int(n.Load())
+	if total < 20 {
+		t.Fatalf("only %d requests in 300ms", total)
+	}
+	empty, unavailable := total/10, (total+5)/10
+	if r.Opens != total-empty-unavailable || r.Errors["empty_ack"] != empty || r.Errors["http_503"] != unavailable {
+		t.Errorf("report %v; server answered %d: %d opened, %d empty, %d 503", r, total, total-empty-unavailable, empty, unavailable)
+	}
+	for name, c := range playbooks {
+		if c.Load() == 0 {
+			t.Errorf("no open of %s among %d", name, total)
+		}
+	}
+	if r.P50 <= 0 || r.P50 > r.P99 || r.P99 > r.Max || r.PerSec <= 0 {
+		t.Errorf("latencies p50=%v p99=%v max=%v, %v/s: want 0 < p50 <= p99 <= max", r.P50, r.P99, r.Max, r.PerSec)
+	}
+}
+
+// TestWrongSecretIsRefused checks the test's server above would notice a
+// wrong signature: the same loader with another secret gets no opens.
+func TestWrongSecretIsRefused(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		ts, _ := strconv.ParseInt(r.Header.Get("X-Slack-Request-Timestamp"), 10, 64)
+		if r.Header.Get("X-Slack-Signature") != slackfake.Sign("right", time.Unix(ts, 0), body) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		_, _ = io.WriteString(w, `{"text":"Opened CB-1"}`)
+	}))
+	defer srv.Close()
+	l := &loader{url: srv.URL, secret: "wrong", channels: 1, client: srv.Client()}
+	r := measure(context.Background(), "full", 1, 50*time.Millisecond, l.open, &l.next)
+	if r.Opens != 0 || r.Errors["http_401"] == 0 {
+		t.Errorf("report %v, want only http_401", r)
+	}
+}
+
+// TestFakeSlackPacesPerChannel checks the fake Slack's limit: a burst of
+// three into a channel, then 429 with Retry-After, while another channel
+// still takes messages.
+func TestFakeSlackPacesPerChannel(t *testing.T) {
+	f := newFakeSlack(0)
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	post := func(channel string) *http.Response {
+		t.Helper()
+		resp, err := http.PostForm(srv.URL+"/api/chat.postMessage", url.Values{"channel": {channel}, "text": {"x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	for i := range 3 {
+		if resp := post("C1"); resp.StatusCode != http.StatusOK {
+			t.Fatalf("message %d into C1: %s, want 200", i+1, resp.Status)
+		}
+	}
+	if resp := post("C1"); resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "1" {
+		t.Errorf("4th message into C1: %s Retry-After %q, want 429 after 1", resp.Status, resp.Header.Get("Retry-After"))
+	}
+	if resp := post("C2"); resp.StatusCode != http.StatusOK {
+		t.Errorf("a message into C2: %s, want 200", resp.Status)
+	}
+	if st := f.stats(); st.Posted != 4 || st.Limited != 1 {
+		t.Errorf("stats %+v, want 4 posted, 1 limited", st)
+	}
+}
+
+func TestQuantile(t *testing.T) {
+	var d []time.Duration
+	for i := 1; i <= 100; i++ {
+		d = append(d, time.Duration(i)*time.Millisecond)
+	}
+	for _, tt := range []struct {
+		q    float64
+		want time.Duration
+	}{{0.5, 50 * time.Millisecond}, {0.95, 95 * time.Millisecond}, {0.99, 99 * time.Millisecond}, {1, 100 * time.Millisecond}} {
+		if got := quantile(d, tt.q); got != tt.want {
+			t.Errorf("quantile(1..100ms, %v) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}
