@@ -209,7 +209,7 @@ func TestTokens(t *testing.T) {
 	if got := errString(err); got != "not_allowed_token_type" {
 		t.Errorf("apps.connections.open with a bot token: err = %q, want not_allowed_token_type", got)
 	}
-	_, err = newAPI(s).GetUserGroups()
+	_, err = newAPI(s).GetTeamInfo()
 	if got := errString(err); got != "unknown_method" {
 		t.Errorf("an unimplemented method: err = %q, want unknown_method", got)
 	}
