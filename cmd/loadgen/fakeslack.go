@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // fakeSlack is the Slack Web API that serve posts to during a load run:
@@ -27,36 +29,29 @@ type fakeSlack struct {
 	ts                       atomic.Int64
 
 	mu      sync.Mutex
-	buckets map[string]*bucket // by channel
-}
-
-// bucket is a channel's token bucket for chat.postMessage.
-type bucket struct {
-	tokens float64
-	at     time.Time
+	buckets map[string]*rate.Limiter // chat.postMessage's, by channel
 }
 
 func newFakeSlack(latency time.Duration) *fakeSlack {
-	return &fakeSlack{latency: latency, burst: 3, rate: 1, buckets: map[string]*bucket{}}
+	return &fakeSlack{latency: latency, burst: 3, rate: 1, buckets: map[string]*rate.Limiter{}}
 }
 
 // take reports whether channel may take a message now, and if not, how
 // long until it may.
 func (f *fakeSlack) take(channel string, now time.Time) (bool, time.Duration) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	b := f.buckets[channel]
 	if b == nil {
-		b = &bucket{tokens: f.burst, at: now}
+		b = rate.NewLimiter(rate.Limit(f.rate), int(f.burst))
 		f.buckets[channel] = b
 	}
-	b.tokens = min(f.burst, b.tokens+now.Sub(b.at).Seconds()*f.rate)
-	b.at = now
-	if b.tokens >= 1 {
-		b.tokens--
-		return true, 0
+	f.mu.Unlock()
+	r := b.ReserveN(now, 1)
+	if wait := r.DelayFrom(now); wait > 0 {
+		r.CancelAt(now) // refused: the message takes no token
+		return false, wait
 	}
-	return false, time.Duration((1 - b.tokens) / f.rate * float64(time.Second))
+	return true, 0
 }
 
 func (f *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {

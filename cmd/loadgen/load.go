@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/disputedesk/disputedesk/internal/slackfake"
 )
 
 // teamID is the workspace every command comes from.
@@ -25,15 +24,6 @@ const teamID = "T0LOAD"
 
 // slackAckLimit is how long Slack waits for a slash command's ack.
 const slackAckLimit = 3 * time.Second
-
-// sign is Slack's v0 signature of body sent at ts: HMAC-SHA256 of
-// "v0:ts:body" with the signing secret, hex, prefixed "v0=".
-func sign(secret string, ts int64, body []byte) string {
-	m := hmac.New(sha256.New, []byte(secret))
-	fmt.Fprintf(m, "v0:%d:", ts)
-	m.Write(body)
-	return "v0=" + hex.EncodeToString(m.Sum(nil))
-}
 
 // openText is the i-th open: the five playbooks in turn, each with a new
 // order (an open order would ask about a duplicate instead).
@@ -199,7 +189,7 @@ func (l *loader) open(ctx context.Context, i int64) result {
 	ts := start.Unix()
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts, 10))
-	req.Header.Set("X-Slack-Signature", sign(l.secret, ts, body))
+	req.Header.Set("X-Slack-Signature", slackfake.Sign(l.secret, start, body))
 	resp, err := l.client.Do(req)
 	if err != nil {
 		kind := "transport"
