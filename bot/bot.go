@@ -52,6 +52,10 @@ type Request struct {
 	// a group).
 	Roles  []string
 	Locale string // BCP 47, when the platform tells it
+	// Zone is the user's IANA time zone, when the platform tells it
+	// (Slack's users.info): times are shown in it when neither the case
+	// nor the channel has one.
+	Zone string
 	// Text is the command line as typed, e.g. `/case open chargeback order=1042`.
 	Text string
 	// Action is set instead of Text for a button press, select or form submission.

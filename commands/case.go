@@ -154,15 +154,15 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 	}
 	st := storage.CaseState{Deadlines: deadlines}
 	c.changed(cs, &st).opened = true
-	reply := r.card(pb, cs, st, c.now)
-	reply.Text = fmt.Sprintf("Opened %s: %s.", cs.Ref, summary(pb, cs)) + passedAtOpening(pb, cs, deadlines, c.now)
+	reply := r.card(c, pb, cs, st)
+	reply.Text = fmt.Sprintf("Opened %s: %s.", cs.Ref, summary(pb, cs)) + passedAtOpening(pb, deadlines, c.now, c.zones.ofCase(cs))
 	return reply, nil
 }
 
 // passedAtOpening says which deadlines had passed already when a case was
 // opened at now, so that no one learns it later from the card alone: the
 // customer's (an info deadline, such as the withdrawal period) and ours.
-func passedAtOpening(pb *playbooks.Playbook, cs storage.Case, ds []storage.Deadline, now time.Time) string {
+func passedAtOpening(pb *playbooks.Playbook, ds []storage.Deadline, now time.Time, loc *time.Location) string {
 	var s string
 	for _, d := range ds {
 		if d.MetAt != nil || !d.Due.Before(now) {
@@ -172,7 +172,7 @@ func passedAtOpening(pb *playbooks.Playbook, cs storage.Case, ds []storage.Deadl
 		if pb.IsInfo(d.ID) {
 			verb = "had already ended"
 		}
-		s += fmt.Sprintf(" Note: %s %s: %s, %s ago.", d.Title, verb, whenIn(d.Due, caseZone(cs)), strings.TrimPrefix(deadline.Left(d.Due, now), "overdue by "))
+		s += fmt.Sprintf(" Note: %s %s: %s, %s ago.", d.Title, verb, deadline.When(d.Due, loc), strings.TrimPrefix(deadline.Left(d.Due, now), "overdue by "))
 	}
 	return s
 }
@@ -220,7 +220,7 @@ func (r *Router) caseShow(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("show %s: %w", cs.Ref, err)
 	}
-	reply := r.card(r.playbook(cs), cs, st, c.now)
+	reply := r.card(c, r.playbook(cs), cs, st)
 	if _, loaded := r.deps.Playbooks.Get(cs.Playbook); !loaded {
 		reply.Sections = append([]bot.Section{{Title: "Playbook not loaded", Lines: []string{fmt.Sprintf(
 			"Playbook %s is not loaded, so its steps, deadlines and outcomes are unknown: restore its file in DISPUTEDESK_PLAYBOOKS, or close the case with /case close %s outcome=<one word>.",
@@ -237,16 +237,16 @@ func (r *Router) caseShow(ctx context.Context, c *call) (bot.Reply, error) {
 		if len(failed) > 0 {
 			sec := bot.Section{Title: "Messages the bot could not post"}
 			for _, m := range failed {
-				sec.Lines = append(sec.Lines, fmt.Sprintf("%s %s after %d attempt(s): %s", m.Kind, when(m.CreatedAt), m.Attempts, m.LastError))
+				sec.Lines = append(sec.Lines, fmt.Sprintf("%s %s after %d attempt(s): %s", m.Kind, deadline.When(m.CreatedAt, c.zones.ofCase(cs)), m.Attempts, m.LastError))
 			}
 			sec.Lines = append(sec.Lines, fmt.Sprintf("Once the cause is fixed, /case resend %s posts them again.", cs.Ref))
 			reply.Sections = append(reply.Sections, sec)
 		}
 	}
-	if sec, ok := notesSection(events, caseZone(cs)); ok {
+	if sec, ok := notesSection(events, c.zones.ofCase(cs)); ok {
 		reply.Sections = append(reply.Sections, sec)
 	}
-	reply.Sections = append(reply.Sections, timeline(events, caseZone(cs)))
+	reply.Sections = append(reply.Sections, timeline(events, c.zones.ofCase(cs)))
 	reply.Visibility = bot.Ephemeral
 	return reply, nil
 }

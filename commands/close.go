@@ -11,6 +11,7 @@ import (
 	"github.com/disputedesk/disputedesk/internal/money"
 	"github.com/disputedesk/disputedesk/internal/suggest"
 	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
@@ -25,7 +26,7 @@ func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 	pb := r.playbook(cs)
 	if cs.Status == storage.StatusClosed {
 		return bot.Reply{}, userErrorf("%s is already closed (%s, %s). To change the outcome, reopen it first: /case reopen %s",
-			cs.Ref, cs.Outcome, when(*cs.ClosedAt), cs.Ref)
+			cs.Ref, cs.Outcome, deadline.When(*cs.ClosedAt, c.zones.ofCase(cs)), cs.Ref)
 	}
 	for k := range c.in.Fields {
 		if !slices.Contains(closeFields, k) {
@@ -87,7 +88,7 @@ func (r *Router) caseClose(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, fmt.Errorf("close %s: %w", cs.Ref, err)
 	}
 	c.changed(cs, nil)
-	reply := r.card(pb, cs, storage.CaseState{}, c.now) // a closed case's card shows no steps
+	reply := r.card(c, pb, cs, storage.CaseState{}) // a closed case's card shows no steps
 	reply.Text = text + "."
 	return reply, nil
 }
@@ -112,7 +113,7 @@ func (r *Router) caseReopen(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, fmt.Errorf("reopen %s: %w", cs.Ref, err)
 	}
 	c.changed(cs, &st)
-	reply := r.card(r.playbook(cs), cs, st, c.now)
+	reply := r.card(c, r.playbook(cs), cs, st)
 	reply.Text = fmt.Sprintf("Reopened %s.", cs.Ref)
 	return reply, nil
 }

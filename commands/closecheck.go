@@ -10,6 +10,7 @@ import (
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/internal/money"
 	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
@@ -41,7 +42,7 @@ func (r *Router) closeQuestions(ctx context.Context, c *call, pb *playbooks.Play
 	var unmet []string
 	for _, d := range st.Deadlines {
 		if d.MetAt == nil && !pb.IsInfo(d.ID) {
-			unmet = append(unmet, fmt.Sprintf("%s (due %s)", d.Title, whenIn(d.Due, caseZone(cs))))
+			unmet = append(unmet, fmt.Sprintf("%s (due %s)", d.Title, deadline.When(d.Due, c.zones.ofCase(cs))))
 		}
 	}
 	if len(unmet) > 0 {

@@ -36,7 +36,7 @@ func (r *Router) Complete(ctx context.Context, req *bot.Request, q bot.Completio
 	if err != nil {
 		return nil, err
 	}
-	choices, err := p.complete(ctx, scope, q)
+	choices, err := p.complete(ctx, &call{cmd: cmd, req: req, now: r.deps.Now().UTC(), scope: scope, zones: r.zonesFor(ctx, req)}, q)
 	if err != nil {
 		return nil, fmt.Errorf("complete /%s %s: %w", q.Command, q.Param, err)
 	}
@@ -59,14 +59,14 @@ func matching(choices []bot.Choice, typed string) []bot.Choice {
 // completeCases offers the cases in status whose reference, order or
 // customer starts with what was typed, newest first.
 func (r *Router) completeCases(status storage.Status) completeFunc {
-	return func(ctx context.Context, scope storage.Scope, q bot.Completion) ([]bot.Choice, error) {
-		cases, err := r.deps.Store.MatchCases(ctx, scope, status, q.Typed, bot.MaxChoices)
+	return func(ctx context.Context, c *call, q bot.Completion) ([]bot.Choice, error) {
+		cases, err := r.deps.Store.MatchCases(ctx, c.scope, status, q.Typed, bot.MaxChoices)
 		if err != nil {
 			return nil, err
 		}
 		choices := make([]bot.Choice, 0, len(cases))
 		for _, cs := range cases {
-			choices = append(choices, bot.Choice{Value: cs.Ref.String(), Label: listLine(cs)})
+			choices = append(choices, bot.Choice{Value: cs.Ref.String(), Label: listLine(cs, c.zones.ofCase(cs))})
 		}
 		return choices, nil
 	}
@@ -76,12 +76,12 @@ func (r *Router) completeCases(status storage.Status) completeFunc {
 // choices lists what the case's playbook offers for it. A case that is not
 // found, or not named yet, offers nothing.
 func (r *Router) fromCase(choices func(*playbooks.Playbook, storage.Case) []bot.Choice) completeFunc {
-	return func(ctx context.Context, scope storage.Scope, q bot.Completion) ([]bot.Choice, error) {
+	return func(ctx context.Context, c *call, q bot.Completion) ([]bot.Choice, error) {
 		ref, err := storage.ParseRef(q.Values["case"])
 		if err != nil {
 			return nil, nil
 		}
-		cs, err := r.deps.Store.Case(ctx, scope, ref)
+		cs, err := r.deps.Store.Case(ctx, c.scope, ref)
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
 			return nil, nil

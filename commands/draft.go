@@ -12,6 +12,7 @@ import (
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/internal/money"
 	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/prompts"
 	"github.com/disputedesk/disputedesk/storage"
 )
@@ -191,7 +192,7 @@ func (r *Router) caseApprove(ctx context.Context, c *call) (bot.Reply, error) {
 	case err != nil:
 		return bot.Reply{}, fmt.Errorf("approve draft %d: %w", id, err)
 	case d.ApprovedAt != nil:
-		return bot.Reply{}, userErrorf("draft %d of %s is already approved (by %s, %s).", id, cs.Ref, bot.Mention(d.ApprovedBy), when(*d.ApprovedAt))
+		return bot.Reply{}, userErrorf("draft %d of %s is already approved (by %s, %s).", id, cs.Ref, bot.Mention(d.ApprovedBy), deadline.When(*d.ApprovedAt, c.zones.ofCase(cs)))
 	}
 	if body := strings.TrimSpace(c.in.Fields["body"]); body != "" {
 		d.Body = body

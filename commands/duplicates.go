@@ -9,6 +9,7 @@ import (
 
 	"github.com/disputedesk/disputedesk/bot"
 	"github.com/disputedesk/disputedesk/playbooks"
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
@@ -70,7 +71,7 @@ func (r *Router) duplicates(ctx context.Context, c *call, pb *playbooks.Playbook
 func (r *Router) duplicateReply(c *call, pb *playbooks.Playbook, given map[string]string, dups []storage.Case, why []string) bot.Reply {
 	var lines []string
 	for i, cs := range dups {
-		lines = append(lines, fmt.Sprintf("%s · %s · opened %s by %s", cs.Ref, why[i], when(cs.OpenedAt), bot.Mention(cs.OpenedBy)))
+		lines = append(lines, fmt.Sprintf("%s · %s · opened %s by %s", cs.Ref, why[i], deadline.When(cs.OpenedAt, c.zones.ofCase(cs)), bot.Mention(cs.OpenedBy)))
 	}
 	args := []string{pb.Name}
 	for _, k := range slices.Sorted(maps.Keys(given)) {

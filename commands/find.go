@@ -124,7 +124,7 @@ func (r *Router) caseFind(ctx context.Context, c *call) (bot.Reply, error) {
 func (r *Router) caseRows(ctx context.Context, c *call, title string, cases []storage.Case, total int) (bot.Reply, error) {
 	lines := make([]string, 0, len(cases)+1)
 	for _, cs := range cases {
-		line, err := r.rowLine(ctx, cs, c.now)
+		line, err := r.rowLine(ctx, c, cs)
 		if err != nil {
 			return bot.Reply{}, err
 		}
@@ -139,6 +139,9 @@ func (r *Router) caseRows(ctx context.Context, c *call, title string, cases []st
 			n = "many"
 		}
 		lines = append(lines, fmt.Sprintf("… %s more, narrow it down (more words, or filters such as status=, playbook=, since=).", n))
+	}
+	if note := c.zones.note(); note != "" {
+		lines = append(lines, note)
 	}
 	return bot.Reply{Text: title, Sections: []bot.Section{{Lines: lines}}, Visibility: bot.Ephemeral}, nil
 }
@@ -156,8 +159,9 @@ func plural(n int, what string) string {
 
 // rowLine is a case as one row of /case list and /case find: what tells
 // cases apart (order, customer, supplier or product, assignee) and, for
-// an open case, its next deadline and the time left.
-func (r *Router) rowLine(ctx context.Context, cs storage.Case, now time.Time) (string, error) {
+// an open case, its next deadline, when it is (as on the card) and the
+// time left.
+func (r *Router) rowLine(ctx context.Context, c *call, cs storage.Case) (string, error) {
 	parts := []string{cs.Ref.String(), cs.Playbook, string(cs.Status)}
 	if cs.Status == storage.StatusClosed && cs.Outcome != "" {
 		parts[2] += " (" + cs.Outcome + ")"
@@ -181,7 +185,7 @@ func (r *Router) rowLine(ctx context.Context, cs storage.Case, now time.Time) (s
 		pb := r.playbook(cs)
 		for _, d := range st.Deadlines { // by due time
 			if d.MetAt == nil && !pb.IsInfo(d.ID) {
-				parts = append(parts, d.Title+" "+deadline.Left(d.Due, now))
+				parts = append(parts, fmt.Sprintf("%s %s (%s)", d.Title, deadline.When(d.Due, c.zones.ofCase(cs)), deadline.Left(d.Due, c.now)))
 				break
 			}
 		}

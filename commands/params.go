@@ -20,8 +20,8 @@ type Param struct {
 }
 
 // completeFunc lists the values of a parameter matching q.Typed, within
-// scope, at most bot.MaxChoices.
-type completeFunc func(ctx context.Context, scope storage.Scope, q bot.Completion) ([]bot.Choice, error)
+// the call's scope (its times in its zones), at most bot.MaxChoices.
+type completeFunc func(ctx context.Context, c *call, q bot.Completion) ([]bot.Choice, error)
 
 // maxOptionalFields is how many optional key=value parameters a usage line
 // names one by one; more (a playbook's fields) are written "[key=value...]".

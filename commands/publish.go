@@ -61,7 +61,7 @@ func (r *Router) publish(ctx context.Context, c *call, reply *bot.Reply) error {
 			return fmt.Errorf("publish %s: %w", cs.Ref, err)
 		}
 	}
-	card := r.card(pb, cs, st, c.now)
+	card := r.card(c, pb, cs, st)
 	var cardFailed bool
 	if !ch.opened && cs.CardMessageID == "" {
 		var err error

@@ -20,9 +20,9 @@ var leadFields = []string{"customer", "order", "reason"}
 // card renders a case: its reference and playbook, the facts, the next
 // step with its checklist, the deadlines with the time left, the evidence,
 // the outcome.
-func (r *Router) card(pb *playbooks.Playbook, cs storage.Case, st storage.CaseState, now time.Time) bot.Reply {
+func (r *Router) card(c *call, pb *playbooks.Playbook, cs storage.Case, st storage.CaseState) bot.Reply {
 	ref := cs.Ref.String()
-	loc := caseZone(cs)
+	loc, now := c.zones.ofCase(cs), c.now
 	reply := bot.Reply{
 		Text:  fmt.Sprintf("%s · %s · %s", ref, pb.Title, cs.Status),
 		Title: fmt.Sprintf("%s · %s", ref, pb.Title),
@@ -42,12 +42,12 @@ func (r *Router) card(pb *playbooks.Playbook, cs storage.Case, st storage.CaseSt
 		add("Assignee", "nobody yet")
 	}
 	for _, k := range orderedKeys(cs.Fields) {
-		add(fieldLabel(pb, k), fieldValue(pb, k, cs.Fields[k]))
+		add(fieldLabel(pb, k), fieldValue(pb, k, cs.Fields[k], loc))
 	}
 	if cs.Amount != nil {
 		add("Amount", money.Format(*cs.Amount))
 	}
-	add("Opened", fmt.Sprintf("%s by %s", whenIn(cs.OpenedAt, loc), bot.Mention(cs.OpenedBy)))
+	add("Opened", fmt.Sprintf("%s by %s", deadline.When(cs.OpenedAt, loc), bot.Mention(cs.OpenedBy)))
 	if lines := linkLines(st.Links); len(lines) > 0 {
 		reply.Sections = append(reply.Sections, bot.Section{Title: "Linked cases", Lines: lines})
 	}
@@ -57,7 +57,7 @@ func (r *Router) card(pb *playbooks.Playbook, cs storage.Case, st storage.CaseSt
 			outcome += ", " + money.Format(*cs.OutcomeAmount)
 		}
 		add("Outcome", outcome)
-		add("Closed", whenIn(*cs.ClosedAt, loc))
+		add("Closed", deadline.When(*cs.ClosedAt, loc))
 		reply.Buttons = r.cardButtons(cs, nil)
 		return reply
 	}
@@ -129,7 +129,7 @@ func deadlineLines(pb *playbooks.Playbook, cs storage.Case, ds []storage.Deadlin
 	})
 	var lines []string
 	for _, d := range ds {
-		lines = append(lines, fmt.Sprintf("%s: %s, %s (%s)", d.Title, whenIn(d.Due, loc), deadlineState(pb, cs, d, loc, now), d.Basis))
+		lines = append(lines, fmt.Sprintf("%s: %s, %s (%s)", d.Title, deadline.When(d.Due, loc), deadlineState(pb, cs, d, loc, now), d.Basis))
 	}
 	return lines
 }
@@ -143,7 +143,7 @@ const noLongerApplies = "no longer applies to this case"
 func deadlineState(pb *playbooks.Playbook, cs storage.Case, d storage.Deadline, loc *time.Location, now time.Time) string {
 	switch {
 	case d.MetAt != nil && d.Basis == noLongerApplies:
-		return "closed " + whenIn(*d.MetAt, loc)
+		return "closed " + deadline.When(*d.MetAt, loc)
 	case pb.IsInfo(d.ID) && d.Due.Before(now):
 		s := "ended " + strings.TrimPrefix(deadline.Left(d.Due, now), "overdue by ") + " ago"
 		if d.Due.Before(cs.OpenedAt) {
@@ -154,9 +154,9 @@ func deadlineState(pb *playbooks.Playbook, cs storage.Case, d storage.Deadline, 
 		return deadline.Left(d.Due, now) + ", for information"
 	case d.MetAt != nil:
 		if late := deadline.Late(d.Due, *d.MetAt); late != "" {
-			return "met " + late + ", on " + whenIn(*d.MetAt, loc)
+			return "met " + late + ", on " + deadline.When(*d.MetAt, loc)
 		}
-		return "met " + whenIn(*d.MetAt, loc)
+		return "met " + deadline.When(*d.MetAt, loc)
 	}
 	return deadline.Left(d.Due, now)
 }
@@ -190,9 +190,17 @@ func fieldLabel(pb *playbooks.Playbook, key string) string {
 	return label(key)
 }
 
-// fieldValue shows an enum value with its label.
-func fieldValue(pb *playbooks.Playbook, key, value string) string {
+// fieldValue shows an enum value with its label, and a date and time that
+// names its zone (as Stripe's due_by does) in loc, like every time shown; a
+// local one stays as it was typed, in the zone the case's deadlines are
+// computed in.
+func fieldValue(pb *playbooks.Playbook, key, value string, loc *time.Location) string {
 	if f, ok := pb.Field(key); ok {
+		if f.Type == playbooks.TypeDateTime {
+			if t, err := time.Parse(time.RFC3339, value); err == nil {
+				return deadline.When(t, loc)
+			}
+		}
 		for _, v := range f.Values {
 			if v.Value == value && v.Label != "" {
 				return v.Label
@@ -205,23 +213,14 @@ func fieldValue(pb *playbooks.Playbook, key, value string) string {
 	return value
 }
 
-// caseZone is the zone a case's times are shown in: its timezone field, or UTC.
-func caseZone(cs storage.Case) *time.Location {
-	loc, _, err := deadline.Zone(cs.Fields[playbooks.FieldTimezone], "")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
-
 // summary is a case in one line: "chargeback for Kari Nordmann, order 1042, EUR 49.90".
 func summary(pb *playbooks.Playbook, cs storage.Case) string {
 	cs.Playbook = pb.Name
 	return playbooks.Summary(cs)
 }
 
-// listLine is a case as one line of /case list.
-func listLine(cs storage.Case) string {
+// listLine is a case as one line of /case list, its times in loc.
+func listLine(cs storage.Case, loc *time.Location) string {
 	parts := []string{cs.Ref.String(), cs.Playbook, string(cs.Status)}
 	if cs.Status == storage.StatusClosed && cs.Outcome != "" {
 		parts[2] += " (" + cs.Outcome + ")"
@@ -235,7 +234,7 @@ func listLine(cs storage.Case) string {
 	if cs.Assignee != "" {
 		parts = append(parts, bot.Mention(cs.Assignee))
 	}
-	parts = append(parts, "opened "+when(cs.OpenedAt))
+	parts = append(parts, "opened "+deadline.When(cs.OpenedAt, loc))
 	return strings.Join(parts, " · ")
 }
 
@@ -243,7 +242,7 @@ func listLine(cs storage.Case) string {
 func timeline(events []storage.Event, loc *time.Location) bot.Section {
 	lines := make([]string, 0, len(events))
 	for _, ev := range events {
-		line := fmt.Sprintf("%s  %s  %s", whenIn(ev.At, loc), bot.Mention(ev.Actor), ev.Kind)
+		line := fmt.Sprintf("%s  %s  %s", deadline.When(ev.At, loc), bot.Mention(ev.Actor), ev.Kind)
 		var detail []string
 		for _, k := range []string{"outcome", "amount"} { // the rest of Data is for machines
 			if v := ev.Data[k]; v != "" {
@@ -260,12 +259,6 @@ func timeline(events []storage.Event, loc *time.Location) bot.Section {
 	}
 	return bot.Section{Title: "Timeline", Lines: lines}
 }
-
-// when writes a time for people, in UTC.
-func when(t time.Time) string { return whenIn(t, time.UTC) }
-
-// whenIn writes a time for people in a zone: "2026-11-22 10:30 CET".
-func whenIn(t time.Time, loc *time.Location) string { return t.In(loc).Format("2006-01-02 15:04 MST") }
 
 // orderedKeys puts the well-known fields first, then the rest alphabetically.
 func orderedKeys(fields map[string]string) []string {

@@ -104,6 +104,8 @@ type call struct {
 	// actor is who the team sees made the change (Stripe, for a webhook);
 	// empty: a mention of the request's user.
 	actor string
+	// zones says which zone each time is shown in.
+	zones *zones
 }
 
 // usageErrorf is a UserError that also shows the command's usage.
@@ -147,7 +149,7 @@ func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
 			return nil, fmt.Errorf("commands: console %w", err)
 		}
 	}
-	for _, c := range slices.Concat(r.caseCommands(), r.correctionCommands(), []*Command{r.findCommand(), r.linkCommand(), r.setCommand(), r.resendCommand(), r.snoozeCommand(), r.summaryCommand(), r.oncallCommand(), r.askCommand(), r.stripeCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
+	for _, c := range slices.Concat(r.caseCommands(), r.correctionCommands(), []*Command{r.findCommand(), r.linkCommand(), r.setCommand(), r.resendCommand(), r.snoozeCommand(), r.summaryCommand(), r.oncallCommand(), r.zoneCommand(), r.askCommand(), r.stripeCommand()}, r.stepCommands(), r.draftCommands(), r.shorthandCommands()) {
 		if err := r.add(c); err != nil {
 			return nil, err
 		}
@@ -277,7 +279,7 @@ func (r *Router) run(ctx context.Context, req *bot.Request, in Input) (bot.Reply
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	c := &call{cmd: cmd, req: req, in: in, now: r.deps.Now().UTC(), scope: scope}
+	c := &call{cmd: cmd, req: req, in: in, now: r.deps.Now().UTC(), scope: scope, zones: r.zonesFor(ctx, req)}
 	if !cmd.Changes {
 		return cmd.run(ctx, c)
 	}

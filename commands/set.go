@@ -82,7 +82,7 @@ func (r *Router) caseSet(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, err
 	}
 	c.changed(cs, &st)
-	reply := r.card(pb, cs, st, c.now)
+	reply := r.card(c, pb, cs, st)
 	reply.Text = fmt.Sprintf("Updated %s: %s.", cs.Ref, strings.Join(changes, ", "))
 	return reply, nil
 }

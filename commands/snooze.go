@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
@@ -39,12 +40,12 @@ func (r *Router) caseSnooze(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	until := c.now.Add(d)
 	ev := storage.Event{CaseID: cs.ID, At: c.now, Actor: c.req.User, Kind: storage.EventSnoozed,
-		Body: strings.TrimSuffix("reminders silenced until "+whenIn(until, caseZone(cs))+": "+c.in.Rest(1), ": ")}
+		Body: strings.TrimSuffix("reminders silenced until "+deadline.When(until, c.zones.ofCase(cs))+": "+c.in.Rest(1), ": ")}
 	if err := c.tx.Snooze(ctx, cs.ID, until, &ev); err != nil {
 		return bot.Reply{}, fmt.Errorf("snooze %s: %w", cs.Ref, err)
 	}
 	c.changed(cs, nil)
-	return bot.Reply{Text: fmt.Sprintf("Reminders for %s are silenced until %s.", cs.Ref, whenIn(until, caseZone(cs)))}, nil
+	return bot.Reply{Text: fmt.Sprintf("Reminders for %s are silenced until %s.", cs.Ref, deadline.When(until, c.zones.ofCase(cs)))}, nil
 }
 
 // parseSnooze reads a snooze's length: a whole number of hours (24h) or

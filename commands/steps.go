@@ -89,15 +89,15 @@ func (r *Router) deadlineChanges(c *call, pb *playbooks.Playbook, cs storage.Cas
 	if len(changed) == 0 {
 		return computed, nil, nil, nil
 	}
-	loc := caseZone(cs)
+	loc := c.zones.ofCase(cs)
 	var lines []string
 	for _, d := range changed {
-		line := fmt.Sprintf("%s %s (%s)", d.Title, whenIn(d.Due, loc), d.Basis)
+		line := fmt.Sprintf("%s %s (%s)", d.Title, deadline.When(d.Due, loc), d.Basis)
 		switch {
 		case d.Basis == noLongerApplies:
 			line = d.Title + " no longer applies"
 		case d.MetAt == nil && slices.ContainsFunc(st.Deadlines, func(old storage.Deadline) bool { return old.ID == d.ID && old.MetAt != nil }):
-			line = fmt.Sprintf("%s no longer met (its step was undone): due %s", d.Title, whenIn(d.Due, loc))
+			line = fmt.Sprintf("%s no longer met (its step was undone): due %s", d.Title, deadline.When(d.Due, loc))
 		case d.MetAt != nil:
 			line = d.Title + " met"
 			if late := deadline.Late(d.Due, *d.MetAt); late != "" {
@@ -133,7 +133,7 @@ func (r *Router) caseSteps(ctx context.Context, c *call) (bot.Reply, error) {
 			line += fmt.Sprintf("  [%d/%d]", countTrue(s.Checked), n)
 		}
 		if s.State != nil {
-			line += fmt.Sprintf("  %s by %s %s", s.State.Status, bot.Mention(s.State.By), whenIn(s.State.At, caseZone(cs)))
+			line += fmt.Sprintf("  %s by %s %s", s.State.Status, bot.Mention(s.State.By), deadline.When(s.State.At, c.zones.ofCase(cs)))
 			if s.State.Note != "" {
 				line += ": " + s.State.Note
 			}
@@ -204,7 +204,7 @@ func (r *Router) finishStep(ctx context.Context, c *call, status storage.StepSta
 		return bot.Reply{}, err
 	}
 	if !step.Pending() {
-		return bot.Reply{}, userErrorf("step %s of %s is already %s (by %s, %s).", step.ID, cs.Ref, step.State.Status, bot.Mention(step.State.By), whenIn(step.State.At, caseZone(cs)))
+		return bot.Reply{}, userErrorf("step %s of %s is already %s (by %s, %s).", step.ID, cs.Ref, step.State.Status, bot.Mention(step.State.By), deadline.When(step.State.At, c.zones.ofCase(cs)))
 	}
 	verb := map[storage.StepStatus]string{storage.StepDone: "do", storage.StepSkipped: "skip"}[status]
 	if refused := r.needLead(c, cs, step.NeedsOwner(cs.Amount), fmt.Sprintf("%s step %s of %s", verb, step.ID, cs.Ref)); refused != nil {
@@ -332,7 +332,8 @@ func (r *Router) caseDue(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	var lines []string
 	for _, d := range due[:min(len(due), dueLimit)] {
-		line := fmt.Sprintf("%s · %s · %s · %s", d.Ref, d.Title, when(d.Due), deadline.Left(d.Due, c.now))
+		loc := c.zones.of(d.CaseZone, d.Platform, d.Workspace, d.Channel).loc
+		line := fmt.Sprintf("%s · %s · %s · %s", d.Ref, d.Title, deadline.When(d.Due, loc), deadline.Left(d.Due, c.now))
 		if d.Assignee != "" {
 			line += " · @" + d.Assignee
 		}
@@ -340,6 +341,9 @@ func (r *Router) caseDue(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	if len(due) > dueLimit {
 		lines = append(lines, fmt.Sprintf("… only the soonest %d are shown.", dueLimit))
+	}
+	if note := c.zones.note(); note != "" {
+		lines = append(lines, note)
 	}
 	return bot.Reply{Text: "Deadlines, soonest first:", Sections: []bot.Section{{Lines: lines}}, Visibility: bot.Ephemeral}, nil
 }

@@ -44,9 +44,10 @@ func TestStepsChecklistsAndDeadlines(t *testing.T) {
 		t.Errorf("a step only for lost parcels is listed on a damaged one:\n%s", render(r))
 	}
 
+	// The case's zone, as on its card.
 	wantContains(t, h.send("ola", "/case due"),
-		"DR-1001 · Refund due · 2026-12-06 09:30 UTC",
-		"DR-1001 · Withdrawal window ends · 2026-11-23 22:59 UTC")
+		"DR-1001 · Refund due · 2026-12-06 10:30 CET",
+		"DR-1001 · Withdrawal window ends · 2026-11-23 23:59 CET")
 	if r := render(h.send("ola", "/case due")); strings.Contains(r, "Acknowledge the customer") {
 		t.Errorf("/case due lists a deadline whose step is done:\n%s", r)
 	}

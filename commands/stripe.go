@@ -136,7 +136,7 @@ func (r *Router) applyStripe(ctx context.Context, to DisputeTarget, eventID stri
 	defer cancel()
 	req := &bot.Request{ID: eventID, Platform: to.Platform, Workspace: to.Workspace, Channel: to.Channel, User: stripeActor}
 	c := &call{cmd: &Command{Name: "stripe webhook"}, req: req, now: r.deps.Now().UTC(),
-		scope: storage.WorkspaceScope(to.Platform, to.Workspace), actor: "Stripe"}
+		scope: storage.WorkspaceScope(to.Platform, to.Workspace), actor: "Stripe", zones: r.zonesFor(ctx, req)}
 	var res DisputeResult
 	resp, replayed, err := r.deps.Store.Update(ctx, storage.RequestKey{Platform: RequestPlatformStripe, ID: eventID}, func(tx storage.Tx) ([]byte, error) {
 		c.tx, c.enqueued, c.change = tx, false, nil

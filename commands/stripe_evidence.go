@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
 )
 
@@ -132,7 +133,7 @@ func (r *Router) stripeSubmit(ctx context.Context, c *call, cs storage.Case, st 
 	}
 	for _, d := range st.Deadlines {
 		if d.ID == "evidence_due" && c.now.After(d.Due) {
-			return bot.Reply{}, userErrorf("the evidence of %s was due %s: Stripe no longer takes it.", cs.Ref, when(d.Due))
+			return bot.Reply{}, userErrorf("the evidence of %s was due %s: Stripe no longer takes it.", cs.Ref, deadline.When(d.Due, c.zones.ofCase(cs)))
 		}
 	}
 	approved := strings.EqualFold(c.in.Fields["confirm"], "yes") && (c.req.Action != nil || !chatPlatform(c.req.Platform))

@@ -51,7 +51,7 @@ func (r *Router) caseUndo(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, err
 	}
 	c.changed(cs, &st)
-	reply := r.card(pb, cs, st, c.now)
+	reply := r.card(c, pb, cs, st)
 	reply.Text = fmt.Sprintf("Undone on %s: %s is pending again (it was %s).", cs.Ref, step.Title, was)
 	return reply, nil
 }
@@ -111,7 +111,7 @@ func (r *Router) caseVoid(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, fmt.Errorf("void %s: %w", cs.Ref, err)
 	}
 	c.changed(cs, nil)
-	reply := r.card(r.playbook(cs), cs, storage.CaseState{}, c.now)
+	reply := r.card(c, r.playbook(cs), cs, storage.CaseState{})
 	reply.Text = fmt.Sprintf("Voided %s: %s. It counts in no statistics.", cs.Ref, reason)
 	return reply, nil
 }

@@ -316,8 +316,11 @@ type CaseState struct {
 // DueDeadline is a deadline of an open case, for /case due and reminders.
 type DueDeadline struct {
 	Deadline
-	Ref                                             Ref
-	Playbook, Assignee, OpenedBy, Channel, Platform string
+	Ref                                                        Ref
+	Playbook, Assignee, OpenedBy, Platform, Workspace, Channel string
+	// CaseZone is the case's timezone field, the zone its times are
+	// shown in (deadline.Shown); empty when it has none.
+	CaseZone string
 	// Amount is the case's disputed amount, the money at stake if the
 	// deadline is missed; nil when the case has none.
 	Amount *Money

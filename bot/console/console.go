@@ -41,6 +41,9 @@ type Adapter struct {
 	Out   io.Writer
 	// User is who is typing.
 	User string
+	// Zone is the typist's IANA time zone (TZ), for times that belong to
+	// no zone of a case's; empty is UTC.
+	Zone string
 	// Prompt, when set, is shown before each line is read: set it when a
 	// person types at a terminal, leave it empty for scripts.
 	Prompt string
@@ -113,6 +116,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 			Channel:   bot.PlatformConsole,
 			User:      a.User,
 			UserName:  a.User,
+			Zone:      a.Zone,
 			Text:      line,
 			At:        now(),
 		}

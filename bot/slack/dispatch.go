@@ -238,13 +238,15 @@ func (a *Adapter) handle(ctx context.Context, h bot.Handler, req *bot.Request) b
 	return a.kit.Handle(ctx, a.localised(h), req)
 }
 
-// localised asks Slack for the user's locale, and when configured the
-// user's groups, before h runs: Slack sends neither with a request, and
-// reply drafts want the one, leads named by a group the other.
+// localised asks Slack for the user's locale and zone, and when configured
+// the user's groups, before h runs: Slack sends none with a request, and
+// reply drafts want the locale, times the zone, leads named by a group the
+// groups.
 func (a *Adapter) localised(h bot.Handler) bot.Handler {
 	return bot.HandlerFunc(func(ctx context.Context, req *bot.Request) (bot.Reply, error) {
-		if req.Locale == "" && req.User != "" {
-			req.Locale = a.locale(ctx, req.User)
+		if (req.Locale == "" || req.Zone == "") && req.User != "" {
+			p := a.profile(ctx, req.User)
+			req.Locale, req.Zone = cmp.Or(req.Locale, p.locale), cmp.Or(req.Zone, p.zone)
 		}
 		if a.cfg.UserGroups && req.Roles == nil && req.User != "" {
 			req.Roles = a.userGroups(ctx, req.User)

@@ -174,8 +174,8 @@ func TestEvents(t *testing.T) {
 			}
 			req := h.next(t)
 			tt.want.At = time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
-			tt.want.MaxText = 3000   // a draft shows as one Block Kit section
-			tt.want.Locale = "en-US" // users.info, as the fake answers it
+			tt.want.MaxText = 3000                        // a draft shows as one Block Kit section
+			tt.want.Locale, tt.want.Zone = "en-US", "UTC" // users.info, as the fake answers it
 			if !reflect.DeepEqual(req, tt.want) {
 				t.Errorf("request:\n got %+v\nwant %+v", req, tt.want)
 			}

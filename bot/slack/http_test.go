@@ -173,7 +173,7 @@ func TestSlashCommandAnsweredInAck(t *testing.T) {
 	want := &bot.Request{
 		ID: "13345224609.738474920.8088930838d88f008e0", Platform: "slack", Workspace: "T1", Channel: "C1",
 		User: "U123ABC", UserName: "kari", Text: `/case open chargeback order=1042 customer="Kari <kari@example.com>"`,
-		At: time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC), MaxText: 3000, Locale: "en-US",
+		At: time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC), MaxText: 3000, Locale: "en-US", Zone: "UTC",
 	}
 	if !reflect.DeepEqual(req, want) {
 		t.Errorf("request:\n got %+v\nwant %+v", req, want)
@@ -347,7 +347,7 @@ func TestBlockActionsRunButtonValue(t *testing.T) {
 	want := &bot.Request{
 		ID: "trigger-2", Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1700000000.000100",
 		User: "U123ABC", UserName: "kari", Action: &bot.Action{ID: bot.ActionRun, Value: "/case done CB-1042 acknowledge"},
-		At: time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC), MaxText: 3000, Locale: "en-US",
+		At: time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC), MaxText: 3000, Locale: "en-US", Zone: "UTC",
 	}
 	if !reflect.DeepEqual(req, want) {
 		t.Errorf("request:\n got %+v %+v\nwant %+v %+v", req, req.Action, want, want.Action)
@@ -400,7 +400,7 @@ func TestViewSubmissionCompletesForm(t *testing.T) {
 	want := &bot.Request{
 		ID: "trigger-3", Platform: "slack", Workspace: "T1", Channel: "C1", User: "U123ABC", UserName: "kari",
 		Action: &bot.Action{ID: bot.ActionForm, Value: "/case open chargeback", Values: map[string]string{"order": "1042", "reason": "fraudulent", "note": ""}},
-		At:     time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC), MaxText: 3000, Locale: "en-US",
+		At:     time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC), MaxText: 3000, Locale: "en-US", Zone: "UTC",
 	}
 	if !reflect.DeepEqual(req, want) {
 		t.Errorf("request:\n got %+v %+v\nwant %+v %+v", req, req.Action, want, want.Action)

@@ -83,47 +83,49 @@ type Adapter struct {
 	selfOK   bool
 	selfNext time.Time
 
-	locales locales
-	groups  groups
+	profiles profiles
+	groups   groups
 }
 
-// localeTTL is how long a user's locale from users.info is trusted.
-const localeTTL = time.Hour
+// profileTTL is how long a user's locale and zone from users.info are trusted.
+const profileTTL = time.Hour
 
-// locales caches users' locales: Slack does not send a user's language with
-// a request, and reply drafts want it.
-type locales struct {
+// profiles caches what users.info says of users that a request does not:
+// their language, which reply drafts want, and their time zone, which
+// times are shown in when neither the case nor the channel has one.
+type profiles struct {
 	mu sync.Mutex
-	m  map[string]localeEntry
+	m  map[string]profile
 }
 
-type localeEntry struct {
-	locale string
-	until  time.Time
+type profile struct {
+	locale, zone string
+	until        time.Time
 }
 
-// locale returns user's locale (e.g. "nb-NO") from users.info, cached; ""
-// when Slack does not say or cannot be asked.
-func (a *Adapter) locale(ctx context.Context, user string) string {
+// profile returns user's locale (e.g. "nb-NO") and IANA zone from
+// users.info, cached; empty when Slack does not say or cannot be asked.
+func (a *Adapter) profile(ctx context.Context, user string) profile {
 	now := a.now()
-	a.locales.mu.Lock()
-	e, ok := a.locales.m[user]
-	a.locales.mu.Unlock()
-	if ok && now.Before(e.until) {
-		return e.locale
+	a.profiles.mu.Lock()
+	p, ok := a.profiles.m[user]
+	a.profiles.mu.Unlock()
+	if ok && now.Before(p.until) {
+		return p
 	}
 	info, err := a.api.GetUserInfoContext(ctx, user)
 	if err != nil {
 		a.log.Debug("slack: users.info", "user", user, "error", err)
-		return ""
+		return profile{}
 	}
-	a.locales.mu.Lock()
-	defer a.locales.mu.Unlock()
-	if a.locales.m == nil || len(a.locales.m) > 10000 { // bounded: a big workspace just asks again
-		a.locales.m = map[string]localeEntry{}
+	p = profile{locale: info.Locale, zone: info.TZ, until: now.Add(profileTTL)}
+	a.profiles.mu.Lock()
+	defer a.profiles.mu.Unlock()
+	if a.profiles.m == nil || len(a.profiles.m) > 10000 { // bounded: a big workspace just asks again
+		a.profiles.m = map[string]profile{}
 	}
-	a.locales.m[user] = localeEntry{locale: info.Locale, until: now.Add(localeTTL)}
-	return info.Locale
+	a.profiles.m[user] = p
+	return p
 }
 
 var (

@@ -55,7 +55,7 @@ func (m *Main) Console(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	a := &console.Adapter{In: m.Stdin, Out: m.Stdout, User: user}
+	a := &console.Adapter{In: m.Stdin, Out: m.Stdout, User: user, Zone: m.Getenv("TZ")}
 	fmt.Fprintf(m.Stderr, "disputedesk: cases are kept in %s\n", sqlstore.Describe(m.Config.DatabaseURL))
 	if isTerminal(m.Stdin) {
 		a.Prompt = "disputedesk> "

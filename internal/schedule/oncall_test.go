@@ -179,3 +179,17 @@ func TestReminderInChannelZone(t *testing.T) {
 			"thread C1: ⏰ CB-1001: Evidence due to the processor in 4h (2026-11-29 10:30 CET) <@U1>")
 	})
 }
+
+// TestReminderInCaseZone: a case with its own zone is reminded in it, as
+// its card shows it, whatever the channel's zone.
+func TestReminderInCaseZone(t *testing.T) {
+	dialects(t, 1, "U1", func(t *testing.T, e *env) {
+		e.subscribe(t, storage.ChannelSettings{Platform: bot.PlatformSlack, Workspace: "T1", Channel: "C1", Zone: "America/New_York"})
+		oslo := e.open(t, storage.Case{Platform: bot.PlatformSlack, Assignee: "U2", Channel: "C1", Fields: map[string]string{"timezone": "Europe/Oslo"}})
+		e.setDue(t, oslo, due.Add(time.Hour), nil)
+		e.run(t, 0, due.Add(-4*time.Hour))
+		want(t, "a case in Oslo, a channel in New York", e.delivered(t),
+			"thread C1: ⏰ CB-1001: Evidence due to the processor in 4h (2026-11-29 04:30 EST) <@U1>",
+			"thread C1: ⏰ CB-1002: Evidence due to the processor in 5h (2026-11-29 11:30 CET) <@U2>")
+	})
+}

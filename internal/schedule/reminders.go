@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
-	"github.com/disputedesk/disputedesk/internal/summary"
 	"github.com/disputedesk/disputedesk/playbooks"
 	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
@@ -164,7 +163,8 @@ func (r *Reminders) remind(ctx context.Context, d storage.DueDeadline, crossed [
 		if cs.Assignee == "" {
 			group = ch.OnCall
 		}
-		for _, m := range messages(cs, d.Deadline, last, r.now(), group, summary.Zone(ch)) {
+		loc, _ := deadline.Shown(cs.Fields[playbooks.FieldTimezone], ch.Zone, "") // as on the card
+		for _, m := range messages(cs, d.Deadline, last, r.now(), group, loc) {
 			if err := tx.Enqueue(ctx, &m); err != nil {
 				return nil, err
 			}
@@ -232,7 +232,7 @@ func left(rm deadline.Reminder, d time.Duration) string {
 // post in its thread, mentioning the assignee or else onCall (a group id;
 // empty for nobody), and, at the breach, one in its channel.
 func messages(cs storage.Case, d storage.Deadline, rm deadline.Reminder, now time.Time, onCall string, loc *time.Location) []storage.OutboxMessage {
-	due := d.Due.In(loc).Format("2006-01-02 15:04 MST")
+	due := deadline.When(d.Due, loc)
 	text := fmt.Sprintf("⏰ %s: %s in %s (%s)", cs.Ref, d.Title, left(rm, d.Due.Sub(now)), due)
 	breach := rm.Before <= 0
 	if breach {

@@ -43,12 +43,11 @@ func Since(ch storage.ChannelSettings, at time.Time) time.Time {
 	return at.Add(-24 * time.Hour)
 }
 
-// Zone is the channel's time zone; UTC when it has none or an unknown one.
+// Zone is the channel's time zone, which its summary is scheduled and
+// written in; UTC when it has none (deadline.Shown, the rule of every
+// time shown).
 func Zone(ch storage.ChannelSettings) *time.Location {
-	loc, _, err := deadline.Zone("", ch.Zone)
-	if err != nil {
-		return time.UTC
-	}
+	loc, _ := deadline.Shown("", ch.Zone, "")
 	return loc
 }
 

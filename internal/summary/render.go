@@ -83,7 +83,7 @@ func (s Summary) dueLines(ds []Due) []string {
 			lines = append(lines, fmt.Sprintf("… and %d more: /case due", len(ds)-i))
 			break
 		}
-		line := fmt.Sprintf("%s %s · %s (%s)", d.Ref, d.Title, deadline.Left(d.Due, s.To), d.Due.In(s.Zone).Format("Mon 15:04 MST"))
+		line := fmt.Sprintf("%s %s · %s (%s)", d.Ref, d.Title, deadline.Left(d.Due, s.To), d.Due.In(s.zoneOf(d)).Format("Mon 15:04 MST"))
 		if d.Amount != nil {
 			line += " · " + money.Format(*d.Amount)
 		}
@@ -217,4 +217,13 @@ func span(d time.Duration) string {
 		return fmt.Sprintf("%d min", int(d/time.Minute))
 	}
 	return fmt.Sprintf("%d h", int(d/time.Hour))
+}
+
+// zoneOf is the zone d is shown in: its case's own, else the channel's, as
+// on the case's card and in /case due (deadline.Shown).
+func (s Summary) zoneOf(d Due) *time.Location {
+	if loc, from := deadline.Shown(d.CaseZone, "", ""); from == deadline.ZoneOfCase {
+		return loc
+	}
+	return s.Zone
 }

@@ -188,3 +188,28 @@ func TestParseReminder(t *testing.T) {
 		}
 	}
 }
+
+func TestShown(t *testing.T) {
+	for _, c := range []struct {
+		caseTZ, channelTZ, userTZ string
+		want, from                string
+	}{
+		{"Europe/Oslo", "America/New_York", "Asia/Tokyo", "Europe/Oslo", ZoneOfCase},
+		{"", "America/New_York", "Asia/Tokyo", "America/New_York", ZoneOfChannel},
+		{"", "", "Asia/Tokyo", "Asia/Tokyo", ZoneOfUser},
+		{"", "", "", "UTC", ZoneDefault},
+		// A name that does not load is passed over, not a failure to show a time.
+		{"Mars/Olympus", "", "Asia/Tokyo", "Asia/Tokyo", ZoneOfUser},
+		{"", "Local", "", "UTC", ZoneDefault},
+	} {
+		loc, from := Shown(c.caseTZ, c.channelTZ, c.userTZ)
+		if loc.String() != c.want || from != c.from {
+			t.Errorf("Shown(%q, %q, %q) = %s, %s; want %s, %s", c.caseTZ, c.channelTZ, c.userTZ, loc, from, c.want, c.from)
+		}
+	}
+	at := time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
+	oslo, _ := Shown("Europe/Oslo", "", "")
+	if got, want := When(at, oslo), "2026-11-22 10:30 CET"; got != want {
+		t.Errorf("When = %q, want %q", got, want)
+	}
+}

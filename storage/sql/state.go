@@ -82,13 +82,15 @@ func (r *deadlineRow) toDeadline() storage.Deadline {
 // needs.
 type dueDeadlineRow struct {
 	deadlineRow
-	Prefix   string `db:"prefix"`
-	Number   int64  `db:"number"`
-	Playbook string `db:"playbook"`
-	Assignee string `db:"assignee"`
-	OpenedBy string `db:"opened_by"`
-	Channel  string `db:"channel"`
-	Platform string `db:"platform"`
+	Prefix    string `db:"prefix"`
+	Number    int64  `db:"number"`
+	Playbook  string `db:"playbook"`
+	Assignee  string `db:"assignee"`
+	OpenedBy  string `db:"opened_by"`
+	Platform  string `db:"platform"`
+	Workspace string `db:"workspace"`
+	Channel   string `db:"channel"`
+	CaseZone  string `db:"case_zone"` // its timezone field, by PostgreSQL's and SQLite's ->> alike
 	// The case's amount: the money at stake.
 	AmountMinor dbsql.NullInt64 `db:"amount_minor"`
 	Currency    string          `db:"currency"`
@@ -234,14 +236,16 @@ func (s *Store) Deadlines(ctx context.Context, f storage.DeadlineFilter) ([]stor
 	for i := range rows {
 		r := &rows[i]
 		list = append(list, storage.DueDeadline{
-			Deadline: r.toDeadline(),
-			Ref:      storage.Ref{Prefix: r.Prefix, Number: r.Number},
-			Playbook: r.Playbook,
-			Assignee: r.Assignee,
-			OpenedBy: r.OpenedBy,
-			Channel:  r.Channel,
-			Platform: r.Platform,
-			Amount:   money(r.AmountMinor, r.Currency),
+			Deadline:  r.toDeadline(),
+			Ref:       storage.Ref{Prefix: r.Prefix, Number: r.Number},
+			Playbook:  r.Playbook,
+			Assignee:  r.Assignee,
+			OpenedBy:  r.OpenedBy,
+			Platform:  r.Platform,
+			Workspace: r.Workspace,
+			Channel:   r.Channel,
+			CaseZone:  r.CaseZone,
+			Amount:    money(r.AmountMinor, r.Currency),
 		})
 	}
 	return list, nil
@@ -256,7 +260,8 @@ func deadlinesQuery(f storage.DeadlineFilter) (string, []any, error) {
 		// index holds the open cases' deadlines only (closing retires
 		// them), so its size follows the open cases, not the history.
 		selectDue = `SELECT d.case_id, d.deadline_id, d.title, d.due, d.rule, d.basis, d.source, d.met_at, d.retired_at,
-	c.prefix, c.number, c.playbook, c.assignee, c.opened_by, c.channel, c.platform, c.amount_minor, c.currency
+	c.prefix, c.number, c.playbook, c.assignee, c.opened_by, c.platform, c.workspace, c.channel, c.amount_minor, c.currency,
+	COALESCE(c.fields->>'timezone', '') AS case_zone
 FROM deadlines d JOIN cases c ON c.id = d.case_id
 WHERE d.met_at IS NULL AND d.retired_at IS NULL AND c.status = ?`
 		before = ` AND d.due < ?`

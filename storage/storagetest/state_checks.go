@@ -18,7 +18,9 @@ func testDeadlines(t *testing.T, s storage.Store) {
 			Status: status, OpenedBy: openedBy, Assignee: assignee, Platform: platform, Channel: channel}, storage.Event{})
 		return c
 	}
-	a := open("a", "CB", "U1", "U2", "slack", "C1", storage.StatusOpen)  // CB-1001: opened by U1, U2's
+	// CB-1001: opened by U1, U2's, in its own zone
+	a, _ := openCase(t, s, key("a"), storage.Case{Ref: storage.Ref{Prefix: "CB"}, Playbook: "cb-playbook", Status: storage.StatusOpen,
+		OpenedBy: "U1", Assignee: "U2", Platform: "slack", Workspace: "T1", Channel: "C1", Fields: map[string]string{"timezone": "Europe/Oslo"}}, storage.Event{})
 	b := open("b", "RMA", "U1", "", "discord", "C2", storage.StatusOpen) // RMA-1001: U1's, unassigned
 	c := open("c", "CB", "U3", "U1", "slack", "C1", storage.StatusOpen)  // CB-1002: U1's
 	d := open("d", "SUP", "U3", "", "console", "", storage.StatusClosed) // SUP-1001: closed
@@ -77,9 +79,10 @@ func testDeadlines(t *testing.T, s storage.Store) {
 		t.Fatalf("Deadlines(U2) = %d, %v; want 1", len(due), err)
 	}
 	got := due[0]
-	want := storage.DueDeadline{Deadline: aDue, Ref: a.Ref, Playbook: "cb-playbook", Assignee: "U2", OpenedBy: "U1", Channel: "C1", Platform: "slack"}
+	want := storage.DueDeadline{Deadline: aDue, Ref: a.Ref, Playbook: "cb-playbook", Assignee: "U2", OpenedBy: "U1", Channel: "C1", Platform: "slack",
+		Workspace: "T1", CaseZone: "Europe/Oslo"}
 	if got.Ref != want.Ref || got.Playbook != want.Playbook || got.Assignee != want.Assignee || got.OpenedBy != want.OpenedBy ||
-		got.Channel != want.Channel || got.Platform != want.Platform {
+		got.Channel != want.Channel || got.Platform != want.Platform || got.Workspace != want.Workspace || got.CaseZone != want.CaseZone {
 		t.Errorf("DueDeadline case details\n got %+v\nwant %+v", got, want)
 	}
 	diffState(t, "DueDeadline", storage.CaseState{Deadlines: []storage.Deadline{got.Deadline}}, storage.CaseState{Deadlines: []storage.Deadline{want.Deadline}})
