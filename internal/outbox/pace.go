@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/disputedesk/disputedesk/storage"
 )
 
@@ -20,13 +22,13 @@ type Pace struct {
 	Burst int
 }
 
-// bucket is a channel's pacing: its tokens at at, and the slots given to
-// messages that wait for it, by outbox id, so that a message that comes
-// back at its slot goes rather than queueing again.
+// bucket is a channel's pacing: its token bucket, when it was last asked,
+// and the slots given to messages that wait for it, by outbox id, so that
+// a message that comes back at its slot goes rather than queueing again.
 type bucket struct {
-	tokens float64
-	at     time.Time
-	slots  map[int64]time.Time
+	limit *rate.Limiter
+	at    time.Time
+	slots map[int64]time.Time
 }
 
 // slot reports when m may be posted, given its channel's pace: the zero
@@ -38,10 +40,9 @@ func (w *Worker) slot(m storage.OutboxMessage, now time.Time) time.Time {
 		return time.Time{}
 	}
 	key := m.Platform + "/" + m.Workspace + "/" + m.Channel
-	burst := float64(max(pace.Burst, 1))
 	b := w.channels[key]
 	if b == nil {
-		b = &bucket{tokens: burst, at: now, slots: map[int64]time.Time{}}
+		b = &bucket{limit: rate.NewLimiter(rate.Every(pace.Every), max(pace.Burst, 1)), slots: map[int64]time.Time{}}
 		w.channels[key] = b
 	}
 	if at, ok := b.slots[m.ID]; ok {
@@ -52,13 +53,13 @@ func (w *Worker) slot(m storage.OutboxMessage, now time.Time) time.Time {
 		b.slots[m.ID] = at
 		return at
 	}
-	b.tokens = min(burst, b.tokens+float64(now.Sub(b.at))/float64(pace.Every))
 	b.at = now
-	b.tokens--
-	if b.tokens >= 0 {
+	// A reservation is never cancelled: the message is posted at its slot.
+	wait := b.limit.ReserveN(now, 1).DelayFrom(now)
+	if wait <= 0 {
 		return time.Time{}
 	}
-	at := now.Add(time.Duration(-b.tokens * float64(pace.Every)))
+	at := now.Add(wait)
 	b.slots[m.ID] = at
 	return at
 }
