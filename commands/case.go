@@ -105,6 +105,7 @@ func (r *Router) open(ctx context.Context, c *call, pb *playbooks.Playbook) (bot
 		return bot.Reply{}, usage
 	}
 	duplicateOK := takeDuplicateOK(c.in.Fields)
+	r.channelZoneByDefault(c, pb)
 	fields, amount, err := pb.CheckFields(c.in.Fields, r.deps.DefaultCurrency, c.now)
 	if err != nil && chatPlatform(c.req.Platform) && onlyMissing(err) {
 		return bot.Reply{Text: "A few details are missing.", Form: r.fieldsForm(pb, c.in.Fields), Visibility: bot.Ephemeral}, nil

@@ -122,6 +122,8 @@ type Router struct {
 	roots    []string
 	handler  bot.Handler
 	console  storage.Scope // the console's scope, from Deps.ConsoleWorkspace
+	// channelZones keeps the channels' time zones a while (zone.go).
+	channelZones *channelZones
 }
 
 var _ bot.Handler = (*Router)(nil)
@@ -142,7 +144,8 @@ func NewRouter(deps Deps, mw ...bot.Middleware) (*Router, error) {
 	if deps.Timeout == 0 {
 		deps.Timeout = 10 * time.Second
 	}
-	r := &Router{deps: deps, commands: map[string]*Command{}, byCode: map[string]*Command{}, families: map[string][]*Command{}, console: storage.AllWorkspaces}
+	r := &Router{deps: deps, commands: map[string]*Command{}, byCode: map[string]*Command{}, families: map[string][]*Command{}, console: storage.AllWorkspaces,
+		channelZones: &channelZones{}}
 	if deps.ConsoleWorkspace != "" {
 		var err error
 		if r.console, err = ParseWorkspace(deps.ConsoleWorkspace); err != nil {

@@ -96,6 +96,7 @@ func (r *Router) subscribe(ctx context.Context, c *call, ch storage.ChannelSetti
 	if err := c.tx.SaveChannelSettings(ctx, &ch); err != nil {
 		return bot.Reply{}, err
 	}
+	r.channelZones.forget(ch.Platform, ch.Workspace, ch.Channel)
 	text := "Subscribed. " + r.subscription(ch, c.now)
 	if zone == "" {
 		text += " Times are in UTC; give the channel's zone to change that: /case summary subscribe " + at + " Europe/Oslo"

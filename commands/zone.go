@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
@@ -18,14 +19,15 @@ import (
 // (deadline.Shown): the case's own, else the zone of the channel the case
 // lives in, else the user's as the platform reports it, else UTC. A case's
 // card, /case list, /case due and its reminders therefore agree, wherever
-// they are read. Each channel's settings are read once per request, and
-// only when a time is written.
+// they are read. A channel's zone is read when a time is first written,
+// and kept a while for every request (channelZones).
 type zones struct {
-	ctx      context.Context // the request's: a zones lives for one request
-	store    storage.Store
-	log      *slog.Logger
-	user     string // the user's zone, from the platform; "" for none
-	channels map[channelKey]string
+	ctx   context.Context // the request's: a zones lives for one request
+	store storage.Store
+	log   *slog.Logger
+	cache *channelZones
+	now   time.Time
+	user  string // the user's zone, from the platform; "" for none
 	// fallback is the zone of the times written so far that are not in a
 	// case's own zone, for the note that says which it is.
 	fallback *shown
@@ -33,8 +35,32 @@ type zones struct {
 
 type channelKey struct{ platform, workspace, channel string }
 
+// channelZonesTTL is how long a channel's zone is kept: a zone set on
+// another replica shows there within it. Every request that writes a time
+// would otherwise read the channel's settings, one more round trip on the
+// open path.
+const channelZonesTTL = 30 * time.Second
+
+// channelZones keeps channels' zones for channelZonesTTL.
+type channelZones struct {
+	mu sync.Mutex
+	m  map[channelKey]cachedZone
+}
+
+type cachedZone struct {
+	name  string
+	until time.Time
+}
+
+// forget drops a channel's zone, which its request has just changed.
+func (c *channelZones) forget(platform, workspace, channel string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, channelKey{platform, workspace, channel})
+}
+
 func (r *Router) zonesFor(ctx context.Context, req *bot.Request) *zones {
-	return &zones{ctx: ctx, store: r.deps.Store, log: r.deps.Logger, user: req.Zone}
+	return &zones{ctx: ctx, store: r.deps.Store, log: r.deps.Logger, cache: r.channelZones, now: r.deps.Now(), user: req.Zone}
 }
 
 // shown is a zone a time is shown in and whose it is (deadline.ZoneOf...).
@@ -66,17 +92,23 @@ func (z *zones) channel(platform, workspace, channel string) string {
 		return ""
 	}
 	k := channelKey{platform, workspace, channel}
-	if name, ok := z.channels[k]; ok {
-		return name
+	z.cache.mu.Lock()
+	c, ok := z.cache.m[k]
+	z.cache.mu.Unlock()
+	if ok && z.now.Before(c.until) {
+		return c.name
 	}
 	s, err := z.store.ChannelSettings(z.ctx, platform, workspace, channel)
 	if err != nil {
 		z.log.Warn("commands: reading a channel's time zone; its times are shown in the next zone", "channel", channel, "error", err)
+		return ""
 	}
-	if z.channels == nil {
-		z.channels = map[channelKey]string{}
+	z.cache.mu.Lock()
+	defer z.cache.mu.Unlock()
+	if z.cache.m == nil || len(z.cache.m) > 10000 { // bounded: a big install just reads again
+		z.cache.m = map[channelKey]cachedZone{}
 	}
-	z.channels[k] = s.Zone
+	z.cache.m[k] = cachedZone{s.Zone, z.now.Add(channelZonesTTL)}
 	return s.Zone
 }
 
@@ -96,6 +128,27 @@ func (z *zones) note() string {
 		return "Times are in UTC; give the channel its zone: /case zone Europe/Oslo"
 	}
 	return ""
+}
+
+// channelZoneByDefault gives a case opened without a timezone the zone of
+// its channel, when the channel has one and the playbook knows the field:
+// its end-of-day deadlines then end at the channel's midnight rather than
+// UTC's (an hour later in Oslo, on the dangerous side), its local dates
+// and times are read in it, and none of its times move if the channel's
+// zone changes later.
+func (r *Router) channelZoneByDefault(c *call, pb *playbooks.Playbook) {
+	if _, ok := pb.Field(playbooks.FieldTimezone); !ok {
+		return
+	}
+	if _, given := c.in.Fields[playbooks.FieldTimezone]; given {
+		return
+	}
+	if z := c.zones.channel(c.req.Platform, c.req.Workspace, c.req.Channel); z != "" {
+		if c.in.Fields == nil {
+			c.in.Fields = map[string]string{}
+		}
+		c.in.Fields[playbooks.FieldTimezone] = z
+	}
 }
 
 func (r *Router) zoneCommand() *Command {
@@ -138,6 +191,7 @@ func (r *Router) caseZone(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := c.tx.SaveChannelSettings(ctx, &s); err != nil {
 		return bot.Reply{}, fmt.Errorf("zone: %w", err)
 	}
+	r.channelZones.forget(req.Platform, req.Workspace, req.Channel)
 	text := "This channel's times are now shown in " + cmp.Or(zone, "UTC") + "."
 	if zone == "" {
 		text = "This channel has no zone now: times are shown in UTC, or in the zone Slack gives for the user who asks."

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/storage"
 )
 
 // asIn runs line as U1KARI in Slack channel T1/C1, whose zone Slack gives
@@ -84,4 +86,39 @@ func TestTimesInOneZone(t *testing.T) {
 		t.Errorf("zone after off = %q", s.Zone)
 	}
 	wantContains(t, h.send("kari", "/case zone Europe/Oslo"), "The console has no channel")
+}
+
+// TestChannelZoneSetElsewhere: a zone another replica gives the channel
+// shows here within half a minute; one set here shows at once.
+func TestChannelZoneSetElsewhere(t *testing.T) {
+	h := newHarness(t)
+	h.asIn("", `/dispute chargeback order=1042 amount=49,90 currency=EUR due_by=2026-12-01T09:00:00Z`)
+	wantContains(t, h.asIn("", "/case due"), "2026-12-01 09:00 UTC")
+	ctx := context.Background()
+	if _, _, err := h.store.Update(ctx, storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
+		return nil, tx.SaveChannelSettings(ctx, &storage.ChannelSettings{Platform: bot.PlatformSlack, Workspace: "T1", Channel: "C1", Zone: "Europe/Oslo"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.now = h.now.Add(31 * time.Second)
+	wantContains(t, h.asIn("", "/case due"), "2026-12-01 10:00 CET", "the channel's zone")
+	wantContains(t, h.asIn("", "/case zone Asia/Tokyo"), "now shown in Asia/Tokyo")
+	wantContains(t, h.asIn("", "/case due"), "2026-12-01 18:00 JST")
+}
+
+// TestCaseTakesChannelZone: a case opened without timezone= in a channel
+// with a zone takes it as its own, so its end-of-day deadlines end at the
+// channel's midnight, not an hour later at UTC's, and stay put when the
+// channel's zone changes.
+func TestCaseTakesChannelZone(t *testing.T) {
+	h := newHarness(t)
+	wantContains(t, h.asIn("", "/case zone Europe/Copenhagen"), "now shown in Europe/Copenhagen")
+	const open = `/return reason=damaged order=2231 sku=MUG-BLUE delivered_on=2026-11-16 eu_consumer=yes amount=299 currency=DKK customer="Søren Østergaard"`
+	wantContains(t, h.asIn("", open), "Opened RMA-1001")
+	cs, _ := h.caseState("RMA-1001")
+	if got := cs.Fields["timezone"]; got != "Europe/Copenhagen" {
+		t.Errorf("the case's timezone = %q, want the channel's Europe/Copenhagen", got)
+	}
+	wantContains(t, h.asIn("", "/case zone America/New_York"), "now shown in America/New_York")
+	wantContains(t, h.asIn("", "/case show RMA-1001"), "2026-11-30 23:59 CET")
 }
