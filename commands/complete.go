@@ -111,9 +111,9 @@ func outcomeChoices(pb *playbooks.Playbook, _ storage.Case) []bot.Choice {
 	return choices
 }
 
-// evidenceChoices are the kinds of evidence pb knows, and "other".
-func evidenceChoices(pb *playbooks.Playbook, _ storage.Case) []bot.Choice {
-	kinds := append(pb.EvidenceKinds(), "other")
+// evidenceChoices are the kinds of evidence /case evidence takes for cs.
+func (r *Router) evidenceChoices(pb *playbooks.Playbook, cs storage.Case) []bot.Choice {
+	kinds := r.evidenceKinds(pb, cs)
 	choices := make([]bot.Choice, 0, len(kinds))
 	for _, k := range kinds {
 		choices = append(choices, bot.Choice{Value: k})

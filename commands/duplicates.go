@@ -71,7 +71,7 @@ func (r *Router) duplicates(ctx context.Context, c *call, pb *playbooks.Playbook
 func (r *Router) duplicateReply(c *call, pb *playbooks.Playbook, given map[string]string, dups []storage.Case, why []string) bot.Reply {
 	var lines []string
 	for i, cs := range dups {
-		lines = append(lines, fmt.Sprintf("%s · %s · opened %s by %s", cs.Ref, why[i], deadline.When(cs.OpenedAt, c.zones.ofCase(cs)), bot.Mention(cs.OpenedBy)))
+		lines = append(lines, fmt.Sprintf("%s · %s · opened %s by %s", cs.Ref, why[i], deadline.When(cs.OpenedAt, c.zones.ofCase(cs)), actor(cs.OpenedBy)))
 	}
 	args := []string{pb.Name}
 	for _, k := range slices.Sorted(maps.Keys(given)) {

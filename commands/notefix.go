@@ -79,7 +79,7 @@ func notesSection(events []storage.Event, loc *time.Location) (bot.Section, bool
 	ns := notes(events)
 	sec := bot.Section{Title: "Notes"}
 	for i, n := range ns {
-		line := fmt.Sprintf("%d. %s (%s, %s)", i+1, n.Text, bot.Mention(n.By), deadline.When(n.At, loc))
+		line := fmt.Sprintf("%d. %s (%s, %s)", i+1, n.Text, actor(n.By), deadline.When(n.At, loc))
 		if n.Corrected {
 			line += " · corrected"
 		}

@@ -100,7 +100,7 @@ func (r *Router) outcomeParam() Param {
 }
 
 func (r *Router) evidenceKindParam() Param {
-	return param("kind", bot.ParamChoice, "What the evidence is").field().completedBy(r.fromCase(evidenceChoices))
+	return param("kind", bot.ParamChoice, "What the evidence is").field().completedBy(r.fromCase(r.evidenceChoices))
 }
 
 // fieldParams are a playbook's fields as key=value parameters, typed.

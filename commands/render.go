@@ -47,7 +47,7 @@ func (r *Router) card(c *call, pb *playbooks.Playbook, cs storage.Case, st stora
 	if cs.Amount != nil {
 		add("Amount", money.Format(*cs.Amount))
 	}
-	add("Opened", fmt.Sprintf("%s by %s", deadline.When(cs.OpenedAt, loc), bot.Mention(cs.OpenedBy)))
+	add("Opened", fmt.Sprintf("%s by %s", deadline.When(cs.OpenedAt, loc), actor(cs.OpenedBy)))
 	if lines := linkLines(st.Links); len(lines) > 0 {
 		reply.Sections = append(reply.Sections, bot.Section{Title: "Linked cases", Lines: lines})
 	}
@@ -191,12 +191,13 @@ func fieldLabel(pb *playbooks.Playbook, key string) string {
 }
 
 // fieldValue shows an enum value with its label, and a date and time that
-// names its zone (as Stripe's due_by does) in loc, like every time shown; a
+// names its zone (as Stripe's due_by and stripe_event_at do) in loc, like every time shown; a
 // local one stays as it was typed, in the zone the case's deadlines are
 // computed in.
 func fieldValue(pb *playbooks.Playbook, key, value string, loc *time.Location) string {
 	if f, ok := pb.Field(key); ok {
-		if f.Type == playbooks.TypeDateTime {
+		// A datetime, or a text the webhook wrote as one (stripe_event_at).
+		if f.Type == playbooks.TypeDateTime || f.Type == playbooks.TypeText {
 			if t, err := time.Parse(time.RFC3339, value); err == nil {
 				return deadline.When(t, loc)
 			}
@@ -242,7 +243,7 @@ func listLine(cs storage.Case, loc *time.Location) string {
 func timeline(events []storage.Event, loc *time.Location) bot.Section {
 	lines := make([]string, 0, len(events))
 	for _, ev := range events {
-		line := fmt.Sprintf("%s  %s  %s", deadline.When(ev.At, loc), bot.Mention(ev.Actor), ev.Kind)
+		line := fmt.Sprintf("%s  %s  %s", deadline.When(ev.At, loc), actor(ev.Actor), ev.Kind)
 		var detail []string
 		for _, k := range []string{"outcome", "amount"} { // the rest of Data is for machines
 			if v := ev.Data[k]; v != "" {
@@ -258,6 +259,15 @@ func timeline(events []storage.Event, loc *time.Location) bot.Section {
 		lines = append(lines, line)
 	}
 	return bot.Section{Title: "Timeline", Lines: lines}
+}
+
+// actor names who did something: a mention of a user, or Stripe for what
+// its webhook did (stripeActor is no user to mention).
+func actor(user string) string {
+	if user == stripeActor {
+		return "Stripe"
+	}
+	return bot.Mention(user)
 }
 
 // orderedKeys puts the well-known fields first, then the rest alphabetically.

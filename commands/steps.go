@@ -285,7 +285,7 @@ func (r *Router) caseEvidence(ctx context.Context, c *call) (bot.Reply, error) {
 		}
 	}
 	kind, ref := strings.ToLower(c.in.Fields["kind"]), strings.TrimSpace(c.in.Fields["ref"])
-	kinds := append(pb.EvidenceKinds(), "other")
+	kinds := r.evidenceKinds(pb, cs)
 	switch {
 	case kind == "":
 		return bot.Reply{}, c.usageErrorf("say what the evidence is with kind=: %s", listOf(kinds))

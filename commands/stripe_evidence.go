@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/disputedesk/disputedesk/bot"
+	"github.com/disputedesk/disputedesk/playbooks"
 	"github.com/disputedesk/disputedesk/playbooks/deadline"
 	"github.com/disputedesk/disputedesk/storage"
 )
@@ -237,4 +238,21 @@ func clip(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// evidenceKinds are the kinds of evidence /case evidence takes for cs: its
+// playbook's and other, and for a Stripe dispute, when the bot can send
+// evidence to Stripe, every field Stripe has (access_activity_log,
+// customer_purchase_ip, ...), so that nothing has to go in as other.
+func (r *Router) evidenceKinds(pb *playbooks.Playbook, cs storage.Case) []string {
+	kinds := append(pb.EvidenceKinds(), "other")
+	if r.deps.Evidence == nil || cs.Fields["processor"] != "stripe" {
+		return kinds
+	}
+	for _, k := range slices.Concat(r.deps.Evidence.Fields(), r.deps.Evidence.FileFields()) {
+		if !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds
 }

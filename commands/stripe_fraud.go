@@ -3,6 +3,7 @@ package commands
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -39,8 +40,10 @@ type FraudWarning struct {
 	// refunded: a refund now can prevent a dispute.
 	Actionable bool
 	Created    time.Time
-	Amount     storage.Money
-	Order      string
+	// Amount and Order are the charge's; a zero Amount when the charge
+	// could not be read (no STRIPE_API_KEY).
+	Amount storage.Money
+	Order  string
 }
 
 // FraudWarningEvent is one radar.early_fraud_warning.created event.
@@ -57,8 +60,16 @@ type FraudWarningEvent struct {
 // this one.
 func (r *Router) ApplyFraudWarning(ctx context.Context, to DisputeTarget, ev FraudWarningEvent) (DisputeResult, error) {
 	w := ev.Warning
-	if ev.ID == "" || w.ID == "" || w.Amount.Currency == "" {
+	if ev.ID == "" || w.ID == "" {
 		return DisputeResult{}, fmt.Errorf("fraud warning event %q: not one to apply", ev.ID)
+	}
+	if w.Amount.Currency == "" {
+		return r.applyStripe(ctx, to, ev.ID, func(c *call, pb *playbooks.Playbook) (DisputeResult, bot.Reply, error) {
+			if done, res, reply, err := r.fraudWarningAfterDispute(ctx, c, pb, w); err != nil || done {
+				return res, reply, err
+			}
+			return r.fraudWarningNotice(ctx, c, to, w)
+		})
 	}
 	return r.applyStripe(ctx, to, ev.ID, func(c *call, pb *playbooks.Playbook) (DisputeResult, bot.Reply, error) {
 		cs, err := c.tx.CaseByField(ctx, storage.AllWorkspaces, pb.Name, fieldFraudWarning, w.ID)
@@ -127,6 +138,32 @@ func (r *Router) fraudWarningAfterDispute(ctx context.Context, c *call, pb *play
 	}
 	c.changed(cs, nil)
 	return true, DisputeResult{Case: cs.Ref.String(), Did: "noted"}, bot.Reply{Text: body}, nil
+}
+
+// fraudWarningNotice tells the Stripe channel of a warning whose charge the
+// bot could not read (no STRIPE_API_KEY), so no case opens without its
+// amount: a post, once however often Stripe sends the event, saying what
+// to check in Stripe and how to have such warnings open cases. Without a
+// chat channel to post in (the console), the event is only recorded.
+func (r *Router) fraudWarningNotice(ctx context.Context, c *call, to DisputeTarget, w FraudWarning) (DisputeResult, bot.Reply, error) {
+	text := fmt.Sprintf("⚠️ Stripe's early fraud warning %s: the card issuer reported charge %s as fraud (%s).", w.ID, w.Charge, cmp.Or(w.FraudType, "no type given"))
+	if w.Actionable {
+		text += " A refund now can prevent a dispute: decide in Stripe's Dashboard, https://dashboard.stripe.com/payments/" + w.Charge + "."
+	}
+	text += " No case was opened: the bot reads a charge's amount with STRIPE_API_KEY, which is not set."
+	if !chatPlatform(to.Platform) {
+		return DisputeResult{Did: "noted"}, bot.Reply{Text: text}, nil
+	}
+	payload, err := json.Marshal(bot.Reply{Text: text})
+	if err != nil {
+		return DisputeResult{}, bot.Reply{}, err
+	}
+	m := storage.OutboxMessage{Platform: to.Platform, Workspace: to.Workspace, Channel: to.Channel, Kind: storage.OutboxChannel, Payload: string(payload)}
+	if err := c.tx.Enqueue(ctx, &m); err != nil {
+		return DisputeResult{}, bot.Reply{}, fmt.Errorf("post fraud warning %s: %w", w.ID, err)
+	}
+	c.enqueued = true
+	return DisputeResult{Did: "posted"}, bot.Reply{Text: text}, nil
 }
 
 // fraudWarningCase is the case of an early fraud warning on charge, if

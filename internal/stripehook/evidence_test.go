@@ -2,6 +2,7 @@ package stripehook_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -31,30 +32,50 @@ func posts(fake *stripefake.Server) []map[string]string {
 	return forms
 }
 
-func TestStageEvidence(t *testing.T) {
-	fake := stripefake.New(t)
+// evidenceRouter is a router on a fresh SQLite store that sends evidence
+// to fake, with clock as its time and deps changed by opt.
+func evidenceRouter(t *testing.T, fake *stripefake.Server, clock func() time.Time, opt ...func(*commands.Deps)) *commands.Router {
+	t.Helper()
 	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "cases.db"), sqlstore.Options{Now: func() time.Time { return now }})
+	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "cases.db"), sqlstore.Options{Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	if _, _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	catalog, _ := playbooks.Builtin()
-	router, err := commands.NewRouter(commands.Deps{Store: st, Playbooks: catalog, Now: func() time.Time { return now },
-		Evidence: stripehook.NewClient(stripefake.Key, fake.URL())})
+	deps := commands.Deps{Store: st, Playbooks: catalog, Now: clock, Evidence: stripehook.NewClient(stripefake.Key, fake.URL())}
+	for _, o := range opt {
+		o(&deps)
+	}
+	router, err := commands.NewRouter(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return router
+}
+
+// consoleSender runs lines as kari at the console, each under its own
+// request id, and returns the reply's text and sections, or the error.
+func consoleSender(router *commands.Router) func(line string) string {
 	n := 0
-	send := func(line string) string {
+	return func(line string) string {
 		n++
-		req := &bot.Request{ID: "r" + string(rune('a'+n)), Platform: bot.PlatformConsole, Workspace: bot.PlatformConsole, Channel: bot.PlatformConsole, User: "kari", Text: line}
-		reply, _ := router.Handle(ctx, req)
+		req := &bot.Request{ID: fmt.Sprint("r", n), Platform: bot.PlatformConsole, Workspace: bot.PlatformConsole, Channel: bot.PlatformConsole, User: "kari", Text: line}
+		reply, err := router.Handle(context.Background(), req)
+		if err != nil {
+			return err.Error()
+		}
 		return reply.Text + "\n" + strings.Join(sectionLines(reply), "\n")
 	}
+}
+
+func TestStageEvidence(t *testing.T) {
+	fake := stripefake.New(t)
+	router := evidenceRouter(t, fake, func() time.Time { return now })
+	send := consoleSender(router)
 	send("/case open chargeback order=1042 amount=49.99 currency=NOK dispute_id=dp_1 processor=stripe")
 	if got := send("/case stripe stage CB-1001"); !strings.Contains(got, "no evidence yet") {
 		t.Errorf("stage without evidence: %s", got)
@@ -108,21 +129,8 @@ func TestSubmitEvidence(t *testing.T) {
 	fake := stripefake.New(t)
 	ctx := context.Background()
 	clock := now
-	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "cases.db"), sqlstore.Options{Now: func() time.Time { return clock }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	catalog, _ := playbooks.Builtin()
 	leads, _ := commands.ParseLeads("slack:ULEAD")
-	router, err := commands.NewRouter(commands.Deps{Store: st, Playbooks: catalog, Now: func() time.Time { return clock }, Leads: leads,
-		Evidence: stripehook.NewClient(stripefake.Key, fake.URL())})
-	if err != nil {
-		t.Fatal(err)
-	}
+	router := evidenceRouter(t, fake, func() time.Time { return clock }, func(d *commands.Deps) { d.Leads = leads })
 	n := 0
 	do := func(user, line string, action *bot.Action) bot.Reply {
 		n++
@@ -162,5 +170,39 @@ func TestSubmitEvidence(t *testing.T) {
 	clock = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	if got := do("ULEAD", "", &bot.Action{ID: bot.ActionRun, Value: ask.Buttons[0].ID}); !strings.Contains(got.Text, "no longer takes it") || calls() != 1 {
 		t.Errorf("a press after due_by: %q, %d calls; want it refused", got.Text, calls())
+	}
+}
+
+// TestStripeEvidenceKinds: a Stripe dispute takes every evidence field
+// Stripe has, not only the playbook's checklist kinds, and each goes to its
+// own field; a case of another processor does not.
+func TestStripeEvidenceKinds(t *testing.T) {
+	fake := stripefake.New(t)
+	router := evidenceRouter(t, fake, func() time.Time { return now })
+	send := consoleSender(router)
+	send("/case open chargeback order=1042 amount=49.99 currency=NOK dispute_id=dp_1 processor=stripe reason=fraudulent")
+	send("/case open chargeback order=1043 amount=49.99 currency=NOK processor=paypal reason=fraudulent")
+	for _, line := range []string{
+		`/case evidence CB-1001 kind=customer_purchase_ip ref=203.0.113.7`,
+		`/case evidence CB-1001 kind=access_activity_log ref="logged in from Oslo 14 Nov, downloaded the invoice"`,
+		`/case evidence CB-1001 kind=customer_signature ref=file_1Sig`,
+	} {
+		if got := send(line); !strings.Contains(got, "Evidence recorded on CB-1001") {
+			t.Errorf("%s: %s", line, got)
+		}
+	}
+	if got := send(`/case evidence CB-1002 kind=customer_purchase_ip ref=203.0.113.7`); !strings.Contains(got, "takes no evidence of kind") {
+		t.Errorf("a PayPal dispute took a Stripe kind: %s", got)
+	}
+	send("/case stripe stage CB-1001")
+	forms := posts(fake)
+	if len(forms) != 1 {
+		t.Fatalf("%d calls to Stripe; want 1", len(forms))
+	}
+	for k, v := range map[string]string{"evidence[customer_purchase_ip]": "203.0.113.7",
+		"evidence[access_activity_log]": "logged in from Oslo 14 Nov, downloaded the invoice", "evidence[customer_signature]": "file_1Sig"} {
+		if forms[0][k] != v {
+			t.Errorf("Stripe got %s=%q; want %q (all: %v)", k, forms[0][k], v, forms[0])
+		}
 	}
 }

@@ -18,9 +18,9 @@ import (
 
 // fraudWarning opens the case of an early fraud warning. The warning names
 // its charge but not the amount or the order, which a case needs, so it is
-// read from the charge: without STRIPE_API_KEY the event is answered 200
-// and not applied (the README says to subscribe to it only with a key); a
-// failed read is answered 500, and Stripe retries.
+// read from the charge: without STRIPE_API_KEY the warning is posted in the
+// Stripe channel instead, once, saying what to check; a failed read is
+// answered 500, and Stripe retries.
 func (h *Handler) fraudWarning(w http.ResponseWriter, r *http.Request, ev stripe.Event, log *slog.Logger) {
 	var efw stripe.RadarEarlyFraudWarning
 	if ev.Data == nil || json.Unmarshal(ev.Data.Raw, &efw) != nil || efw.ID == "" || efw.Object != "radar.early_fraud_warning" || efw.Charge == nil {
@@ -29,29 +29,27 @@ func (h *Handler) fraudWarning(w http.ResponseWriter, r *http.Request, ev stripe
 		return
 	}
 	log = log.With("fraud_warning_id", efw.ID)
-	if h.cfg.API == nil {
-		log.Warn("early fraud warning not applied: reading its charge's amount needs STRIPE_API_KEY")
-		writeJSON(w, commands.DisputeResult{Did: "ignored"})
-		return
-	}
-	ch, err := h.cfg.API.Charge(r.Context(), efw.Charge.ID)
-	if err != nil {
-		log.Error("stripe event failed", "error", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	code := strings.ToUpper(string(ch.Currency))
-	if _, _, err := money.Currency(code); err != nil {
-		log.Warn("stripe event unreadable", "error", err)
-		http.Error(w, "charge in an unknown currency", http.StatusBadRequest)
-		return
-	}
-	fw := commands.FraudWarning{ID: efw.ID, Charge: efw.Charge.ID, FraudType: string(efw.FraudType), Actionable: efw.Actionable,
-		Amount: storage.Money{Minor: ch.Amount, Currency: code}, Order: ch.Metadata[h.cfg.OrderKey]}
+	fw := commands.FraudWarning{ID: efw.ID, Charge: efw.Charge.ID, FraudType: string(efw.FraudType), Actionable: efw.Actionable}
 	if efw.PaymentIntent != nil {
 		fw.PaymentIntent = efw.PaymentIntent.ID
-	} else if ch.PaymentIntent != nil {
-		fw.PaymentIntent = ch.PaymentIntent.ID
+	}
+	if h.cfg.API != nil {
+		ch, err := h.cfg.API.Charge(r.Context(), efw.Charge.ID)
+		if err != nil {
+			log.Error("stripe event failed", "error", err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		code := strings.ToUpper(string(ch.Currency))
+		if _, _, err := money.Currency(code); err != nil {
+			log.Warn("stripe event unreadable", "error", err)
+			http.Error(w, "charge in an unknown currency", http.StatusBadRequest)
+			return
+		}
+		fw.Amount, fw.Order = storage.Money{Minor: ch.Amount, Currency: code}, ch.Metadata[h.cfg.OrderKey]
+		if fw.PaymentIntent == "" && ch.PaymentIntent != nil {
+			fw.PaymentIntent = ch.PaymentIntent.ID
+		}
 	}
 	if efw.Created > 0 {
 		fw.Created = time.Unix(efw.Created, 0).UTC()
