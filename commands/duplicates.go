@@ -13,12 +13,6 @@ import (
 	"github.com/disputedesk/disputedesk/storage"
 )
 
-// idFields are the fields that name what a case is about, across the
-// playbooks: our order, the processor's dispute, the marketplace's claim.
-// An open case of the same playbook with one of them equal is most likely
-// the same dispute opened twice.
-var idFields = []string{"order", "dispute_id", "claim_id"}
-
 // duplicateField confirms opening a case that looks like a duplicate.
 const duplicateField = "duplicate"
 
@@ -31,39 +25,37 @@ func takeDuplicateOK(fields map[string]string) bool {
 }
 
 // duplicates lists the open cases of pb in the request's workspace (not
-// only the channels the bot may use there) that share an id field with
-// fields, newest first. It reads outside the transaction: it only decides
-// whether to ask.
+// only the channels the bot may use there) that share an id field
+// (storage.DuplicateFields) with fields, newest first, and why each is
+// one. It reads outside the transaction: it only decides whether to ask.
 func (r *Router) duplicates(ctx context.Context, c *call, pb *playbooks.Playbook, fields map[string]string) ([]storage.Case, []string, error) {
-	var keys []string
-	for _, k := range idFields {
+	ids := map[string]string{}
+	for _, k := range storage.DuplicateFields {
 		if _, ok := pb.Field(k); ok && strings.TrimSpace(fields[k]) != "" {
-			keys = append(keys, k)
+			ids[k] = fields[k]
 		}
 	}
-	if len(keys) == 0 {
+	if len(ids) == 0 {
 		return nil, nil, nil
 	}
-	open, err := r.deps.Store.Cases(ctx, storage.CaseFilter{Scope: storage.WorkspaceScope(c.req.Platform, c.req.Workspace), Status: storage.StatusOpen})
+	dups, err := r.deps.Store.OpenCasesWith(ctx, storage.WorkspaceScope(c.req.Platform, c.req.Workspace), pb.Name, ids, maxDuplicates)
 	if err != nil {
 		return nil, nil, fmt.Errorf("look for duplicates: %w", err)
 	}
-	var dups []storage.Case
-	var why []string
-	for _, cs := range open {
-		if cs.Playbook != pb.Name {
-			continue
-		}
-		for _, k := range keys {
-			if strings.EqualFold(strings.TrimSpace(cs.Fields[k]), strings.TrimSpace(fields[k])) {
-				dups = append(dups, cs)
-				why = append(why, fmt.Sprintf("%s %s", strings.ReplaceAll(k, "_", " "), cs.Fields[k]))
+	why := make([]string, len(dups))
+	for i, cs := range dups {
+		for _, k := range storage.DuplicateFields {
+			if v, ok := ids[k]; ok && strings.EqualFold(strings.TrimSpace(cs.Fields[k]), strings.TrimSpace(v)) {
+				why[i] = fmt.Sprintf("%s %s", strings.ReplaceAll(k, "_", " "), cs.Fields[k])
 				break
 			}
 		}
 	}
 	return dups, why, nil
 }
+
+// maxDuplicates bounds the open cases a duplicate warning lists.
+const maxDuplicates = 10
 
 // duplicateReply asks whether to open a case like dups anyway or to go to
 // the newest of them; nothing is opened until the user says so. On chat

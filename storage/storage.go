@@ -231,6 +231,12 @@ type CaseQuery struct {
 	Limit int
 }
 
+// DuplicateFields are the fields that name what a case is about, across
+// the playbooks: our order, the processor's dispute, the marketplace's
+// claim. An open case of the same playbook with one of them equal is most
+// likely the same dispute opened twice (Store.OpenCasesWith).
+var DuplicateFields = []string{"order", "dispute_id", "claim_id"}
+
 // MaxFindCount is how far Store.FindCases counts the matches beyond the
 // cases it returns: "more than 1000" is as good as the exact number.
 const MaxFindCount = 1000

@@ -57,6 +57,12 @@ type Store interface {
 	// customer starts with prefix, ignoring ASCII case; an empty prefix
 	// matches every case.
 	MatchCases(ctx context.Context, scope Scope, status Status, prefix string, limit int) ([]Case, error)
+	// OpenCasesWith lists, newest first, at most limit open cases of
+	// playbook within scope that have, for any name of fields (lower-case
+	// letters, digits and _), the same value, ignoring case: the cases a
+	// case about to open may duplicate. DuplicateFields are indexed among
+	// open cases, so the read does not grow with a workspace's cases.
+	OpenCasesWith(ctx context.Context, scope Scope, playbook string, fields map[string]string, limit int) ([]Case, error)
 
 	// FindCases lists, newest first, at most q.Limit cases matching q,
 	// and how many match in all, counted up to MaxFindCount (the length

@@ -3,6 +3,8 @@ package sql
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/disputedesk/disputedesk/storage"
@@ -45,3 +47,47 @@ func (s *Store) MatchCases(ctx context.Context, scope storage.Scope, status stor
 
 // likeEscaper makes typed text literal in a LIKE pattern with ESCAPE '\'.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// OpenCasesWith lists the open cases of playbook within scope sharing a
+// value of fields, ignoring case, newest first.
+func (s *Store) OpenCasesWith(ctx context.Context, scope storage.Scope, playbook string, fields map[string]string, limit int) ([]storage.Case, error) {
+	q, args, err := openCasesWithQuery(s.d, scope, playbook, fields, limit)
+	if err != nil || q == "" {
+		return nil, err
+	}
+	cases, err := s.selectCases(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("open cases with: %w", err)
+	}
+	return cases, nil
+}
+
+// openCasesWithQuery builds OpenCasesWith's query, "" when fields is
+// empty. Each field is a branch of an OR with the whole condition, status,
+// scope and playbook included, so that each branch is an equality on every
+// column of its index among open cases (migration 00016) and the planner
+// reads those few rows (SQLite's MULTI-INDEX OR, PostgreSQL's BitmapOr)
+// rather than the workspace's open cases.
+func openCasesWithQuery(d *dialect, scope storage.Scope, playbook string, fields map[string]string, limit int) (string, []any, error) {
+	cond, scopeArgs, err := scopeWhere(scope, "")
+	if err != nil {
+		return "", nil, fmt.Errorf("open cases with: %w", err)
+	}
+	var branches []string
+	var args []any
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		if !fieldName(k) {
+			return "", nil, fmt.Errorf("open cases with %q: not a field name", k)
+		}
+		branches = append(branches, `(status = 'open' AND playbook = ? AND lower(`+fmt.Sprintf(d.field, k)+`) = lower(?)`+cond+`)`)
+		args = slices.Concat(args, []any{playbook, strings.TrimSpace(fields[k])}, scopeArgs)
+	}
+	if len(branches) == 0 {
+		return "", nil, nil
+	}
+	if limit <= 0 {
+		limit = 10
+	}
+	q := `SELECT ` + caseColumns + ` FROM cases WHERE ` + strings.Join(branches, ` OR `) + ` ORDER BY opened_at DESC, id DESC LIMIT ?`
+	return q, append(args, limit), nil
+}

@@ -245,7 +245,9 @@ func TestOutboxPlans(t *testing.T) {
 // channel's indexes (migration 00010), never a scan of cases: SummaryCases
 // unites ranges of the open, opened and closed indexes of the channel and
 // reads the rows by id; Deadlines of a channel before a time starts from
-// the channel's open cases (SQLite finds their deadlines by case).
+// the channel's open cases (SQLite finds their deadlines by case). The
+// duplicate check of an open, in the same workspace, reads the open cases'
+// id indexes (migration 00016), not the workspace's open cases.
 func TestSummaryPlans(t *testing.T) {
 	dialects(t, func(t *testing.T, open func(testing.TB) *Store) {
 		ctx := context.Background()
@@ -267,12 +269,20 @@ func TestSummaryPlans(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		oq, oargs, err := openCasesWithQuery(s.d, storage.WorkspaceScope(scope.Platform, scope.Workspace), "chargeback", map[string]string{"order": "#104200", "dispute_id": "dp_1"}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, tc := range []struct {
 			name string
 			q    string
 			args []any
 			want map[string][]string
 		}{
+			{"duplicates at opening", s.db.Rebind(oq), oargs, map[string][]string{
+				"postgres": {"cases_open_order_idx", "cases_open_dispute_id_idx"},
+				"sqlite":   {"INDEX cases_open_order_idx", "INDEX cases_open_dispute_id_idx"},
+			}},
 			{"summary cases", sq, sargs, map[string][]string{
 				"postgres": {"cases_channel_open_idx", "cases_channel_opened_idx", "cases_channel_closed_idx", "cases_pkey"},
 				"sqlite":   {"INDEX cases_channel_open_idx", "INDEX cases_channel_opened_idx", "INDEX cases_channel_closed_idx", "SEARCH cases USING INTEGER PRIMARY KEY"},

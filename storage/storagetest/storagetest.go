@@ -70,6 +70,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"StepUndo", testStepUndo},
 		{"Links", testLinks},
 		{"CaseByField", testCaseByField},
+		{"OpenCasesWith", testOpenCasesWith},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
