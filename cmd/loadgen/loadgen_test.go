@@ -6,12 +6,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/disputedesk/disputedesk/storage"
 )
 
 // TestLoadSignsAndReports runs the loader against a server that checks
@@ -151,4 +154,34 @@ func slackVerified(r *http.Request, body []byte, secret string) bool {
 	}
 	_, _ = sv.Write(body)
 	return sv.Ensure() == nil
+}
+
+// TestBaselineKeepsOutOfTheLoadedWorkspace checks that the baseline's
+// cases are not open cases of the workspace the full path loads: serve
+// reads those on every open (the duplicate check), so a baseline run
+// would slow down the full runs after it.
+func TestBaselineKeepsOutOfTheLoadedWorkspace(t *testing.T) {
+	ctx := context.Background()
+	s, err := openStore(ctx, filepath.Join(t.TempDir(), "baseline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b := &baseline{s: s, channels: 3}
+	for i := range int64(5) {
+		if r := b.open(ctx, i); r.kind != "" {
+			t.Fatalf("baseline open %d: %q", i, r.kind)
+		}
+	}
+	loaded, err := s.Cases(ctx, storage.CaseFilter{Scope: storage.WorkspaceScope("slack", teamID), Status: storage.StatusOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := s.Cases(ctx, storage.CaseFilter{Scope: storage.WorkspaceScope("slack", baselineTeam), Status: storage.StatusOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(loaded) != 0 || len(own) != 5 {
+		t.Errorf("%d open cases in the loaded workspace %s and %d in %s, want 0 and 5", len(loaded), teamID, len(own), baselineTeam)
+	}
 }
