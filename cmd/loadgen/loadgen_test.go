@@ -185,3 +185,27 @@ func TestBaselineKeepsOutOfTheLoadedWorkspace(t *testing.T) {
 		t.Errorf("%d open cases in the loaded workspace %s and %d in %s, want 0 and 5", len(loaded), teamID, len(own), baselineTeam)
 	}
 }
+
+// TestDuplicateOK checks that -duplicate-ok adds duplicate=ok to every
+// open's text, and only then.
+func TestDuplicateOK(t *testing.T) {
+	for _, ok := range []bool{false, true} {
+		var with, without atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			form, _ := url.ParseQuery(string(body))
+			if strings.HasSuffix(form.Get("text"), " duplicate=ok") {
+				with.Add(1)
+			} else {
+				without.Add(1)
+			}
+			_, _ = io.WriteString(w, `{"text":"Opened CB-1"}`)
+		}))
+		l := &loader{url: srv.URL, secret: "s", channels: 1, duplicateOK: ok, client: srv.Client()}
+		measure(context.Background(), "full", 1, 30*time.Millisecond, l.open, &l.next)
+		srv.Close()
+		if got := with.Load() > 0 && without.Load() == 0; got != ok || with.Load()+without.Load() == 0 {
+			t.Errorf("duplicateOK %v: %d opens with duplicate=ok, %d without", ok, with.Load(), without.Load())
+		}
+	}
+}
