@@ -145,8 +145,11 @@ type loader struct {
 	url      string // the slash command endpoint
 	secret   string
 	channels int
-	client   *http.Client
-	next     atomic.Int64
+	// duplicateOK adds duplicate=ok to every open: serve then skips its
+	// duplicate check, which reads the workspace's open cases.
+	duplicateOK bool
+	client      *http.Client
+	next        atomic.Int64
 }
 
 // run sends commands from clients goroutines, each waiting for its ack
@@ -176,7 +179,11 @@ func run(ctx context.Context, clients int, one func(ctx context.Context, i int64
 // the end of the run is not counted: it was neither an open nor a failure
 // of serve's.
 func (l *loader) open(ctx context.Context, i int64) result {
-	body := slashForm(openText(i), channelOf(i, l.channels), fmt.Sprintf("U0AGENT%02d", i%16), i)
+	text := openText(i)
+	if l.duplicateOK {
+		text += " duplicate=ok"
+	}
+	body := slashForm(text, channelOf(i, l.channels), fmt.Sprintf("U0AGENT%02d", i%16), i)
 	start := time.Now()
 	// The request outlives the run's end by Slack's limit, so the last
 	// acks are measured rather than cut off.

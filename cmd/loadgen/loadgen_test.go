@@ -6,12 +6,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/disputedesk/disputedesk/storage"
 )
 
 // TestLoadSignsAndReports runs the loader against a server that checks
@@ -151,4 +154,58 @@ func slackVerified(r *http.Request, body []byte, secret string) bool {
 	}
 	_, _ = sv.Write(body)
 	return sv.Ensure() == nil
+}
+
+// TestBaselineKeepsOutOfTheLoadedWorkspace checks that the baseline's
+// cases are not open cases of the workspace the full path loads: serve
+// reads those on every open (the duplicate check), so a baseline run
+// would slow down the full runs after it.
+func TestBaselineKeepsOutOfTheLoadedWorkspace(t *testing.T) {
+	ctx := context.Background()
+	s, err := openStore(ctx, filepath.Join(t.TempDir(), "baseline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b := &baseline{s: s, channels: 3}
+	for i := range int64(5) {
+		if r := b.open(ctx, i); r.kind != "" {
+			t.Fatalf("baseline open %d: %q", i, r.kind)
+		}
+	}
+	loaded, err := s.Cases(ctx, storage.CaseFilter{Scope: storage.WorkspaceScope("slack", teamID), Status: storage.StatusOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := s.Cases(ctx, storage.CaseFilter{Scope: storage.WorkspaceScope("slack", baselineTeam), Status: storage.StatusOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(loaded) != 0 || len(own) != 5 {
+		t.Errorf("%d open cases in the loaded workspace %s and %d in %s, want 0 and 5", len(loaded), teamID, len(own), baselineTeam)
+	}
+}
+
+// TestDuplicateOK checks that -duplicate-ok adds duplicate=ok to every
+// open's text, and only then.
+func TestDuplicateOK(t *testing.T) {
+	for _, ok := range []bool{false, true} {
+		var with, without atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			form, _ := url.ParseQuery(string(body))
+			if strings.HasSuffix(form.Get("text"), " duplicate=ok") {
+				with.Add(1)
+			} else {
+				without.Add(1)
+			}
+			_, _ = io.WriteString(w, `{"text":"Opened CB-1"}`)
+		}))
+		l := &loader{url: srv.URL, secret: "s", channels: 1, duplicateOK: ok, client: srv.Client()}
+		measure(context.Background(), "full", 1, 30*time.Millisecond, l.open, &l.next)
+		srv.Close()
+		if got := with.Load() > 0 && without.Load() == 0; got != ok || with.Load()+without.Load() == 0 {
+			t.Errorf("duplicateOK %v: %d opens with duplicate=ok, %d without", ok, with.Load(), without.Load())
+		}
+	}
 }

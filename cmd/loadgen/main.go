@@ -7,7 +7,9 @@
 // not yet posted) when the load stops, how long it takes to drain, and
 // serve's peak RSS. With -baseline it runs, after each load, the same
 // database work directly through the storage layer on the same driver,
-// for the ratio full path / baseline. See BENCHMARKS.md.
+// for the ratio full path / baseline. With -duplicate-ok every open says
+// duplicate=ok, so serve skips its duplicate check: a diagnostic of what
+// that check costs, not what users send. See BENCHMARKS.md.
 //
 //	go build -o /tmp/disputedesk ./cmd/disputedesk
 //	go run ./cmd/loadgen -serve /tmp/disputedesk -db postgres://... -clients 1,4,16,64 -duration 10s -baseline
@@ -46,7 +48,7 @@ type config struct {
 	duration, slackLatency    time.Duration
 	drainFor                  time.Duration
 	channels                  int
-	baseline                  bool
+	baseline, duplicateOK     bool
 }
 
 func parseFlags(args []string) (config, error) {
@@ -63,6 +65,7 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.drainFor, "drain-timeout", 60*time.Second, "how long to wait for the outbox to drain after a run")
 	fs.IntVar(&c.channels, "channels", 200, "channels the opens are spread over, in turn")
 	fs.BoolVar(&c.baseline, "baseline", false, "after each run, the same database work through the storage layer directly")
+	fs.BoolVar(&c.duplicateOK, "duplicate-ok", false, "add duplicate=ok to every open, so serve skips its duplicate check (a diagnostic: not what a user sends)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -87,7 +90,7 @@ func runMain(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	l := &loader{url: c.url, secret: c.secret, channels: c.channels,
+	l := &loader{url: c.url, secret: c.secret, channels: c.channels, duplicateOK: c.duplicateOK,
 		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
 	var (
 		fake *fakeSlack
