@@ -74,6 +74,12 @@ func (s *Store) Migrate(ctx context.Context) (from, to int64, err error) {
 	if n > 0 {
 		s.log.InfoContext(ctx, "search text filled in", "cases", n)
 	}
+	// The schema is current: the open path's statements can be prepared.
+	if s.prepared != nil {
+		if err := s.prepared.prepare(ctx, s.db, s.d.hotStatements()); err != nil {
+			s.log.WarnContext(ctx, "preparing the open path's statements failed; they are sent unprepared", "error", err)
+		}
+	}
 	return from, to, nil
 }
 

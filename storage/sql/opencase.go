@@ -147,9 +147,9 @@ const (
 SELECT c.id, c.number, e.id FROM c, e ORDER BY e.id`
 )
 
-// openInOne writes the case, its events and its deadlines in one
-// statement, and returns the events' ids in order.
-func (t *Tx) openInOne(ctx context.Context, c *storage.Case, columns []any, nEvents int, eventArgs []any, nDeadlines int, deadlineArgs []any) ([]int64, error) {
+// openCaseQuery is openInOne's statement for nEvents events and
+// nDeadlines deadlines.
+func openCaseQuery(nEvents, nDeadlines int) string {
 	var q strings.Builder
 	q.WriteString(openCaseHead)
 	q.WriteString(rows(openCaseEventRow, nEvents))
@@ -160,10 +160,17 @@ func (t *Tx) openInOne(ctx context.Context, c *storage.Case, columns []any, nEve
 		q.WriteString(openCaseDeadlinesEnd)
 	}
 	q.WriteString(openCaseTail)
+	return q.String()
+}
+
+// openInOne writes the case, its events and its deadlines in one
+// statement, and returns the events' ids in order.
+func (t *Tx) openInOne(ctx context.Context, c *storage.Case, columns []any, nEvents int, eventArgs []any, nDeadlines int, deadlineArgs []any) ([]int64, error) {
+	q := openCaseQuery(nEvents, nDeadlines)
 	head, tail := searchParts(c)
 	args := append(append([]any{c.Ref.Prefix, c.Ref.Prefix}, columns...), head, tail)
 	args = append(append(args, eventArgs...), deadlineArgs...)
-	rs, err := t.tx.QueryxContext(ctx, t.tx.Rebind(q.String()), args...)
+	rs, err := t.hotQuery(ctx, t.tx.Rebind(q), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -85,6 +85,24 @@ func (r *outboxRow) toMessage() storage.OutboxMessage {
 	}
 }
 
+const (
+	// insertChannelMessage is a message outside any case.
+	insertChannelMessage = `INSERT INTO outbox (case_id, platform, workspace, channel, kind, payload,
+thread_name, tags, status, attempts, next_attempt_at, created_at)
+VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+RETURNING id, platform, workspace, channel`
+	// insertCaseMessage fills in what m leaves empty from the case,
+	// and inserts nothing when the case does not exist or the message
+	// would still have no platform or channel.
+	insertCaseMessage = `INSERT INTO outbox (case_id, platform, workspace, channel, kind, payload,
+thread_name, tags, status, attempts, next_attempt_at, created_at)
+SELECT c.id, COALESCE(NULLIF(?, ''), c.platform), COALESCE(NULLIF(?, ''), c.workspace), COALESCE(NULLIF(?, ''), c.channel), ?, ?,
+?, ?, 'pending', 0, ?, ?
+FROM cases c
+WHERE c.id = ? AND COALESCE(NULLIF(?, ''), c.platform) <> '' AND COALESCE(NULLIF(?, ''), c.channel) <> ''
+RETURNING id, platform, workspace, channel`
+)
+
 // Enqueue adds m to the outbox as pending, with no attempts, due at the
 // transaction's time; it is delivered only if the transaction commits. It
 // fills in m.ID, m.Status, m.Attempts, m.CreatedAt and m.NextAttemptAt.
@@ -103,24 +121,7 @@ func (r *outboxRow) toMessage() storage.OutboxMessage {
 // created the case): enqueue a card before the thread posts and card
 // updates that wait for it.
 func (t *Tx) Enqueue(ctx context.Context, m *storage.OutboxMessage) error {
-	const (
-		// insertChannelMessage is a message outside any case.
-		insertChannelMessage = `INSERT INTO outbox (case_id, platform, workspace, channel, kind, payload,
-	thread_name, tags, status, attempts, next_attempt_at, created_at)
-VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
-RETURNING id, platform, workspace, channel`
-		// insertCaseMessage fills in what m leaves empty from the case,
-		// and inserts nothing when the case does not exist or the message
-		// would still have no platform or channel.
-		insertCaseMessage = `INSERT INTO outbox (case_id, platform, workspace, channel, kind, payload,
-	thread_name, tags, status, attempts, next_attempt_at, created_at)
-SELECT c.id, COALESCE(NULLIF(?, ''), c.platform), COALESCE(NULLIF(?, ''), c.workspace), COALESCE(NULLIF(?, ''), c.channel), ?, ?,
-	?, ?, 'pending', 0, ?, ?
-FROM cases c
-WHERE c.id = ? AND COALESCE(NULLIF(?, ''), c.platform) <> '' AND COALESCE(NULLIF(?, ''), c.channel) <> ''
-RETURNING id, platform, workspace, channel`
-		caseExists = `SELECT COUNT(*) FROM cases WHERE id = ?`
-	)
+	const caseExists = `SELECT COUNT(*) FROM cases WHERE id = ?`
 	if m == nil {
 		return errors.New("enqueue: no message")
 	}
@@ -142,7 +143,7 @@ RETURNING id, platform, workspace, channel`
 		Workspace string `db:"workspace"`
 		Channel   string `db:"channel"`
 	}
-	err = t.tx.QueryRowxContext(ctx, t.tx.Rebind(q), args...).StructScan(&r)
+	err = t.hotQueryRow(ctx, t.tx.Rebind(q), args...).StructScan(&r)
 	switch {
 	case errors.Is(err, dbsql.ErrNoRows):
 		var n int

@@ -50,10 +50,11 @@ const maxIdleConns = 32
 
 // Store is a storage.Store on a PostgreSQL or SQLite database.
 type Store struct {
-	db  *sqlx.DB
-	d   *dialect
-	now func() time.Time
-	log *slog.Logger
+	db       *sqlx.DB
+	d        *dialect
+	now      func() time.Time
+	log      *slog.Logger
+	prepared *prepared // the open path's statements, on PostgreSQL
 }
 
 // Open connects to databaseURL and checks that the database answers. A URL
@@ -88,6 +89,9 @@ func Open(ctx context.Context, databaseURL string, opt Options) (*Store, error) 
 		return nil, fmt.Errorf("%s: connect: %w", t.d.name, err)
 	}
 	s := &Store{db: db, d: t.d, now: opt.Now, log: opt.Logger}
+	if t.d.name == "postgres" {
+		s.prepared = &prepared{}
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -109,7 +113,12 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close closes the database's connections.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.prepared != nil {
+		s.prepared.close()
+	}
+	return s.db.Close()
+}
 
 // Describe returns databaseURL in a form safe to log and print: a PostgreSQL
 // URL with its password replaced by xxxxx, or the SQLite file path.

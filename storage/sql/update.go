@@ -22,6 +22,8 @@ type Tx struct {
 	// so an event appended to one needs no touch (nor a check that the
 	// case exists): a round trip fewer after an open or an update.
 	touched map[int64]bool
+	// prepared is the store's, nil on SQLite (prepared.go).
+	prepared *prepared
 }
 
 // fresh records that case id was written with updated_at t.now.
@@ -53,7 +55,7 @@ func (s *Store) Update(ctx context.Context, key storage.RequestKey, fn func(stor
 		return nil, false, fmt.Errorf("begin: %w", err)
 	}
 	defer sqltx.Rollback()
-	t := &Tx{tx: sqltx, d: s.d, now: utc(s.now())}
+	t := &Tx{tx: sqltx, d: s.d, now: utc(s.now()), prepared: s.prepared}
 
 	response, err = fn(t)
 	if err != nil {
@@ -86,13 +88,14 @@ func (s *Store) Update(ctx context.Context, key storage.RequestKey, fn func(stor
 	return response, false, nil
 }
 
+const recordRequestQuery = `INSERT INTO processed_requests (platform, request_id, response, created_at)
+VALUES (?, ?, ?, ?)
+ON CONFLICT (platform, request_id) DO NOTHING`
+
 // recordRequest inserts key's row with its response. It reports false,
 // without error, when the key is already there.
 func (t *Tx) recordRequest(ctx context.Context, key storage.RequestKey, response []byte) (bool, error) {
-	const q = `INSERT INTO processed_requests (platform, request_id, response, created_at)
-VALUES (?, ?, ?, ?)
-ON CONFLICT (platform, request_id) DO NOTHING`
-	res, err := t.tx.ExecContext(ctx, t.tx.Rebind(q), key.Platform, key.ID, string(response), t.now)
+	res, err := t.hotExec(ctx, t.tx.Rebind(recordRequestQuery), key.Platform, key.ID, string(response), t.now)
 	if err != nil {
 		return false, fmt.Errorf("record request: %w", err)
 	}
