@@ -71,7 +71,7 @@ type Config struct {
 	// ProgressEvery bounds how often a draft being written edits its
 	// message; 0 means every 1.5s.
 	ProgressEvery time.Duration
-	// Workers bounds how many requests are handled at once; 0 means 16.
+	// Workers bounds how many requests are handled at once; 0 means 64.
 	Workers int
 	// Now stamps requests and checks signatures' age; nil means time.Now.
 	Now func() time.Time

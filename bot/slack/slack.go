@@ -54,7 +54,7 @@ type Config struct {
 	// AckBudget is how long to wait for the handler before acknowledging a
 	// slash command and finishing through its response_url; 0 means 2.5s.
 	AckBudget time.Duration
-	// Workers bounds how many requests are handled at once; 0 means 16.
+	// Workers bounds how many requests are handled at once; 0 means 64.
 	Workers int
 	// Now stamps requests; nil means time.Now.
 	Now func() time.Time

@@ -28,8 +28,10 @@ const shutdownGrace = 10 * time.Second
 // deadline reminders until ctx is done, then drains them.
 // outboxConcurrency is how many channels the outbox posts to at once: a
 // post takes a round trip to the platform (about 100 ms to Slack), so one
-// at a time is ten a second for every team of the deployment (issue 15).
-const outboxConcurrency = 16
+// at a time is ten a second for every team of the deployment; 16 drained
+// about 210 cards a second, fewer than a burst of opens makes (issue 15,
+// BENCHMARKS.md). Each channel's own pace still applies.
+const outboxConcurrency = 64
 
 // channelPace is each platform's limit of new messages per channel:
 // Slack's chat.postMessage about one per second with short bursts

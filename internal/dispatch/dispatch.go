@@ -26,7 +26,11 @@ import (
 
 // Defaults.
 const (
-	defaultWorkers = 16
+	// defaultWorkers: a request spends most of its time waiting on the
+	// database (on SQLite, in the one writer's queue), not on a CPU, so
+	// more requests in hand than cores; with 16, 64 clients got "busy"
+	// answers on SQLite while the machine was a third idle (issue 15).
+	defaultWorkers = 64
 	// defaultWait is how long a request waits for a free worker before it
 	// is answered as busy.
 	defaultWait = 500 * time.Millisecond
@@ -52,7 +56,7 @@ var (
 
 // Config configures a Dispatcher. The zero value is usable.
 type Config struct {
-	// Workers bounds how many requests are handled at once; 0 means 16.
+	// Workers bounds how many requests are handled at once; 0 means 64.
 	Workers int
 	// Wait is how long a request waits for a free worker; 0 means 500ms.
 	Wait time.Duration
