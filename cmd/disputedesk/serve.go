@@ -36,11 +36,15 @@ const outboxConcurrency = 64
 // channelPace is each platform's limit of new messages per channel:
 // Slack's chat.postMessage about one per second with short bursts
 // (docs.slack.dev/apis/web-api/rate-limits, "special rate limits"),
-// Discord's five per five seconds per channel.
+// Discord's five per five seconds per channel. The bursts are one message
+// short of the platforms': posts paced a second apart reach the platform
+// up to a round trip's jitter closer, and the spare message takes that up
+// rather than a 429 (with 64 deliveries in flight on a busy machine,
+// Slack's burst of 3 drew 25-300 429s a run; issue 15).
 func channelPace() map[string]outbox.Pace {
 	return map[string]outbox.Pace{
-		"slack":   {Every: time.Second, Burst: 3},
-		"discord": {Every: time.Second, Burst: 5},
+		"slack":   {Every: time.Second, Burst: 2},
+		"discord": {Every: time.Second, Burst: 4},
 	}
 }
 

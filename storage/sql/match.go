@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -51,7 +52,7 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // OpenCasesWith lists the open cases of playbook within scope sharing a
 // value of fields, ignoring case, newest first.
 func (s *Store) OpenCasesWith(ctx context.Context, scope storage.Scope, playbook string, fields map[string]string, limit int) ([]storage.Case, error) {
-	q, args, err := openCasesWithQuery(s.d, scope, playbook, fields, limit)
+	q, args, err := openCasesWithQuery(s.d, scope, playbook, fields)
 	if err != nil || q == "" {
 		return nil, err
 	}
@@ -59,8 +60,19 @@ func (s *Store) OpenCasesWith(ctx context.Context, scope storage.Scope, playbook
 	if err != nil {
 		return nil, fmt.Errorf("open cases with: %w", err)
 	}
-	return cases, nil
+	slices.SortFunc(cases, func(a, b storage.Case) int {
+		return cmp.Or(b.OpenedAt.Compare(a.OpenedAt), cmp.Compare(b.ID, a.ID))
+	})
+	if limit <= 0 {
+		limit = 10
+	}
+	return cases[:min(len(cases), limit)], nil
 }
+
+// maxDuplicateRows bounds the rows OpenCasesWith reads: an id shared by
+// more open cases than this (a placeholder order, "0") is a duplicate of
+// some of them, which is all the check needs to say.
+const maxDuplicateRows = 100
 
 // openCasesWithQuery builds OpenCasesWith's query, "" when fields is
 // empty. Each field is a branch of an OR with the whole condition, status,
@@ -68,7 +80,7 @@ func (s *Store) OpenCasesWith(ctx context.Context, scope storage.Scope, playbook
 // column of its index among open cases (migration 00016) and the planner
 // reads those few rows (SQLite's MULTI-INDEX OR, PostgreSQL's BitmapOr)
 // rather than the workspace's open cases.
-func openCasesWithQuery(d *dialect, scope storage.Scope, playbook string, fields map[string]string, limit int) (string, []any, error) {
+func openCasesWithQuery(d *dialect, scope storage.Scope, playbook string, fields map[string]string) (string, []any, error) {
 	cond, scopeArgs, err := scopeWhere(scope, "")
 	if err != nil {
 		return "", nil, fmt.Errorf("open cases with: %w", err)
@@ -85,9 +97,10 @@ func openCasesWithQuery(d *dialect, scope storage.Scope, playbook string, fields
 	if len(branches) == 0 {
 		return "", nil, nil
 	}
-	if limit <= 0 {
-		limit = 10
-	}
-	q := `SELECT ` + caseColumns + ` FROM cases WHERE ` + strings.Join(branches, ` OR `) + ` ORDER BY opened_at DESC, id DESC LIMIT ?`
-	return q, append(args, limit), nil
+	// No ORDER BY: with one, and no statistics yet (a new SQLite file),
+	// SQLite walks cases_status_opened_idx in that order to stop at the
+	// limit, reading every open case when none matches; the few rows are
+	// sorted in Go instead.
+	q := `SELECT ` + caseColumns + ` FROM cases WHERE ` + strings.Join(branches, ` OR `) + ` LIMIT ?`
+	return q, append(args, maxDuplicateRows), nil
 }

@@ -269,7 +269,7 @@ func TestSummaryPlans(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		oq, oargs, err := openCasesWithQuery(s.d, storage.WorkspaceScope(scope.Platform, scope.Workspace), "chargeback", map[string]string{"order": "#104200", "dispute_id": "dp_1"}, 10)
+		oq, oargs, err := openCasesWithQuery(s.d, storage.WorkspaceScope(scope.Platform, scope.Workspace), "chargeback", map[string]string{"order": "#104200", "dispute_id": "dp_1"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,4 +313,24 @@ func TestSummaryPlans(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestDuplicatePlanWithoutStatistics: on a SQLite file never analyzed (a
+// new install), the duplicate check still reads the open cases' id index,
+// not every open case through cases_status_opened_idx, which an ORDER BY
+// with a LIMIT once led it to walk.
+func TestDuplicatePlanWithoutStatistics(t *testing.T) {
+	ctx := context.Background()
+	s := migrated(t, openSQLite(t))
+	if _, err := gendata.Fill(ctx, s, gendata.Config{Cases: 2000, Seed: 3, Now: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	scope := gendata.TargetScope()
+	q, args, err := openCasesWithQuery(s.d, storage.WorkspaceScope(scope.Platform, scope.Workspace), "chargeback", map[string]string{"order": "#104200"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := explain(t, s, q, args...); !strings.Contains(p, "INDEX cases_open_order_idx") {
+		t.Errorf("duplicate check plan without statistics:\n%s", p)
+	}
 }
