@@ -327,6 +327,9 @@ type DueDeadline struct {
 	// CaseZone is the case's timezone field, the zone its times are
 	// shown in (deadline.Shown); empty when it has none.
 	CaseZone string
+	// OpenedAt is when the case was opened: a reminder due before it
+	// (the deadline was born inside its window) is not sent.
+	OpenedAt time.Time
 	// Amount is the case's disputed amount, the money at stake if the
 	// deadline is missed; nil when the case has none.
 	Amount *Money

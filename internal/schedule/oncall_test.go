@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -191,5 +192,26 @@ func TestReminderInCaseZone(t *testing.T) {
 		want(t, "a case in Oslo, a channel in New York", e.delivered(t),
 			"thread C1: ⏰ CB-1001: Evidence due to the processor in 4h (2026-11-29 04:30 EST) <@U1>",
 			"thread C1: ⏰ CB-1002: Evidence due to the processor in 5h (2026-11-29 11:30 CET) <@U2>")
+	})
+}
+
+// TestNoReminderBornCrossed: a case opened with a deadline 24 hours away
+// gets no 72h or 24h reminder (its card says as much); the 4h one and the
+// breach still come.
+func TestNoReminderBornCrossed(t *testing.T) {
+	dialects(t, 1, "U1", func(t *testing.T, e *env) {
+		e.clk.Set(due.Add(-24 * time.Hour))
+		soon := e.open(t, storage.Case{Platform: bot.PlatformSlack, Assignee: "U2"})
+		e.setDue(t, soon, due, nil)
+		e.run(t, 0, due.Add(-24*time.Hour))
+		for _, m := range e.delivered(t) {
+			if strings.Contains(m, "CB-1002") {
+				t.Errorf("a reminder due by the case's opening was sent: %s", m)
+			}
+		}
+		e.run(t, 0, due.Add(-4*time.Hour))
+		if got := e.delivered(t); !slices.ContainsFunc(got, func(m string) bool { return strings.Contains(m, "CB-1002: Evidence due to the processor in 4h") }) {
+			t.Errorf("4 hours before: delivered %q, want CB-1002's 4h reminder", got)
+		}
 	})
 }

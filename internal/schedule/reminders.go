@@ -81,7 +81,13 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 		if !chatPlatform(d.Platform) || r.isInfo(d) {
 			continue
 		}
-		crossed := slices.DeleteFunc(deadline.Reminders(d.Due, r.thresholds(d)...), func(rm deadline.Reminder) bool { return rm.At.After(now) })
+		// A reminder due by the case's opening is not sent: the
+		// deadline was born inside its window, and the card that
+		// opened it says the same (a 24-hour deadline's 24h and 72h
+		// reminders); the later ones are.
+		crossed := slices.DeleteFunc(deadline.Reminders(d.Due, r.thresholds(d)...), func(rm deadline.Reminder) bool {
+			return rm.At.After(now) || rm.Before > 0 && !rm.At.After(d.OpenedAt)
+		})
 		if len(crossed) == 0 {
 			continue
 		}

@@ -45,7 +45,7 @@ func dialects(t *testing.T, n int, assignee string, fn func(t *testing.T, e *env
 }
 
 func newEnv(t *testing.T, url string, n int, assignee string) *env {
-	e := &env{clk: testclock.New(due.Add(-100 * time.Hour))}
+	e := &env{clk: testclock.New(due.Add(-150 * time.Hour))} // opened before every reminder of its deadline
 	for range n {
 		s, err := sqlstore.Open(t.Context(), url, sqlstore.Options{Now: e.clk.Now})
 		if err != nil {

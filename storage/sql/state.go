@@ -82,15 +82,16 @@ func (r *deadlineRow) toDeadline() storage.Deadline {
 // needs.
 type dueDeadlineRow struct {
 	deadlineRow
-	Prefix    string `db:"prefix"`
-	Number    int64  `db:"number"`
-	Playbook  string `db:"playbook"`
-	Assignee  string `db:"assignee"`
-	OpenedBy  string `db:"opened_by"`
-	Platform  string `db:"platform"`
-	Workspace string `db:"workspace"`
-	Channel   string `db:"channel"`
-	CaseZone  string `db:"case_zone"` // its timezone field, by PostgreSQL's and SQLite's ->> alike
+	Prefix    string    `db:"prefix"`
+	Number    int64     `db:"number"`
+	Playbook  string    `db:"playbook"`
+	Assignee  string    `db:"assignee"`
+	OpenedBy  string    `db:"opened_by"`
+	Platform  string    `db:"platform"`
+	Workspace string    `db:"workspace"`
+	Channel   string    `db:"channel"`
+	CaseZone  string    `db:"case_zone"` // its timezone field, by PostgreSQL's and SQLite's ->> alike
+	OpenedAt  time.Time `db:"opened_at"`
 	// The case's amount: the money at stake.
 	AmountMinor dbsql.NullInt64 `db:"amount_minor"`
 	Currency    string          `db:"currency"`
@@ -245,6 +246,7 @@ func (s *Store) Deadlines(ctx context.Context, f storage.DeadlineFilter) ([]stor
 			Workspace: r.Workspace,
 			Channel:   r.Channel,
 			CaseZone:  r.CaseZone,
+			OpenedAt:  r.OpenedAt.UTC(),
 			Amount:    money(r.AmountMinor, r.Currency),
 		})
 	}
@@ -261,7 +263,7 @@ func deadlinesQuery(f storage.DeadlineFilter) (string, []any, error) {
 		// them), so its size follows the open cases, not the history.
 		selectDue = `SELECT d.case_id, d.deadline_id, d.title, d.due, d.rule, d.basis, d.source, d.met_at, d.retired_at,
 	c.prefix, c.number, c.playbook, c.assignee, c.opened_by, c.platform, c.workspace, c.channel, c.amount_minor, c.currency,
-	COALESCE(c.fields->>'timezone', '') AS case_zone
+	COALESCE(c.fields->>'timezone', '') AS case_zone, c.opened_at
 FROM deadlines d JOIN cases c ON c.id = d.case_id
 WHERE d.met_at IS NULL AND d.retired_at IS NULL AND c.status = ?`
 		before = ` AND d.due < ?`
