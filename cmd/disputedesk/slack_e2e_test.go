@@ -152,6 +152,9 @@ func TestSlackHTTP(t *testing.T) {
 				}
 			}
 			time.Sleep(300 * time.Millisecond) // give a wrongly accepted request time to land
+			// RMA-1001's card is the channel's third message within a
+			// second: paced, it goes out a second after the first two.
+			fake.WaitFor(t, 10*time.Second, func(m []slackfake.Message) bool { return len(cardsOf("RMA-1001", m)) >= 1 })
 			srv.stop()
 			if n := caseCount(t, dbURL); n != 2 {
 				t.Errorf("%d cases in the database, want 2 (CB-1001 and RMA-1001)", n)
