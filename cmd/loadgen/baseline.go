@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/disputedesk/disputedesk/storage"
@@ -30,6 +31,27 @@ const baselineTeam = "T0BASE"
 type baseline struct {
 	s        *sqlstore.Store
 	channels int
+
+	mu    sync.Mutex
+	cards []int64 // the outbox ids of its cards, for park
+}
+
+// park puts off the baseline's cards a day: they are the baseline's work,
+// not serve's to post during the next full run (those serve posted while
+// the baseline ran stay posted).
+func (b *baseline) park(ctx context.Context) error {
+	b.mu.Lock()
+	ids := b.cards
+	b.cards = nil
+	b.mu.Unlock()
+	for len(ids) > 0 {
+		n := min(len(ids), 1000)
+		if err := b.s.OutboxPostpone(ctx, time.Now().Add(24*time.Hour), ids[:n]...); err != nil {
+			return fmt.Errorf("park the baseline's cards: %w", err)
+		}
+		ids = ids[n:]
+	}
+	return nil
 }
 
 func (b *baseline) open(ctx context.Context, i int64) result {
@@ -37,6 +59,7 @@ func (b *baseline) open(ctx context.Context, i int64) result {
 	start := time.Now()
 	key := storage.RequestKey{Platform: "slack", ID: "baseline-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.FormatInt(i, 10)}
 	ctx = context.WithoutCancel(ctx) // the last opens finish, as serve's do
+	var cardID int64
 	_, _, err := b.s.Update(ctx, key, func(tx storage.Tx) ([]byte, error) {
 		c := storage.Case{
 			Ref: storage.Ref{Prefix: p.prefix}, Playbook: p.playbook,
@@ -53,11 +76,15 @@ func (b *baseline) open(ctx context.Context, i int64) result {
 		if err := tx.Enqueue(ctx, &card); err != nil {
 			return nil, err
 		}
+		cardID = card.ID
 		return []byte(`{"text":"Opened ` + c.Ref.String() + `"}`), nil
 	})
 	if err != nil {
 		return result{latency: time.Since(start), kind: "store"}
 	}
+	b.mu.Lock()
+	b.cards = append(b.cards, cardID)
+	b.mu.Unlock()
 	return result{latency: time.Since(start)}
 }
 

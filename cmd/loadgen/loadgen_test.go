@@ -209,3 +209,31 @@ func TestDuplicateOK(t *testing.T) {
 		}
 	}
 }
+
+// TestBaselineParksItsCards: after a baseline run its cards are no longer
+// due, so the next full run's serve does not post them.
+func TestBaselineParksItsCards(t *testing.T) {
+	ctx := context.Background()
+	s, err := openStore(ctx, filepath.Join(t.TempDir(), "baseline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b := &baseline{s: s, channels: 3}
+	for i := range int64(4) {
+		if r := b.open(ctx, i); r.kind != "" {
+			t.Fatalf("baseline open %d: %q", i, r.kind)
+		}
+	}
+	if err := b.park(ctx); err != nil {
+		t.Fatal(err)
+	}
+	due, err := s.ClaimOutbox(ctx, time.Now().Add(time.Hour), time.Minute, 100)
+	if err != nil || len(due) != 0 {
+		t.Errorf("%d baseline cards due within the hour after park, %v; want none", len(due), err)
+	}
+	due, err = s.ClaimOutbox(ctx, time.Now().Add(25*time.Hour), time.Minute, 100)
+	if err != nil || len(due) != 4 {
+		t.Errorf("%d baseline cards due in a day, %v; want its 4, kept", len(due), err)
+	}
+}

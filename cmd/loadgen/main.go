@@ -143,6 +143,9 @@ func runMain(ctx context.Context, args []string) error {
 		if base != nil {
 			b := measure(ctx, "baseline", n, c.duration, base.open, &l.next)
 			fmt.Println(b)
+			if err := base.park(ctx); err != nil {
+				return err
+			}
 			if b.PerSec > 0 {
 				fmt.Printf("  full/baseline: %.2f× the throughput, p99 %.2f×\n", full.PerSec/b.PerSec, float64(full.P99)/float64(max(b.P99, 1)))
 			}
