@@ -79,8 +79,9 @@ type Posted struct {
 // Outbox is the delivery side of the outbox: a worker claims due messages,
 // posts them and records the result. Several workers (replicas) may run.
 type Outbox interface {
-	// ClaimOutbox leases up to limit due pending messages for lease, oldest
-	// first, skipping those another worker holds. Of each case's pending
+	// ClaimOutbox leases up to limit due pending messages for lease, the
+	// longest due first (then the oldest), skipping those another worker
+	// holds. Of each case's pending
 	// messages only the oldest is claimable, so a case's messages go out in
 	// order; thread and card update messages wait until the case's card
 	// has been posted.

@@ -187,7 +187,10 @@ func validateOutbox(m *storage.OutboxMessage) error {
 	return nil
 }
 
-// claimDue selects the messages ClaimOutbox may claim, oldest first: pending,
+// claimDue selects the messages ClaimOutbox may claim, the longest due
+// first (in the order of outbox_pending_due_idx, which both dialects then
+// read up to the limit: ordered by id, SQLite scanned the whole table by
+// rowid instead, 17 ms a claim with 24,000 messages put off; issue 15): pending,
 // due, not leased, the oldest pending message of its case (a message without
 // a case always qualifies), and for a thread post or a card update, of a
 // case whose card is posted. Its parameters are now, now and the limit; the
@@ -200,11 +203,11 @@ WHERE o.status = 'pending' AND o.next_attempt_at <= ?
 	AND (o.case_id IS NULL OR NOT EXISTS (
 		SELECT 1 FROM outbox p WHERE p.case_id = o.case_id AND p.status = 'pending' AND p.id < o.id))
 	AND (o.kind NOT IN ('thread', 'card_update') OR c.card_message_id <> '')
-ORDER BY o.id
+ORDER BY o.next_attempt_at, o.id
 LIMIT ?`
 
 // ClaimOutbox leases up to limit due messages until now+lease and returns
-// them, oldest first, with their case's Thread and CardMessageID (see
+// them, the longest due first, with their case's Thread and CardMessageID (see
 // claimDue for which qualify). A message stays pending while leased; once
 // the lease runs out without OutboxSent, OutboxRetry or OutboxFailed (a
 // worker died, say), it is claimable again. On PostgreSQL the chosen rows

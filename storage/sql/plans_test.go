@@ -334,3 +334,33 @@ func TestDuplicatePlanWithoutStatistics(t *testing.T) {
 		t.Errorf("duplicate check plan without statistics:\n%s", p)
 	}
 }
+
+// TestClaimPlanWithMessagesPutOff: with many messages put off (a platform
+// down for hours, say), a claim on SQLite without statistics reads the due
+// index up to its limit rather than the whole outbox by rowid, which an
+// ORDER BY id once had it do: every claim, after every commit, 17 ms and
+// the one writer held with 24,000 messages waiting.
+func TestClaimPlanWithMessagesPutOff(t *testing.T) {
+	ctx := context.Background()
+	s := migrated(t, openSQLite(t))
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	var ids []int64
+	if _, _, err := s.Update(ctx, storage.RequestKey{}, func(tx storage.Tx) ([]byte, error) {
+		for i := range 500 {
+			m := storage.OutboxMessage{Platform: "slack", Workspace: "T1", Channel: fmt.Sprint("C", i%20), Kind: storage.OutboxChannel, Payload: "{}"}
+			if err := tx.Enqueue(ctx, &m); err != nil {
+				return nil, err
+			}
+			ids = append(ids, m.ID)
+		}
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.OutboxPostpone(ctx, now.Add(24*time.Hour), ids...); err != nil {
+		t.Fatal(err)
+	}
+	if p := explain(t, s, s.db.Rebind(claimDue), now, now, 256); !strings.Contains(p, "USING INDEX outbox_pending_due_idx") || strings.Contains(p, "SCAN o") {
+		t.Errorf("claim plan:\n%s", p)
+	}
+}
