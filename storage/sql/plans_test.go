@@ -318,7 +318,7 @@ func TestSummaryPlans(t *testing.T) {
 // TestDuplicatePlanWithoutStatistics: on a SQLite file never analyzed (a
 // new install), the duplicate check still reads the open cases' id index,
 // not every open case through cases_status_opened_idx, which an ORDER BY
-// with a LIMIT once led it to walk.
+// with a LIMIT, and an OR of two fields, once led it to walk.
 func TestDuplicatePlanWithoutStatistics(t *testing.T) {
 	ctx := context.Background()
 	s := migrated(t, openSQLite(t))
@@ -326,12 +326,15 @@ func TestDuplicatePlanWithoutStatistics(t *testing.T) {
 		t.Fatal(err)
 	}
 	scope := gendata.TargetScope()
-	q, args, err := openCasesWithQuery(s.d, storage.WorkspaceScope(scope.Platform, scope.Workspace), "chargeback", map[string]string{"order": "#104200"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p := explain(t, s, q, args...); !strings.Contains(p, "INDEX cases_open_order_idx") {
-		t.Errorf("duplicate check plan without statistics:\n%s", p)
+	// One field and two: an OR of the two was planned as that walk too.
+	for _, ids := range []map[string]string{{"order": "#104200"}, {"order": "#104200", "dispute_id": "dp_1"}} {
+		q, args, err := openCasesWithQuery(s.d, storage.WorkspaceScope(scope.Platform, scope.Workspace), "chargeback", ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := explain(t, s, q, args...); !strings.Contains(p, "INDEX cases_open_order_idx") || strings.Contains(p, "cases_status_opened_idx") {
+			t.Errorf("duplicate check plan of %v without statistics:\n%s", ids, p)
+		}
 	}
 }
 
