@@ -184,6 +184,11 @@ func TestBaselineKeepsOutOfTheLoadedWorkspace(t *testing.T) {
 	if len(loaded) != 0 || len(own) != 5 {
 		t.Errorf("%d open cases in the loaded workspace %s and %d in %s, want 0 and 5", len(loaded), teamID, len(own), baselineTeam)
 	}
+	for _, c := range own {
+		if strings.HasPrefix(c.Channel, "C0LOAD") {
+			t.Errorf("baseline case %s in the load's channel %s", c.Ref, c.Channel)
+		}
+	}
 }
 
 // TestDuplicateOK checks that -duplicate-ok adds duplicate=ok to every
