@@ -162,17 +162,8 @@ func slackVerified(r *http.Request, body []byte, secret string) bool {
 // would slow down the full runs after it.
 func TestBaselineKeepsOutOfTheLoadedWorkspace(t *testing.T) {
 	ctx := context.Background()
-	s, err := openStore(ctx, filepath.Join(t.TempDir(), "baseline.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	b := &baseline{s: s, channels: 3}
-	for i := range int64(5) {
-		if r := b.open(ctx, i); r.kind != "" {
-			t.Fatalf("baseline open %d: %q", i, r.kind)
-		}
-	}
+	b := openedBaseline(t, 5)
+	s := b.s
 	loaded, err := s.Cases(ctx, storage.CaseFilter{Scope: storage.WorkspaceScope("slack", teamID), Status: storage.StatusOpen})
 	if err != nil {
 		t.Fatal(err)
@@ -219,17 +210,8 @@ func TestDuplicateOK(t *testing.T) {
 // due, so the next full run's serve does not post them.
 func TestBaselineParksItsCards(t *testing.T) {
 	ctx := context.Background()
-	s, err := openStore(ctx, filepath.Join(t.TempDir(), "baseline.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	b := &baseline{s: s, channels: 3}
-	for i := range int64(4) {
-		if r := b.open(ctx, i); r.kind != "" {
-			t.Fatalf("baseline open %d: %q", i, r.kind)
-		}
-	}
+	b := openedBaseline(t, 4)
+	s := b.s
 	if err := b.park(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -241,4 +223,22 @@ func TestBaselineParksItsCards(t *testing.T) {
 	if err != nil || len(due) != 4 {
 		t.Errorf("%d baseline cards due in a day, %v; want its 4, kept", len(due), err)
 	}
+}
+
+// openedBaseline is a baseline on a new SQLite file, in 3 channels, that
+// has opened n cases.
+func openedBaseline(t *testing.T, n int64) *baseline {
+	t.Helper()
+	s, err := openStore(context.Background(), filepath.Join(t.TempDir(), "baseline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	b := &baseline{s: s, channels: 3}
+	for i := range n {
+		if r := b.open(context.Background(), i); r.kind != "" {
+			t.Fatalf("baseline open %d: %q", i, r.kind)
+		}
+	}
+	return b
 }
