@@ -191,13 +191,12 @@ func fieldLabel(pb *playbooks.Playbook, key string) string {
 }
 
 // fieldValue shows an enum value with its label, and a date and time that
-// names its zone (as Stripe's due_by and stripe_event_at do) in loc, like every time shown; a
+// names its zone (as Stripe's due_by does) in loc, like every time shown; a
 // local one stays as it was typed, in the zone the case's deadlines are
 // computed in.
 func fieldValue(pb *playbooks.Playbook, key, value string, loc *time.Location) string {
 	if f, ok := pb.Field(key); ok {
-		// A datetime, or a text the webhook wrote as one (stripe_event_at).
-		if f.Type == playbooks.TypeDateTime || f.Type == playbooks.TypeText {
+		if f.Type == playbooks.TypeDateTime {
 			if t, err := time.Parse(time.RFC3339, value); err == nil {
 				return deadline.When(t, loc)
 			}
