@@ -23,7 +23,8 @@ type prepared struct {
 	m  map[string]*sqlx.Stmt
 }
 
-// prepare prepares qs on db's pool, keeping those that prepare.
+// prepare prepares qs on db's pool, all or none: on an error none of them is
+// kept (an earlier set stays, or every statement is sent unnamed).
 func (p *prepared) prepare(ctx context.Context, db *sqlx.DB, qs []string) error {
 	m := map[string]*sqlx.Stmt{}
 	for _, q := range qs {
